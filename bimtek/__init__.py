@@ -1,0 +1,122 @@
+"""Bimtek: Indonesian government technical-guidance courses, end to end."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from bimtek import config as settings
+from bimtek.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from bimtek.i18n import LANGUAGES, date_range, long_date, select_locale
+
+__version__ = "0.1.0"
+
+PROJECT_ROOT = settings.PROJECT_ROOT
+
+
+def create_app(overrides: dict | None = None, instance_path: str | Path | None = None) -> Flask:
+    """Build the application; nothing happens at import time."""
+    instance_path = Path(instance_path or settings.DEFAULT_INSTANCE_PATH)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(settings.load(instance_path, overrides))
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "translations"),
+    )
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    from bimtek.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+# Importing these attaches routes and commands to their module's blueprint.
+VIEW_MODULES = ("site", "auth.views", "auth.cli", "speakers.views", "courses.views",
+                "reports.views")
+
+
+def _register_blueprints(app: Flask) -> None:
+    modules = [importlib.import_module(f"bimtek.{name}") for name in VIEW_MODULES]
+    for blueprint in dict.fromkeys(module.bp for module in modules):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(status: int, title: str, message: str, template: str = "errors/error.html"):
+        return render_template(template, status=status, title=title, message=message), status
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, _("Access denied"),
+                    _("Your account may not open this page. Ask the course organiser "
+                      "if you think it should."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(404, _("Page not found"),
+                    _("The page you asked for does not exist or has been moved."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return page(400, _("Form expired"),
+                    _("The form was missing its security token or it had expired. "
+                      "Go back, reload the page and try again."))
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        message = _("Too many attempts. Wait a few minutes and try again.")
+        if request.endpoint == "auth.login":
+            from bimtek.auth.forms import LoginForm
+
+            return render_template("auth/login.html", form=LoginForm(), blocked=message), 429
+        return page(429, _("Too many requests"), message)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["date_range"] = date_range
+
+    @app.context_processor
+    def inject_globals():
+        return {"app_version": __version__, "languages": LANGUAGES,
+                "current_language": select_locale()}
+
+
+def _register_cli(app: Flask) -> None:
+    from bimtek import demo
+
+    app.cli.add_command(demo.seed_demo)
+    app.cli.add_command(demo.seed_reference)

@@ -1,0 +1,67 @@
+"""The one place that decides who may use a view.
+
+Each view declares the roles it allows with a single decorator; the decorator records
+them on the view (`allowed_roles`) so tests can enumerate every endpoint's rule.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from bimtek.auth import services
+from bimtek.auth.models import Role
+from bimtek.courses.models import Course
+from bimtek.extensions import db
+
+
+def _declare(view, wrapper, roles, scope):
+    wrapper.allowed_roles = tuple(roles)
+    wrapper.access_scope = scope
+    return wraps(view)(wrapper)
+
+
+def roles_required(*roles: Role):
+    """Logged in and holding one of `roles` (admins always pass)."""
+
+    def decorator(view):
+        @login_required
+        def wrapper(*args, **kwargs):
+            if not (current_user.is_admin or current_user.has_role(*roles)):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _declare(view, wrapper, roles, "global")
+
+    return decorator
+
+
+def login_only(view):
+    """Any logged-in account, whatever its role."""
+    return _declare(view, login_required(view), tuple(Role), "own")
+
+
+def public(view):
+    """No login: the page is meant for everyone (login page, certificate check)."""
+    return _declare(view, view, (), "public")
+
+
+def course_roles_required(*roles: Role):
+    """Loads the course named by `course_code` and checks the user holds one of
+    `roles` for that very course. The view receives `course` instead of the code."""
+
+    def decorator(view):
+        @login_required
+        def wrapper(*args, course_code: str, **kwargs):
+            course = db.session.scalar(select(Course).where(Course.code == course_code))
+            if course is None:
+                abort(404)
+            if not services.can_act_in_course(current_user, course, roles):
+                abort(403)
+            return view(*args, course=course, **kwargs)
+
+        return _declare(view, wrapper, roles, "course")
+
+    return decorator

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from bimtek.auth import bp, services
+from bimtek.auth.access import login_only, public, roles_required
+from bimtek.auth.forms import (
+    ChangePasswordForm,
+    CourseAssignmentForm,
+    LoginForm,
+    UserForm,
+    UserSearchForm,
+)
+from bimtek.auth.models import Role, User
+from bimtek.courses.models import Course
+from bimtek.errors import ValidationError
+from bimtek.extensions import db, limiter
+from bimtek.speakers.models import Institution
+from bimtek.urls import safe_next_url
+
+
+def _login_account_key() -> str:
+    return "account:" + User.normalise_email(request.form.get("email", ""))
+
+
+def _login_failed(response) -> bool:
+    # Only failed attempts count, so 400 people behind one hotel address can log in.
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-address",
+)
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("reports.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("reports.home"))
+        form.password.errors.append(_("Wrong e-mail or password."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_only
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_only
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except ValidationError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("reports.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/admin/users")
+@roles_required(Role.ADMIN)
+def users():
+    search = UserSearchForm(request.args)
+    page = services.search_users(
+        search.q.data or "",
+        search.role.data or None,
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template("admin/users.html", page=page, search=search)
+
+
+def _user_form(user: User | None) -> UserForm:
+    form = UserForm(obj=user)
+    institutions = db.session.scalars(select(Institution).order_by(Institution.short_name))
+    form.institutions.choices = [(i.id, f"{i.short_name} — {i.name}") for i in institutions]
+    if user is not None and not form.is_submitted():
+        form.roles.data = [role.value for role in user.roles]
+        form.institutions.data = [i.id for i in user.institutions]
+    return form
+
+
+def _save_user_from(form: UserForm, user: User | None) -> User | None:
+    try:
+        return services.save_user(
+            user,
+            email=form.email.data,
+            name=form.name.data,
+            roles=form.roles.data,
+            active=form.active.data,
+            password=form.password.data or None,
+            institution_ids=form.institutions.data or [],
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors.append(error.message)
+        return None
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user():
+    form = _user_form(None)
+    if form.validate_on_submit():
+        user = _save_user_from(form, None)
+        if user is not None:
+            flash(_("Account %(email)s created.", email=user.email), "success")
+            return redirect(url_for("auth.edit_user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (
+            not form.active.data or Role.ADMIN.value not in form.roles.data
+        ):
+            form.active.errors.append(
+                _("You cannot deactivate your own account or remove your own admin role.")
+            )
+        elif _save_user_from(form, user) is not None:
+            flash(_("Account %(email)s saved.", email=user.email), "success")
+            return redirect(url_for("auth.edit_user", user_id=user.id))
+    assignment_form = CourseAssignmentForm()
+    assignment_form.course_id.choices = [
+        (c.id, f"{c.code} — {c.title}")
+        for c in db.session.scalars(select(Course).order_by(Course.starts_on.desc()))
+    ]
+    return render_template(
+        "admin/user_form.html", form=form, user=user, assignment_form=assignment_form
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/courses", methods=["POST"])
+@roles_required(Role.ADMIN)
+def assign_course(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = CourseAssignmentForm()
+    form.course_id.choices = []
+    if form.validate_on_submit():
+        course = db.get_or_404(Course, form.course_id.data)
+        try:
+            services.assign_course(user, course, form.role.data)
+        except ValidationError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("%(name)s assigned to %(course)s.", name=user.name, course=course.code),
+                  "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/courses/<int:course_id>/<role>/remove", methods=["POST"])
+@roles_required(Role.ADMIN)
+def unassign_course(user_id: int, course_id: int, role: str):
+    user = db.get_or_404(User, user_id)
+    course = db.get_or_404(Course, course_id)
+    if role not in {r.value for r in Role}:
+        abort(404)
+    services.unassign_course(user, course, Role(role))
+    flash(_("%(name)s no longer assigned to %(course)s.", name=user.name, course=course.code),
+          "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))

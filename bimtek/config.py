@@ -1,0 +1,77 @@
+"""Settings from the environment, with embedded defaults.
+
+Every setting is listed in the README's settings table.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when a required setting is missing."""
+
+
+def _secret_key(instance_path: Path, environment: str) -> str:
+    configured = os.environ.get("SECRET_KEY")
+    if configured:
+        return configured
+    if environment == "production":
+        raise ConfigurationError("SECRET_KEY must be set when BIMTEK_ENV=production.")
+    # Generated once and kept, so logins survive a restart of `make run`.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(instance_path: Path) -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'bimtek.db'}"
+
+
+def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment."""
+    overrides = overrides or {}
+    environment = overrides.get("BIMTEK_ENV", os.environ.get("BIMTEK_ENV", "development"))
+    public_base_url = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    redis_url = os.environ.get("REDIS_URL") or None
+    https = public_base_url.startswith("https://")
+    config = {
+        "BIMTEK_ENV": environment,
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path, environment),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "PUBLIC_BASE_URL": public_base_url,
+        "PORT": int(os.environ.get("PORT", "5000")),
+        "DEMO_PASSWORD": os.environ.get("BIMTEK_DEMO_PASSWORD") or "bimtek-demo",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Makassar",
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get(
+            "BIMTEK_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"
+        ),
+        # Generous: a whole hotel ballroom shares one public address.
+        "LOGIN_FAILURES_PER_ADDRESS": os.environ.get(
+            "BIMTEK_LOGIN_LIMIT_ADDRESS", "60 per 15 minutes"
+        ),
+    }
+    config.update(overrides)
+    return config

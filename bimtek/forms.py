@@ -1,0 +1,47 @@
+"""The base form: WTForms' own messages in the user's language.
+
+WTForms ships no Indonesian catalogue, so its built-in messages are listed here for
+extraction and translated in Bimtek's own catalogue.
+"""
+from __future__ import annotations
+
+import flask_babel
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
+from flask_wtf import FlaskForm
+
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Not a valid integer value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid decimal value."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _ln("Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.", 1),
+    _ln("Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.", 1),
+    _l("Field must be equal to %(other_name)s."),
+    _l("Invalid input."),
+)
+
+
+class _BabelTranslations:
+    """What WTForms expects of a translations object, answered by Flask-Babel."""
+
+    def gettext(self, string: str) -> str:
+        return flask_babel.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return flask_babel.ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _BabelTranslations()

@@ -1,0 +1,4 @@
+"""Dashboards and spreadsheets that read across modules."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)

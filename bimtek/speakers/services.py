@@ -1,0 +1,71 @@
+"""Institutions directory."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from bimtek.errors import ValidationError
+from bimtek.extensions import db
+from bimtek.speakers.models import Institution
+from bimtek.speakers.reference import REFERENCE_INSTITUTIONS
+
+
+def list_institutions() -> list[Institution]:
+    return list(db.session.scalars(select(Institution).order_by(Institution.short_name)))
+
+
+def find_by_short_names(short_names: Iterable[str]) -> list[Institution]:
+    """The institutions with these short names (any case), in the order given."""
+    wanted = [name.strip() for name in short_names]
+    found = {
+        i.short_name.lower(): i
+        for i in db.session.scalars(
+            select(Institution).where(
+                func.lower(Institution.short_name).in_([n.lower() for n in wanted])
+            )
+        )
+    }
+    missing = [name for name in wanted if name.lower() not in found]
+    if missing:
+        raise ValidationError(
+            _("Unknown institution: %(names)s.", names=", ".join(missing)),
+            field="institutions",
+        )
+    return [found[name.lower()] for name in wanted]
+
+
+def save_institution(institution: Institution | None, *, name: str, short_name: str
+                     ) -> Institution:
+    name, short_name = " ".join(name.split()), " ".join(short_name.split())
+    for field, value, column in (("name", name, Institution.name),
+                                 ("short_name", short_name, Institution.short_name)):
+        if not value:
+            raise ValidationError(_("This field is required."), field=field)
+        clash = db.session.scalar(
+            select(Institution).where(func.lower(column) == value.lower())
+        )
+        if clash is not None and clash is not institution:
+            raise ValidationError(
+                _("%(value)s is already used by another institution.", value=value), field=field
+            )
+    if institution is None:
+        institution = Institution()
+        db.session.add(institution)
+    institution.name, institution.short_name = name, short_name
+    db.session.commit()
+    return institution
+
+
+def seed_reference_institutions() -> int:
+    """Add the reference institutions that are missing; returns how many were added."""
+    existing = set(db.session.scalars(select(Institution.short_name)))
+    added = [
+        Institution(short_name=short, name=name)
+        for short, name in REFERENCE_INSTITUTIONS
+        if short not in existing
+    ]
+    db.session.add_all(added)
+    db.session.commit()
+    return len(added)

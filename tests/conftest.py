@@ -1,0 +1,158 @@
+"""Test fixtures: a real database per xdist worker (SQLite, or PostgreSQL when
+TEST_DATABASE_URL is set), built by the Alembic migrations and emptied after every test."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from bimtek import create_app
+from bimtek.auth import services as auth_services
+from bimtek.auth.models import Role
+from bimtek.extensions import db, limiter
+from bimtek.speakers import services as institution_services
+
+TEST_PASSWORD = "rahasia-123"
+
+
+class DatabaseFactory:
+    """Creates empty databases on the server under test and drops them afterwards,
+    so leftovers of an earlier run can never leak into this one."""
+
+    def __init__(self, server_url: str | None, directory):
+        self.server_url = sa.engine.make_url(server_url) if server_url else None
+        self.directory = directory
+        self.created: list[str] = []
+
+    def _admin_engine(self):
+        return sa.create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+
+    def create(self) -> str:
+        name = f"bimtek_test_{uuid.uuid4().hex[:12]}"
+        if self.server_url is None:
+            return f"sqlite:///{self.directory / (name + '.db')}"
+        engine = self._admin_engine()
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        self.created.append(name)
+        return self.server_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        engine = self._admin_engine()
+        with engine.connect() as connection:
+            for name in self.created:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_factory(tmp_path_factory):
+    factory = DatabaseFactory(os.environ.get("TEST_DATABASE_URL"),
+                              tmp_path_factory.mktemp("databases"))
+    yield factory
+    factory.drop_all()
+
+
+def build_app(database_url: str, instance_path, **overrides):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            **overrides,
+        },
+        instance_path=instance_path,
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_factory, tmp_path_factory):
+    app = build_app(database_factory.create(), tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Each test starts with empty tables and fresh rate-limit counters."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account; `institutions` are short names, created when missing."""
+
+    def make(email, *roles, institutions=(), name=None, password=TEST_PASSWORD):
+        with app.app_context():
+            existing = {i.short_name for i in institution_services.list_institutions()}
+            for short_name in set(institutions) - existing:
+                institution_services.save_institution(
+                    None, name=f"{short_name} (full name)", short_name=short_name
+                )
+            user = auth_services.save_user(
+                None,
+                email=email,
+                name=name or email.split("@")[0].title(),
+                roles=[Role(r) for r in roles],
+                password=password,
+                institution_ids=[
+                    i.id for i in institution_services.find_by_short_names(institutions)
+                ],
+            )
+            return user.id
+
+    return make
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                        r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client) -> str:
+    """A valid token for this client's session, read from a rendered form."""
+    html = client.get("/login", follow_redirects=True).get_data(as_text=True)
+    match = CSRF_INPUT.search(html)
+    assert match, "no form with a CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def post(client, url, data=None, **kwargs):
+    """POST like a browser does: with the form's CSRF token."""
+    return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
+
+
+def login(client, email, password=TEST_PASSWORD):
+    response = post(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 302, f"login as {email} failed"
+    return response
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

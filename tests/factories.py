@@ -1,0 +1,17 @@
+"""Small builders for test data; call them inside an app context."""
+from __future__ import annotations
+
+from datetime import date
+
+from bimtek.courses.models import Course
+from bimtek.courses.services import course_end
+from bimtek.extensions import db
+
+
+def make_course(code: str, starts_on: date = date(2024, 10, 28), days: int = 5,
+                **fields) -> Course:
+    course = Course(code=code, title=fields.pop("title", f"Bimtek {code}"),
+                    starts_on=starts_on, ends_on=course_end(starts_on, days), **fields)
+    db.session.add(course)
+    db.session.commit()
+    return course

@@ -1,0 +1,50 @@
+"""Every route declares who may use it, and is refused to the others."""
+import pytest
+
+from tests.conftest import login
+
+
+def routes(app, method):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.startswith("bootstrap."):
+            continue
+        if method in rule.methods:
+            yield rule
+
+
+def concrete(rule) -> str:
+    """The rule's path with every placeholder set to 1 (a valid int and a valid string)."""
+    return rule.build(dict.fromkeys(rule.arguments, 1))[1]
+
+
+def test_every_view_declares_its_access_rule(app):
+    undeclared = [rule.endpoint for rule in app.url_map.iter_rules()
+                  if rule.endpoint != "static" and not rule.endpoint.startswith("bootstrap.")
+                  and not hasattr(app.view_functions[rule.endpoint], "access_scope")]
+    assert undeclared == []
+
+
+def test_anonymous_visitors_are_sent_to_login(app, client):
+    for rule in routes(app, "GET"):
+        if app.view_functions[rule.endpoint].access_scope == "public":
+            continue
+        response = client.get(concrete(rule))
+        assert response.status_code == 302, rule.rule
+        assert response.location.startswith("/login"), rule.rule
+
+
+def test_every_post_without_csrf_token_is_refused(app, client, make_user):
+    make_user("admin@bimtek.test", "admin")
+    login(client, "admin@bimtek.test")
+    for rule in routes(app, "POST"):
+        response = client.post(concrete(rule), data={"email": "x", "locale": "en"})
+        assert response.status_code == 400, rule.rule
+        assert "Formulir kedaluwarsa" in response.get_data(as_text=True), rule.rule
+
+
+@pytest.mark.parametrize("token", ["", "bogus-token"])
+def test_wrong_csrf_token_is_refused(client, make_user, token):
+    make_user("admin@bimtek.test", "admin")
+    response = client.post("/login", data={"csrf_token": token, "email": "admin@bimtek.test",
+                                           "password": "rahasia-123"})
+    assert response.status_code == 400
