@@ -1,7 +1,7 @@
 """Every route declares who may use it, and is refused to the others."""
 import pytest
 
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 
 
 def routes(app, method):
@@ -48,3 +48,13 @@ def test_wrong_csrf_token_is_refused(client, make_user, token):
     response = client.post("/login", data={"csrf_token": token, "email": "admin@bimtek.test",
                                            "password": "rahasia-123"})
     assert response.status_code == 400
+
+
+def test_anonymous_posts_with_a_valid_token_are_sent_to_login(app, client):
+    token = csrf_token(client)
+    for rule in routes(app, "POST"):
+        if app.view_functions[rule.endpoint].access_scope == "public":
+            continue
+        response = client.post(concrete(rule), data={"csrf_token": token})
+        assert response.status_code == 302, rule.rule
+        assert response.location.startswith("/login"), rule.rule

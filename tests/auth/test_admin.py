@@ -180,10 +180,28 @@ def test_only_admins_manage_accounts_and_institutions(client, make_user, app, ro
                                      "roles": ["admin"], "active": "y"}),
         (f"/admin/users/{user_id}/courses", {"course_id": course_id, "role": "organiser"}),
         ("/admin/institutions/new", {"short_name": "X", "name": "X"}),
+        (f"/admin/institutions/{institution_id}", {"short_name": "X", "name": "X"}),
     ]:
         assert post(client, url, data).status_code == 403, url
     assert user_count(app) == before
     with app.app_context():
         assert db.session.get(User, user_id).roles == {Role(role)}
-        assert not db.session.get(User, user_id).course_assignments
+        assert db.session.get(Institution, institution_id).short_name != "X"
         assert db.session.scalar(select(func.count()).select_from(Course)) == 1
+
+
+def test_organisers_cannot_change_course_assignments(client, app, make_user):
+    organiser_id = make_user("organiser@bimtek.test", "organiser")
+    desk_id = make_user("desk@bimtek.test", "desk")
+    with app.app_context():
+        from bimtek.auth import services
+
+        course = make_course("KSP-KUTIM-2024")
+        course_id = course.id
+        services.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
+        services.assign_course(db.session.get(User, desk_id), course, Role.DESK)
+    login(client, "organiser@bimtek.test")
+    response = post(client, f"/admin/users/{desk_id}/courses/{course_id}/desk/remove")
+    assert response.status_code == 403
+    with app.app_context():
+        assert [a.role for a in db.session.get(User, desk_id).course_assignments] == [Role.DESK]
