@@ -51,7 +51,7 @@ class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), account_email, Length(max=254)])
     roles = MultiCheckboxField(_l("Roles"), choices=Role.choices, validators=[DataRequired()])
-    institutions = SelectMultipleField(
+    institutions = MultiCheckboxField(
         _l("Institutions (HR accounts only)"), coerce=int, validate_choice=False
     )
     active = BooleanField(_l("Active"), default=True)
