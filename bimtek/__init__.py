@@ -65,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
 
 # Importing these attaches routes and commands to their module's blueprint.
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "speakers.views", "courses.views",
-                "reports.views")
+                "courses.cli", "reports.views")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution
+from bimtek.speakers.models import Institution, SessionSpeaker
 
 
 class CourseStatus(LabelledEnum):
@@ -51,6 +52,10 @@ class Course(db.Model):
     status: Mapped[CourseStatus] = mapped_column(
         enum_column_type(CourseStatus), default=CourseStatus.DRAFT
     )
+    # The JP of material the course announces; the agenda is checked against it.
+    declared_jp: Mapped[int | None]
+    # Bumped by every agenda change, so a stale import preview cannot be applied.
+    agenda_version: Mapped[int] = mapped_column(default=0)
 
     host_institution: Mapped[Institution | None] = relationship(
         foreign_keys=[host_institution_id]
@@ -58,6 +63,86 @@ class Course(db.Model):
     facilitator_institution: Mapped[Institution | None] = relationship(
         foreign_keys=[facilitator_institution_id]
     )
+    rooms: Mapped[list[Room]] = relationship(
+        cascade="all, delete-orphan", order_by="Room.name"
+    )
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="course", cascade="all, delete-orphan",
+        order_by="(Session.day, Session.starts_at, Session.id)",
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def days(self) -> list[date]:
+        return [date.fromordinal(n)
+                for n in range(self.starts_on.toordinal(), self.ends_on.toordinal() + 1)]
+
+
+class SessionKind(LabelledEnum):
+    REGISTRATION = "registration", _l("Registration")
+    OPENING = "opening", _l("Opening")
+    MATERIAL = "material", _l("Material")
+    DISCUSSION = "discussion", _l("Discussion")
+    SIMULATION = "simulation", _l("Simulation")
+    BREAK = "break", _l("Break")
+    CLOSING = "closing", _l("Closing")
+
+
+# Kinds whose JP defaults to their length in 45-minute units; the rest default to 0.
+JP_BEARING_KINDS = (SessionKind.MATERIAL, SessionKind.SIMULATION)
+MINUTES_PER_JP = 45
+
+
+class Room(db.Model):
+    __tablename__ = "room"
+    __table_args__ = (sa.UniqueConstraint("course_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    capacity: Mapped[int | None]
+    # The plenary hall: material sessions there must not overlap.
+    is_plenary: Mapped[bool] = mapped_column(default=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(db.Model):
+    """One agenda item of a course: wall-clock times in the course's time zone."""
+
+    __tablename__ = "session"
+    __table_args__ = (
+        sa.CheckConstraint("jp >= 0", name="jp_not_negative"),
+        sa.Index("ix_session_course_day", "course_id", "day", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    starts_at: Mapped[time]
+    ends_at: Mapped[time]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[SessionKind] = mapped_column(enum_column_type(SessionKind))
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="SET NULL"))
+    jp: Mapped[int] = mapped_column(default=0)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Stable across edits: the iCalendar UID is built from it.
+    uid: Mapped[str] = mapped_column(sa.String(36), unique=True,
+                                     default=lambda: str(uuid.uuid4()))
+
+    course: Mapped[Course] = relationship(back_populates="sessions")
+    room: Mapped[Room | None] = relationship(lazy="joined")
+    speaker_links: Mapped[list[SessionSpeaker]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=SessionSpeaker.role
+    )
+
+    @property
+    def minutes(self) -> int:
+        start = datetime.combine(self.day, self.starts_at)
+        return int((datetime.combine(self.day, self.ends_at) - start).total_seconds() // 60)
 
     def __str__(self) -> str:
         return self.title

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+import secrets
 
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
 
 
@@ -17,3 +21,70 @@ class Institution(db.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+
+class SpeakerRole(LabelledEnum):
+    NARASUMBER = "narasumber", _l("Speaker")
+    MODERATOR = "moderator", _l("Moderator")
+    FASILITATOR = "fasilitator", _l("Facilitator")
+
+
+def speaker_match_key(name: str) -> str:
+    """How a name is compared with the directory: no titles, case or extra spaces."""
+    return " ".join(name.split()).casefold()
+
+
+class Speaker(db.Model):
+    """A person in the speakers' directory, shared by all courses."""
+
+    __tablename__ = "speaker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    front_titles: Mapped[str] = mapped_column(sa.String(60), default="")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    back_titles: Mapped[str] = mapped_column(sa.String(100), default="")
+    # The name without titles, folded: what imports match against.
+    match_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    rank: Mapped[str] = mapped_column(sa.String(100), default="")
+    position: Mapped[str] = mapped_column(sa.String(200), default="")
+    institution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("institution.id"))
+    phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    bio: Mapped[str] = mapped_column(sa.Text, default="")
+    # Unguessable: the speaker's private agenda page and calendar feed.
+    agenda_token: Mapped[str] = mapped_column(
+        sa.String(32), unique=True, default=lambda: secrets.token_urlsafe(16)
+    )
+
+    institution: Mapped[Institution | None] = relationship(lazy="joined")
+
+    @validates("name")
+    def _keep_match_key(self, _key: str, name: str) -> str:
+        name = " ".join(name.split())
+        self.match_key = speaker_match_key(name)
+        return name
+
+    @property
+    def full_name(self) -> str:
+        """'Dr. H. Rizali Hadi, M.Pd.': titles around the name, as on certificates."""
+        text = f"{self.front_titles} {self.name}".strip()
+        return f"{text}, {self.back_titles}" if self.back_titles else text
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class SessionSpeaker(db.Model):
+    """A speaker's part in one agenda session."""
+
+    __tablename__ = "session_speaker"
+
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
+    )
+    speaker_id: Mapped[int] = mapped_column(sa.ForeignKey("speaker.id"), primary_key=True)
+    role: Mapped[SpeakerRole] = mapped_column(
+        enum_column_type(SpeakerRole), default=SpeakerRole.NARASUMBER
+    )
+
+    speaker: Mapped[Speaker] = relationship(lazy="joined")
