@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 
 from bimtek import config as settings
 from bimtek.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-from bimtek.i18n import LANGUAGES, date_range, long_date, select_locale
+from bimtek.i18n import LANGUAGES, clock, date_range, long_date, select_locale, zone_label
 
 __version__ = "0.1.0"
 
@@ -108,6 +108,8 @@ def _register_error_pages(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_range"] = date_range
+    app.jinja_env.filters["clock"] = clock
+    app.jinja_env.filters["zone_label"] = zone_label
 
     @app.context_processor
     def inject_globals():

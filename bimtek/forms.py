@@ -45,3 +45,8 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+
+def optional_int(value) -> int | None:
+    """Coerce a select's value where the empty choice means 'none'."""
+    return int(value) if value not in (None, "", "None") else None

@@ -1,6 +1,9 @@
 """Language and date formatting: Bahasa Indonesia first, English selectable."""
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import has_request_context, session
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -35,3 +38,20 @@ def date_range(first, last) -> str:
     else:
         start = format_date(first, "d MMMM y")
     return _("%(start)s to %(end)s", start=start, end=format_date(last, "d MMMM y"))
+
+
+def clock(moment) -> str:
+    """'08.30': the way Indonesian agendas write times."""
+    return moment.strftime("%H.%M")
+
+
+# Abbreviations of Indonesia's three zones; other zones show their UTC offset.
+ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+               "Asia/Jayapura": "WIT"}
+
+
+def zone_label(timezone: str) -> str:
+    if timezone in ZONE_LABELS:
+        return ZONE_LABELS[timezone]
+    offset = datetime.now(ZoneInfo(timezone)).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"

@@ -5,11 +5,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
+from bimtek.auth import services as auth_services
+from bimtek.auth.models import Role
 from bimtek.courses.models import (
     JP_BEARING_KINDS,
     MINUTES_PER_JP,
@@ -24,18 +27,6 @@ from bimtek.extensions import db
 from bimtek.speakers.models import SessionSpeaker, Speaker, SpeakerRole
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]$")
-
-# Abbreviations of Indonesia's three zones; other zones show their UTC offset.
-ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
-               "Asia/Jayapura": "WIT"}
-
-
-def zone_label(timezone: str) -> str:
-    if timezone in ZONE_LABELS:
-        return ZONE_LABELS[timezone]
-    offset = datetime.now(ZoneInfo(timezone)).strftime("%z")
-    return f"UTC{offset[:3]}:{offset[3:]}"
-
 
 def find_course(code: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.code == code))
@@ -290,3 +281,34 @@ def copy_agenda(source: Course, target: Course) -> list[Session]:
         session_input(s, day=s.day + offset,
                       room_id=rooms[s.room_id].id if s.room_id else None)
         for s in source.sessions])
+
+
+def sessions_of_speaker(speaker_id: int) -> list[Session]:
+    """Every session of every course in which the speaker takes part, in time order."""
+    return list(db.session.scalars(
+        select(Session).join(SessionSpeaker).where(SessionSpeaker.speaker_id == speaker_id)
+        .options(joinedload(Session.course))
+        .order_by(Session.day, Session.starts_at, Session.id)))
+
+
+def can_edit_agenda(user, course: Course) -> bool:
+    return auth_services.can_act_in_course(user, course, [Role.ORGANISER])
+
+
+def can_read_agenda(user, course: Course) -> bool:
+    """Organisers see drafts; the course's other staff see it once published."""
+    if can_edit_agenda(user, course):
+        return True
+    return course.status != CourseStatus.DRAFT and auth_services.can_act_in_course(
+        user, course, [Role.DESK, Role.FACILITATOR])
+
+
+def other_courses(course: Course) -> list[Course]:
+    return list(db.session.scalars(select(Course).where(Course.id != course.id)
+                                   .order_by(Course.starts_on.desc())))
+
+
+def published_sessions_of_speaker(speaker_id: int) -> list[Session]:
+    """What a speaker may see through their private link: published courses only."""
+    return [session for session in sessions_of_speaker(speaker_id)
+            if session.course.status != CourseStatus.DRAFT]

@@ -1,13 +1,48 @@
 from __future__ import annotations
 
-from flask import render_template
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.access import course_roles_required, roles_required
 from bimtek.auth.models import COURSE_ROLES, Role
-from bimtek.courses import bp
+from bimtek.courses import agenda_import, bp, exports, services
+from bimtek.courses.conflicts import agenda_warnings_for
+from bimtek.courses.forms import (
+    ConfirmImportForm,
+    CopyAgendaForm,
+    CourseForm,
+    DuplicateDayForm,
+    ImportAgendaForm,
+    MoveSessionForm,
+    RoomForm,
+    SessionForm,
+)
+from bimtek.courses.models import Course, CourseStatus, Session
+from bimtek.errors import ValidationError
+from bimtek.extensions import db
+from bimtek.i18n import long_date, zone_label
+from bimtek.speakers import services as speaker_services
+from bimtek.speakers.models import Institution, SpeakerRole
 
+STAFF = (Role.ORGANISER, Role.DESK, Role.FACILITATOR)
+
+
+def _show_error(form, error: ValidationError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "danger")
+
+
+# --- courses ---------------------------------------------------------------------------
 
 @bp.route("/")
 @roles_required(*COURSE_ROLES)
@@ -16,7 +51,389 @@ def index():
                            courses=auth_services.visible_courses(current_user))
 
 
+def _course_form(course: Course | None) -> CourseForm:
+    form = CourseForm(obj=course)
+    institutions = [(None, "—")] + [
+        (i.id, i.short_name)
+        for i in db.session.scalars(select(Institution).order_by(Institution.short_name))]
+    form.host_institution_id.choices = institutions
+    form.facilitator_institution_id.choices = institutions
+    return form
+
+
+def _save_course(form: CourseForm, course: Course | None) -> Course | None:
+    fields = {name: getattr(form, name).data for name in (
+        "code", "title", "programme", "batch", "host_institution_id",
+        "facilitator_institution_id", "venue", "city", "starts_on", "ends_on", "timezone",
+        "capacity", "min_attendance_percent", "declared_jp", "signatory_position",
+        "signatory_name", "signatory_nip")}
+    for name in ("programme", "venue", "city", "signatory_position", "signatory_name",
+                 "signatory_nip"):
+        fields[name] = fields[name] or ""
+    try:
+        return services.save_course(course, **fields)
+    except ValidationError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def new():
+    form = _course_form(None)
+    if form.validate_on_submit():
+        course = _save_course(form, None)
+        if course is not None:
+            if current_user.has_role(Role.ORGANISER):
+                auth_services.assign_course(current_user, course, Role.ORGANISER)
+            flash(_("Course %(code)s created.", code=course.code), "success")
+            return redirect(url_for("courses.builder", course_code=course.code))
+    return render_template("courses/form.html", form=form, course=None)
+
+
+@bp.route("/<course_code>/edit", methods=["GET", "POST"])
+@course_roles_required(Role.ORGANISER)
+def edit(course):
+    form = _course_form(course)
+    if form.validate_on_submit() and _save_course(form, course) is not None:
+        flash(_("Course %(code)s saved.", code=course.code), "success")
+        return redirect(url_for("courses.detail", course_code=course.code))
+    return render_template("courses/form.html", form=form, course=course)
+
+
 @bp.route("/<course_code>")
-@course_roles_required(Role.ORGANISER, Role.DESK, Role.FACILITATOR)
+@course_roles_required(*STAFF)
 def detail(course):
-    return render_template("courses/detail.html", course=course)
+    return render_template(
+        "courses/detail.html", course=course, room_form=RoomForm(),
+        can_edit=services.can_edit_agenda(current_user, course),
+        warnings=agenda_warnings_for(course) if course.status == CourseStatus.DRAFT else [],
+    )
+
+
+@bp.route("/<course_code>/status", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def advance_status(course):
+    if course.status == CourseStatus.DRAFT and agenda_warnings_for(course) \
+            and not request.form.get("accept_warnings"):
+        flash(_("The agenda has warnings. Check them, then publish anyway or fix them first."),
+              "warning")
+        return redirect(url_for("courses.detail", course_code=course.code))
+    try:
+        status = services.advance_status(course)
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("%(code)s is now %(status)s.", code=course.code, status=status.label),
+              "success")
+    return redirect(url_for("courses.detail", course_code=course.code))
+
+
+@bp.route("/<course_code>/rooms", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def add_room(course):
+    form = RoomForm()
+    if form.validate_on_submit():
+        try:
+            services.save_room(course, None, name=form.name.data, capacity=form.capacity.data,
+                               is_plenary=form.is_plenary.data)
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            flash(_("Room %(name)s added.", name=form.name.data), "success")
+    else:
+        flash(_("The room needs a name."), "danger")
+    return redirect(url_for("courses.detail", course_code=course.code))
+
+
+# --- agenda builder --------------------------------------------------------------------
+
+def _day_choices(course: Course) -> list[tuple[str, str]]:
+    return [(day.isoformat(), long_date(day)) for day in course.days]
+
+
+def _session_form(course: Course, session: Session | None = None, day: date | None = None
+                  ) -> SessionForm:
+    form = SessionForm(obj=session, prefix=f"s{session.id}" if session else "new")
+    form.day.choices = _day_choices(course)
+    form.room_id.choices = [(None, "—")] + [(room.id, room.name) for room in course.rooms]
+    speakers = [(s.id, s.full_name) for s in speaker_services.all_speakers()]
+    form.speakers.choices = form.facilitators.choices = speakers
+    form.moderator.choices = [(None, "—"), *speakers]
+    if not form.is_submitted():
+        if session is not None:
+            form.day.data = session.day.isoformat()
+            links = session.speaker_links
+            form.speakers.data = [link.speaker_id for link in links
+                                  if link.role == SpeakerRole.NARASUMBER]
+            form.facilitators.data = [link.speaker_id for link in links
+                                      if link.role == SpeakerRole.FASILITATOR]
+            form.moderator.data = next((link.speaker_id for link in links
+                                        if link.role == SpeakerRole.MODERATOR), None)
+        elif day is not None:
+            form.day.data = day.isoformat()
+    return form
+
+
+def _session_input(form: SessionForm) -> services.SessionInput:
+    speakers = [(speaker_id, SpeakerRole.NARASUMBER) for speaker_id in form.speakers.data]
+    if form.moderator.data:
+        speakers.append((form.moderator.data, SpeakerRole.MODERATOR))
+    speakers += [(speaker_id, SpeakerRole.FASILITATOR) for speaker_id in form.facilitators.data]
+    return services.SessionInput(
+        day=date.fromisoformat(form.day.data), starts_at=form.starts_at.data,
+        ends_at=form.ends_at.data, title=form.title.data, kind=form.kind.data,
+        room_id=form.room_id.data, jp=form.jp.data, description=form.description.data or "",
+        speakers=speakers)
+
+
+def _agenda_context(course: Course) -> dict:
+    warnings = agenda_warnings_for(course)
+    warned: dict[int, list[str]] = {}
+    for warning in warnings:
+        for session_id in warning.session_ids:
+            warned.setdefault(session_id, []).append(warning.message)
+    return {"course": course, "warnings": warnings, "warned": warned,
+            "zone": zone_label(course.timezone)}
+
+
+def _agenda_response(course: Course):
+    """htmx swaps the refreshed agenda in place; without JavaScript, back to the page."""
+    if request.headers.get("HX-Request"):
+        return render_template("courses/_agenda.html", editable=True, **_agenda_context(course))
+    return redirect(url_for("courses.builder", course_code=course.code))
+
+
+def _form_error_response(course: Course, form, template: str, *, form_id: str, **context):
+    """The form again with its errors: in place under htmx, as messages without it."""
+    if request.headers.get("HX-Request"):
+        response = render_template(template, course=course, form=form, **context)
+        return response, 200, {"HX-Retarget": f"#{form_id}", "HX-Reswap": "outerHTML"}
+    for field in form:
+        for message in field.errors:
+            flash(f"{field.label.text}: {message}", "danger")
+    return redirect(url_for("courses.builder", course_code=course.code))
+
+
+def _course_session(course: Course, session_id: int) -> Session:
+    session = db.session.get(Session, session_id)
+    if session is None or session.course_id != course.id:
+        abort(404)
+    return session
+
+
+@bp.route("/<course_code>/agenda/builder")
+@course_roles_required(Role.ORGANISER)
+def builder(course):
+    return render_template(
+        "courses/builder.html", new_form=_session_form(course, day=course.starts_on),
+        duplicate_form=_duplicate_form(course), copy_form=_copy_form(course),
+        **_agenda_context(course))
+
+
+@bp.route("/<course_code>/sessions/new")
+@course_roles_required(Role.ORGANISER)
+def new_session(course):
+    day = request.args.get("day", type=date.fromisoformat) or course.starts_on
+    return render_template("courses/_session_form.html", course=course,
+                           form=_session_form(course, day=day), session=None)
+
+
+@bp.route("/<course_code>/sessions", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def add_session(course):
+    form = _session_form(course)
+    if form.validate_on_submit():
+        try:
+            services.add_session(course, _session_input(form))
+        except ValidationError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            return _agenda_response(course)
+    return _form_error_response(course, form, "courses/_session_form.html", session=None,
+                                form_id="session-form-new")
+
+
+@bp.route("/<course_code>/sessions/<int:session_id>/edit")
+@course_roles_required(Role.ORGANISER)
+def edit_session(course, session_id: int):
+    session = _course_session(course, session_id)
+    return render_template("courses/_session_form.html", course=course, session=session,
+                           form=_session_form(course, session))
+
+
+@bp.route("/<course_code>/sessions/<int:session_id>", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def update_session(course, session_id: int):
+    session = _course_session(course, session_id)
+    form = _session_form(course, session)
+    if form.validate_on_submit():
+        try:
+            services.update_session(session, _session_input(form))
+        except ValidationError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            return _agenda_response(course)
+    return _form_error_response(course, form, "courses/_session_form.html", session=session,
+                                form_id=f"session-form-{session.id}")
+
+
+def _move_form(course: Course, session: Session) -> MoveSessionForm:
+    form = MoveSessionForm(prefix=f"m{session.id}")
+    form.day.choices = _day_choices(course)
+    if not form.is_submitted():
+        form.day.data, form.starts_at.data = session.day.isoformat(), session.starts_at
+    return form
+
+
+@bp.route("/<course_code>/sessions/<int:session_id>/move", methods=["GET", "POST"])
+@course_roles_required(Role.ORGANISER)
+def move_session(course, session_id: int):
+    session = _course_session(course, session_id)
+    form = _move_form(course, session)
+    if request.method == "GET":
+        return render_template("courses/_move_form.html", course=course, session=session,
+                               form=form)
+    if form.validate_on_submit():
+        try:
+            services.move_session(session, date.fromisoformat(form.day.data),
+                                  form.starts_at.data)
+        except ValidationError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            return _agenda_response(course)
+    return _form_error_response(course, form, "courses/_move_form.html", session=session,
+                                form_id=f"move-form-{session.id}")
+
+
+@bp.route("/<course_code>/sessions/<int:session_id>/delete", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def delete_session(course, session_id: int):
+    services.delete_session(_course_session(course, session_id))
+    return _agenda_response(course)
+
+
+def _duplicate_form(course: Course) -> DuplicateDayForm:
+    form = DuplicateDayForm(prefix="dup")
+    form.source.choices = form.target.choices = _day_choices(course)
+    return form
+
+
+@bp.route("/<course_code>/agenda/duplicate-day", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def duplicate_day(course):
+    form = _duplicate_form(course)
+    if form.validate_on_submit():
+        try:
+            copies = services.duplicate_day(course, date.fromisoformat(form.source.data),
+                                            date.fromisoformat(form.target.data))
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            flash(_("%(count)d sessions copied.", count=len(copies)), "success")
+    return redirect(url_for("courses.builder", course_code=course.code))
+
+
+def _copy_form(course: Course) -> CopyAgendaForm:
+    form = CopyAgendaForm(prefix="copy")
+    form.source_id.choices = [(c.id, f"{c.code} — {c.title}")
+                              for c in services.other_courses(course)]
+    return form
+
+
+@bp.route("/<course_code>/agenda/copy", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def copy_agenda(course):
+    form = _copy_form(course)
+    if form.validate_on_submit():
+        source = db.session.get(Course, form.source_id.data)
+        if source is None:
+            abort(404)
+        try:
+            copies = services.copy_agenda(source, course)
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            flash(_("%(count)d sessions copied from %(code)s.", count=len(copies),
+                    code=source.code), "success")
+    return redirect(url_for("courses.builder", course_code=course.code))
+
+
+# --- reading the agenda ----------------------------------------------------------------
+
+def _readable(course: Course) -> Course:
+    if not services.can_read_agenda(current_user, course):
+        abort(403)
+    return course
+
+
+@bp.route("/<course_code>/agenda")
+@course_roles_required(*STAFF)
+def agenda(course):
+    return render_template("courses/agenda.html", editable=False,
+                           **_agenda_context(_readable(course)))
+
+
+@bp.route("/<course_code>/agenda.pdf")
+@course_roles_required(*STAFF)
+def agenda_pdf(course):
+    return send_file(BytesIO(exports.agenda_pdf(_readable(course))), mimetype="application/pdf",
+                     download_name=f"agenda-{course.code}.pdf")
+
+
+@bp.route("/<course_code>/agenda.ics")
+@course_roles_required(*STAFF)
+def agenda_ics(course):
+    return send_file(BytesIO(exports.course_calendar(_readable(course))),
+                     mimetype="text/calendar", download_name=f"agenda-{course.code}.ics")
+
+
+# --- agenda import ---------------------------------------------------------------------
+
+def _upload_folder() -> Path:
+    return Path(current_app.instance_path) / "agenda-imports"
+
+
+@bp.route("/<course_code>/agenda/import", methods=["GET", "POST"])
+@course_roles_required(Role.ORGANISER)
+def import_agenda(course):
+    form = ImportAgendaForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        preview = agenda_import.preview_import(course, form.file.data.filename, data)
+        confirm = ConfirmImportForm(formdata=None, expected_version=preview.agenda_version,
+                                    replace="1" if form.replace.data else "")
+        if preview.ok:
+            confirm.upload.data = agenda_import.stash_upload(
+                _upload_folder(), form.file.data.filename, data)
+        return render_template("courses/import_preview.html", course=course,
+                               preview=preview, confirm=confirm, replace=form.replace.data)
+    return render_template("courses/import.html", course=course, form=form)
+
+
+@bp.route("/<course_code>/agenda/import/confirm", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def confirm_import(course):
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        data = agenda_import.load_upload(_upload_folder(), form.upload.data)
+        preview = agenda_import.preview_import(course, form.upload.data, data)
+        if not preview.ok:
+            raise ValidationError(_("The file has errors; correct them and import it again."))
+        sessions = agenda_import.apply_import(course, preview, form.expected_version.data,
+                                              replace=bool(form.replace.data))
+    except ValidationError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("courses.import_agenda", course_code=course.code))
+    (_upload_folder() / form.upload.data).unlink(missing_ok=True)
+    flash(_("%(count)d sessions imported.", count=len(sessions)), "success")
+    return redirect(url_for("courses.builder", course_code=course.code))

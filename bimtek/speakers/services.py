@@ -1,4 +1,4 @@
-"""Institutions directory."""
+"""Institutions and the speakers' directory."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution
+from bimtek.speakers.models import Institution, Speaker, speaker_match_key
 from bimtek.speakers.reference import REFERENCE_INSTITUTIONS
 
 
@@ -69,3 +69,41 @@ def seed_reference_institutions() -> int:
     db.session.add_all(added)
     db.session.commit()
     return len(added)
+
+
+# --- speakers --------------------------------------------------------------------------
+
+SPEAKER_FIELDS = ("front_titles", "name", "back_titles", "rank", "position", "institution_id",
+                  "phone", "email", "bio")
+
+
+def save_speaker(speaker: Speaker | None, **fields) -> Speaker:
+    fields = {name: value.strip() if isinstance(value, str) else value
+              for name, value in fields.items() if name in SPEAKER_FIELDS}
+    if not fields.get("name"):
+        raise ValidationError(_("The name is required."), field="name")
+    institution_id = fields.get("institution_id")
+    if institution_id is not None and db.session.get(Institution, institution_id) is None:
+        raise ValidationError(_("Unknown institution."), field="institution_id")
+    if speaker is None:
+        speaker = Speaker()
+        db.session.add(speaker)
+    for name, value in fields.items():
+        setattr(speaker, name, "" if value is None and name != "institution_id" else value)
+    db.session.commit()
+    return speaker
+
+
+def search_speakers(text: str = "", page: int = 1, per_page: int = 50):
+    query = select(Speaker).order_by(Speaker.match_key, Speaker.id)
+    if text.strip():
+        query = query.where(Speaker.match_key.like(f"%{speaker_match_key(text)}%"))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def all_speakers() -> list[Speaker]:
+    return list(db.session.scalars(select(Speaker).order_by(Speaker.match_key)))
+
+
+def find_speaker_by_token(token: str) -> Speaker | None:
+    return db.session.scalar(select(Speaker).where(Speaker.agenda_token == token))

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from bimtek.auth.access import roles_required
+from bimtek.auth.access import public, roles_required
 from bimtek.auth.models import Role
+from bimtek.courses import exports
+from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.speakers import bp, services
-from bimtek.speakers.forms import InstitutionForm
-from bimtek.speakers.models import Institution
+from bimtek.speakers.forms import InstitutionForm, SpeakerForm
+from bimtek.speakers.models import Institution, Speaker
 
 
 @bp.route("/admin/institutions")
@@ -45,3 +49,79 @@ def new_institution():
 @roles_required(Role.ADMIN)
 def edit_institution(institution_id: int):
     return _institution_page(db.get_or_404(Institution, institution_id))
+
+
+# --- speakers' directory ---------------------------------------------------------------
+
+def _speaker_form(speaker: Speaker | None) -> SpeakerForm:
+    form = SpeakerForm(obj=speaker)
+    form.institution_id.choices = [(None, "—")] + [
+        (i.id, i.short_name) for i in services.list_institutions()]
+    return form
+
+
+@bp.route("/speakers/")
+@roles_required(Role.ORGANISER)
+def speakers():
+    text = request.args.get("q", "")
+    page = services.search_speakers(text, page=request.args.get("page", 1, type=int))
+    return render_template("speakers/index.html", page=page, q=text)
+
+
+def _speaker_page(speaker: Speaker | None):
+    form = _speaker_form(speaker)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_speaker(speaker, **{field.name: field.data for field in form
+                                                      if field.name in services.SPEAKER_FIELDS})
+        except ValidationError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("Speaker %(name)s saved.", name=saved.full_name), "success")
+            return redirect(url_for("speakers.speaker", speaker_id=saved.id))
+    return render_template("speakers/form.html", form=form, speaker=speaker)
+
+
+@bp.route("/speakers/new", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def new_speaker():
+    return _speaker_page(None)
+
+
+@bp.route("/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def edit_speaker(speaker_id: int):
+    return _speaker_page(db.get_or_404(Speaker, speaker_id))
+
+
+@bp.route("/speakers/<int:speaker_id>")
+@roles_required(Role.ORGANISER)
+def speaker(speaker_id: int):
+    speaker = db.get_or_404(Speaker, speaker_id)
+    return render_template("speakers/detail.html", speaker=speaker,
+                           sessions=course_services.sessions_of_speaker(speaker.id))
+
+
+def _speaker_by_token(token: str) -> Speaker:
+    speaker = services.find_speaker_by_token(token)
+    if speaker is None:
+        abort(404)
+    return speaker
+
+
+@bp.route("/speakers/agenda/<token>")
+@public
+def speaker_agenda(token: str):
+    """The speaker's own page, reached by the private link the organiser sends them."""
+    speaker = _speaker_by_token(token)
+    return render_template("speakers/agenda.html", speaker=speaker,
+                           sessions=course_services.published_sessions_of_speaker(speaker.id))
+
+
+@bp.route("/speakers/agenda/<token>.ics")
+@public
+def speaker_agenda_ics(token: str):
+    speaker = _speaker_by_token(token)
+    return send_file(BytesIO(exports.speaker_calendar(speaker)), mimetype="text/calendar",
+                     download_name="agenda.ics")

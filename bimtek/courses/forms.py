@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from bimtek.courses.models import SessionKind
+from bimtek.forms import Form, optional_int
+
+TIME_FORMATS = ["%H:%M", "%H.%M"]
+
+TIMEZONES = [
+    ("Asia/Jakarta", "WIB — Asia/Jakarta"),
+    ("Asia/Pontianak", "WIB — Asia/Pontianak"),
+    ("Asia/Makassar", "WITA — Asia/Makassar"),
+    ("Asia/Jayapura", "WIT — Asia/Jayapura"),
+]
+
+
+class CourseForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("Capital letters, digits and hyphens, e.g. KSP-KUTIM-2024."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    programme = StringField(_l("Programme"), validators=[Optional(), Length(max=300)],
+                            description=_l("Shared by all batches of the same programme."))
+    batch = IntegerField(_l("Batch (angkatan)"), default=1,
+                         validators=[DataRequired(), NumberRange(min=1, max=99)])
+    host_institution_id = SelectField(_l("Host institution"), coerce=optional_int,
+                                      validate_choice=False)
+    facilitator_institution_id = SelectField(_l("Facilitating organisation"),
+                                             coerce=optional_int, validate_choice=False)
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    timezone = SelectField(_l("Time zone"), choices=TIMEZONES, default="Asia/Makassar")
+    capacity = IntegerField(_l("Capacity"), default=400,
+                            validators=[DataRequired(), NumberRange(min=1)])
+    min_attendance_percent = IntegerField(
+        _l("Minimum attendance for a certificate (percent of JP)"), default=80,
+        validators=[DataRequired(), NumberRange(min=1, max=100)])
+    declared_jp = IntegerField(_l("Declared JP of material"), validators=[Optional(),
+                               NumberRange(min=0)],
+                               description=_l("The agenda is checked against it."))
+    signatory_position = StringField(_l("Signatory's position"),
+                                     validators=[Optional(), Length(max=200)])
+    signatory_name = StringField(_l("Signatory's name with titles"),
+                                 validators=[Optional(), Length(max=200)])
+    signatory_nip = StringField(_l("Signatory's NIP"), validators=[Optional(), Length(max=18)])
+    submit = SubmitField(_l("Save"))
+
+
+class RoomForm(Form):
+    name = StringField(_l("Room"), validators=[DataRequired(), Length(max=100)])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1)])
+    is_plenary = BooleanField(_l("Plenary hall"))
+    submit = SubmitField(_l("Add room"))
+
+
+class SessionForm(Form):
+    day = SelectField(_l("Day"), validators=[DataRequired()])
+    starts_at = TimeField(_l("Starts"), format=TIME_FORMATS, validators=[InputRequired()])
+    ends_at = TimeField(_l("Ends"), format=TIME_FORMATS, validators=[InputRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=SessionKind.choices, default="material")
+    room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False)
+    jp = IntegerField(_l("JP"), validators=[Optional(), NumberRange(min=0)],
+                      description=_l("Empty: whole 45-minute units for material and "
+                                     "simulation, 0 otherwise."))
+    speakers = SelectMultipleField(_l("Speakers (narasumber)"), coerce=int,
+                                   validate_choice=False)
+    moderator = SelectField(_l("Moderator"), coerce=optional_int, validate_choice=False)
+    facilitators = SelectMultipleField(_l("Facilitators"), coerce=int, validate_choice=False)
+    description = TextAreaField(_l("Description"), validators=[Optional()])
+    submit = SubmitField(_l("Save session"))
+
+
+class MoveSessionForm(Form):
+    day = SelectField(_l("Day"), validators=[DataRequired()])
+    starts_at = TimeField(_l("New start"), format=TIME_FORMATS, validators=[InputRequired()])
+    submit = SubmitField(_l("Move"))
+
+
+class DuplicateDayForm(Form):
+    source = SelectField(_l("Copy the sessions of"), validators=[DataRequired()])
+    target = SelectField(_l("onto"), validators=[DataRequired()])
+    submit = SubmitField(_l("Duplicate day"))
+
+
+class CopyAgendaForm(Form):
+    source_id = SelectField(_l("Earlier course or batch"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Copy its agenda"))
+
+
+class ImportAgendaForm(Form):
+    file = FileField(_l("Agenda file (.xlsx or .csv)"), validators=[
+        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
+    replace = BooleanField(_l("Replace the current agenda"))
+    submit = SubmitField(_l("Check the file"))
+
+
+class ConfirmImportForm(Form):
+    upload = HiddenField(validators=[DataRequired()])
+    expected_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    replace = HiddenField()
+    submit = SubmitField(_l("Import the agenda"))

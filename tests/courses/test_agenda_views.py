@@ -1,0 +1,179 @@
+"""The agenda builder and the published agenda over HTTP: who may, who may not."""
+from datetime import date, time
+
+import pytest
+
+from bimtek.auth import services as auth_services
+from bimtek.auth.models import Role, User
+from bimtek.courses import services
+from bimtek.courses.models import CourseStatus, Session, SessionKind
+from bimtek.extensions import db
+from tests.conftest import login, post
+from tests.factories import make_course
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def course_id(app):
+    with app.app_context():
+        course = make_course("KSP-KUTIM-2024", venue="Hotel Harris", city="Samarinda")
+        services.add_session(course, services.SessionInput(
+            day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
+            title="Mitigasi konflik sosial", kind=SessionKind.MATERIAL))
+        make_course("KSP-SINTANG-2024")
+        return course.id
+
+
+def staff(app, make_user, email, role, course_code="KSP-KUTIM-2024"):
+    user_id = make_user(email, role)
+    with app.app_context():
+        auth_services.assign_course(db.session.get(User, user_id),
+                                    services.find_course(course_code), role)
+    return user_id
+
+
+def session_form(**changes):
+    return {"new-day": "2024-10-28", "new-starts_at": "09.45", "new-ends_at": "12:00",
+            "new-title": "Kebijakan tahapan Pilkada", "new-kind": "material",
+            "new-room_id": "", "new-jp": "", "new-moderator": "", **changes}
+
+
+def test_organiser_builds_the_agenda_with_htmx(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    assert client.get("/courses/KSP-KUTIM-2024/agenda/builder").status_code == 200
+    response = post(client, "/courses/KSP-KUTIM-2024/sessions", session_form(), headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.strip().startswith('<div id="agenda">')
+    assert "Kebijakan tahapan Pilkada" in html and "09.45–12.00 WITA" in html
+    with app.app_context():
+        added = db.session.query(Session).filter_by(title="Kebijakan tahapan Pilkada").one()
+        assert added.jp == 3
+
+
+def test_invalid_session_returns_the_form_with_its_error(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    response = post(client, "/courses/KSP-KUTIM-2024/sessions",
+                    session_form(**{"new-ends_at": "09.00"}), headers=HTMX)
+    assert response.headers["HX-Retarget"] == "#session-form-new"
+    assert "Sesi harus berakhir setelah dimulai." in response.get_data(as_text=True)
+    response = post(client, "/courses/KSP-KUTIM-2024/sessions",
+                    session_form(**{"new-starts_at": "jam delapan"}), headers=HTMX)
+    assert "Waktu tidak valid." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Session).count() == 1
+
+
+def test_edit_move_and_delete(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    with app.app_context():
+        session_id = db.session.query(Session.id).scalar()
+    page = client.get(f"/courses/KSP-KUTIM-2024/sessions/{session_id}/edit").get_data(
+        as_text=True)
+    assert 'value="Mitigasi konflik sosial"' in page
+    prefix = f"s{session_id}-"
+    post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}", {
+        prefix + "day": "2024-10-29", prefix + "starts_at": "13.00", prefix + "ends_at": "15.15",
+        prefix + "title": "Mitigasi dan resolusi konflik sosial", prefix + "kind": "material",
+        prefix + "room_id": "", prefix + "jp": "", prefix + "moderator": ""}, headers=HTMX)
+    post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/move",
+         {f"m{session_id}-day": "2024-10-30", f"m{session_id}-starts_at": "08.00"}, headers=HTMX)
+    with app.app_context():
+        session = db.session.get(Session, session_id)
+        assert (session.title, session.day, session.starts_at, session.ends_at, session.jp) == (
+            "Mitigasi dan resolusi konflik sosial", date(2024, 10, 30), time(8, 0),
+            time(10, 15), 3)
+    response = post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/delete")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Session, session_id) is None
+
+
+def test_sessions_are_reached_only_through_their_course(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-SINTANG-2024")
+    login(client, "organiser@bimtek.test")
+    with app.app_context():
+        session_id = db.session.query(Session.id).scalar()
+    # The organiser of Sintang names their own course but a Kutim session: 404.
+    assert client.get(f"/courses/KSP-SINTANG-2024/sessions/{session_id}/edit").status_code == 404
+    assert post(client, f"/courses/KSP-SINTANG-2024/sessions/{session_id}/delete"
+                ).status_code == 404
+    assert post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/delete"
+                ).status_code == 403
+    with app.app_context():
+        assert db.session.get(Session, session_id) is not None
+
+
+@pytest.mark.parametrize("role", [Role.DESK, Role.FACILITATOR])
+def test_other_staff_cannot_edit_and_read_only_once_published(app, client, make_user,
+                                                              course_id, role):
+    staff(app, make_user, "staff@bimtek.test", role)
+    login(client, "staff@bimtek.test")
+    assert client.get("/courses/KSP-KUTIM-2024/agenda/builder").status_code == 403
+    assert post(client, "/courses/KSP-KUTIM-2024/sessions", session_form()).status_code == 403
+    assert client.get("/courses/KSP-KUTIM-2024/agenda").status_code == 403
+    with app.app_context():
+        services.find_course("KSP-KUTIM-2024").status = CourseStatus.PUBLISHED
+        db.session.commit()
+    page = client.get("/courses/KSP-KUTIM-2024/agenda").get_data(as_text=True)
+    assert "Senin, 28 Oktober 2024" in page and "08.00–09.30 WITA" in page
+    assert client.get("/courses/KSP-SINTANG-2024/agenda").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["participant", "hr"])
+def test_participants_and_hr_have_no_builder(app, client, make_user, course_id, role):
+    make_user("x@bimtek.test", role, institutions=["Kesbangpol Kutim"] if role == "hr" else ())
+    login(client, "x@bimtek.test")
+    for url in ["/courses/KSP-KUTIM-2024/agenda/builder", "/courses/KSP-KUTIM-2024/agenda",
+                "/courses/new", "/courses/KSP-KUTIM-2024/edit"]:
+        assert client.get(url).status_code == 403, url
+
+
+def test_organiser_creates_a_course_and_is_assigned_to_it(app, client, make_user):
+    make_user("organiser@bimtek.test", "organiser")
+    login(client, "organiser@bimtek.test")
+    response = post(client, "/courses/new", {
+        "code": "KSP-KUTIM-2025", "title": "Bimtek Mitigasi Konflik Sosial", "batch": "1",
+        "host_institution_id": "", "facilitator_institution_id": "",
+        "starts_on": "2025-03-10", "ends_on": "2025-03-14", "timezone": "Asia/Makassar",
+        "capacity": "400", "min_attendance_percent": "80"})
+    assert response.location == "/courses/KSP-KUTIM-2025/agenda/builder"
+    assert client.get("/courses/KSP-KUTIM-2025/edit").status_code == 200
+    response = post(client, "/courses/new", {
+        "code": "KSP-KUTIM-2025", "title": "Duplikat", "batch": "1", "host_institution_id": "",
+        "facilitator_institution_id": "", "starts_on": "2025-03-10", "ends_on": "2025-03-09",
+        "timezone": "Asia/Makassar", "capacity": "400", "min_attendance_percent": "80"})
+    assert "Kode KSP-KUTIM-2025 sudah dipakai kursus lain." in response.get_data(as_text=True)
+
+
+def test_publishing_an_agenda_with_warnings_needs_a_second_look(app, client, make_user,
+                                                               course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    with app.app_context():
+        course = services.find_course("KSP-KUTIM-2024")
+        services.add_session(course, services.SessionInput(
+            day=date(2024, 10, 28), starts_at=time(9, 0), ends_at=time(10, 0),
+            title="Bentrok", kind=SessionKind.MATERIAL, jp=1))
+    login(client, "organiser@bimtek.test")
+    response = post(client, "/courses/KSP-KUTIM-2024/status", follow_redirects=True)
+    assert response.status_code == 200
+    assert 'data-testid="publish-warnings"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert services.find_course("KSP-KUTIM-2024").status == CourseStatus.DRAFT
+    post(client, "/courses/KSP-KUTIM-2024/status", {"accept_warnings": "1"})
+    with app.app_context():
+        assert services.find_course("KSP-KUTIM-2024").status == CourseStatus.PUBLISHED
+
+
+def test_duplicate_day_and_copy_agenda_pages(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-SINTANG-2024")
+    staff_id = staff(app, make_user, "organiser2@bimtek.test", Role.ORGANISER)
+    assert staff_id
+    login(client, "organiser2@bimtek.test")
+    post(client, "/courses/KSP-KUTIM-2024/agenda/duplicate-day",
+         {"dup-source": "2024-10-28", "dup-target": "2024-10-29"})
+    with app.app_context():
+        assert db.session.query(Session).filter_by(day=date(2024, 10, 29)).count() == 1

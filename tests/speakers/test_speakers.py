@@ -1,0 +1,76 @@
+"""The speakers' directory and a speaker's own agenda link."""
+from datetime import date, time
+
+from bimtek.courses import services
+from bimtek.courses.models import CourseStatus, SessionKind
+from bimtek.extensions import db
+from bimtek.speakers import services as speaker_services
+from bimtek.speakers.models import Speaker, SpeakerRole
+from tests.conftest import login, post
+from tests.factories import make_course
+
+
+def test_organiser_adds_a_speaker_with_titles(app, client, make_user):
+    make_user("organiser@bimtek.test", "organiser")
+    login(client, "organiser@bimtek.test")
+    response = post(client, "/speakers/new", {
+        "front_titles": "Dr. H.", "name": " Rizali   Hadi ", "back_titles": "M.Pd.",
+        "institution_id": "", "position": "Dosen"})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Dr. H. Rizali Hadi, M.Pd." in page
+    assert "Rizali Hadi" in client.get("/speakers/?q=rizali").get_data(as_text=True)
+    response = post(client, "/speakers/new", {"name": "", "institution_id": ""})
+    assert response.status_code == 200
+
+
+def sessions_in_two_courses(app):
+    with app.app_context():
+        speaker = speaker_services.save_speaker(None, name="Narasumber Polres Kutai Timur",
+                                                back_titles="S.I.K.", rank="AKBP")
+        for code, day, status in [("KSP-KUTIM-2024", date(2024, 10, 30), CourseStatus.PUBLISHED),
+                                  ("KSP-SINTANG-2024", date(2024, 11, 5), CourseStatus.DRAFT)]:
+            course = make_course(code, starts_on=day, status=status,
+                                 timezone="Asia/Pontianak" if "SINTANG" in code else
+                                 "Asia/Makassar")
+            services.add_session(course, services.SessionInput(
+                day=day, starts_at=time(8, 0), ends_at=time(10, 15),
+                title=f"Penanganan massa {code}", kind=SessionKind.MATERIAL,
+                speakers=[(speaker.id, SpeakerRole.NARASUMBER)]))
+        return speaker.id, speaker.agenda_token
+
+
+def test_speaker_page_lists_sessions_across_courses(app, client, make_user):
+    speaker_id, _token = sessions_in_two_courses(app)
+    make_user("organiser@bimtek.test", "organiser")
+    login(client, "organiser@bimtek.test")
+    page = client.get(f"/speakers/{speaker_id}").get_data(as_text=True)
+    assert "Penanganan massa KSP-KUTIM-2024" in page and "08.00–10.15 WITA" in page
+    assert "Penanganan massa KSP-SINTANG-2024" in page and "08.00–10.15 WIB" in page
+
+
+def test_private_link_shows_only_published_courses(app, client):
+    _speaker_id, token = sessions_in_two_courses(app)
+    page = client.get(f"/speakers/agenda/{token}").get_data(as_text=True)
+    assert "Penanganan massa KSP-KUTIM-2024" in page
+    assert "KSP-SINTANG-2024" not in page
+    assert client.get("/speakers/agenda/not-the-token").status_code == 404
+
+
+def test_only_organisers_manage_speakers(app, client, make_user):
+    with app.app_context():
+        speaker = Speaker(name="Narasumber KPU")
+        db.session.add(speaker)
+        db.session.commit()
+        speaker_id = speaker.id
+    for role in ("desk", "facilitator", "participant"):
+        make_user(f"{role}@bimtek.test", role)
+        login(client, f"{role}@bimtek.test")
+        for url in ["/speakers/", "/speakers/new", f"/speakers/{speaker_id}",
+                    f"/speakers/{speaker_id}/edit"]:
+            assert client.get(url).status_code == 403, (role, url)
+        assert post(client, f"/speakers/{speaker_id}/edit",
+                    {"name": "Diganti", "institution_id": ""}).status_code == 403
+        post(client, "/logout")
+    with app.app_context():
+        assert db.session.get(Speaker, speaker_id).name == "Narasumber KPU"
