@@ -26,7 +26,10 @@ def course_id(app):
 
 
 def staff(app, make_user, email, role, course_code="KSP-KUTIM-2024"):
-    user_id = make_user(email, role)
+    """An account holding `role` for the course (created on first use)."""
+    with app.app_context():
+        existing = auth_services.find_user_by_email(email)
+    user_id = existing.id if existing else make_user(email, role)
     with app.app_context():
         auth_services.assign_course(db.session.get(User, user_id),
                                     services.find_course(course_code), role)
@@ -169,11 +172,122 @@ def test_publishing_an_agenda_with_warnings_needs_a_second_look(app, client, mak
 
 
 def test_duplicate_day_and_copy_agenda_pages(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
     staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-SINTANG-2024")
-    staff_id = staff(app, make_user, "organiser2@bimtek.test", Role.ORGANISER)
-    assert staff_id
-    login(client, "organiser2@bimtek.test")
+    login(client, "organiser@bimtek.test")
     post(client, "/courses/KSP-KUTIM-2024/agenda/duplicate-day",
          {"dup-source": "2024-10-28", "dup-target": "2024-10-29"})
     with app.app_context():
-        assert db.session.query(Session).filter_by(day=date(2024, 10, 29)).count() == 1
+        sintang_id = services.find_course("KSP-SINTANG-2024").id
+        kutim_id = services.find_course("KSP-KUTIM-2024").id
+    response = post(client, "/courses/KSP-SINTANG-2024/agenda/copy",
+                    {"copy-source_id": kutim_id}, follow_redirects=True)
+    assert "2 sesi disalin dari KSP-KUTIM-2024." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Session).filter_by(day=date(2024, 10, 29)).count() == 2
+        assert db.session.query(Session).filter_by(course_id=sintang_id).count() == 2
+
+
+def agenda_xlsx(*rows) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Tanggal", "Mulai", "Selesai", "Materi", "Jenis", "Ruang",
+                            "Narasumber", "Instansi", "JP"])
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, data, replace=False):
+    import io
+
+    form = {"file": (io.BytesIO(data), "agenda.xlsx")}
+    if replace:
+        form["replace"] = "y"
+    return post(client, "/courses/KSP-KUTIM-2024/agenda/import", form,
+                content_type="multipart/form-data")
+
+
+def confirm_fields(html: str) -> dict:
+    import re
+
+    return dict(re.findall(r'name="(upload|expected_version|replace)" type="hidden" '
+                           r'value="([^"]*)"', html))
+
+
+def test_import_preview_then_confirm(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    data = agenda_xlsx(["29/10/2024", "08.00", "10.15", "Pemetaan intelijen keamanan",
+                        "Materi", "Ballroom", "Narasumber BIN Daerah Kaltim",
+                        "BIN Daerah Kaltim", 3])
+    page = upload(client, data).get_data(as_text=True)
+    assert "1 sesi akan ditambahkan." in page and "Narasumber BIN Daerah Kaltim" in page
+    with app.app_context():
+        assert db.session.query(Session).count() == 1, "the preview writes nothing"
+    response = post(client, "/courses/KSP-KUTIM-2024/agenda/import/confirm",
+                    confirm_fields(page))
+    assert response.location == "/courses/KSP-KUTIM-2024/agenda/builder"
+    with app.app_context():
+        imported = db.session.query(Session).filter_by(title="Pemetaan intelijen keamanan").one()
+        assert imported.room.name == "Ballroom" and imported.jp == 3
+
+
+def test_import_errors_are_listed_by_row_and_nothing_is_written(app, client, make_user,
+                                                              course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    page = upload(client, agenda_xlsx(
+        ["29/10/2024", "10.00", "09.00", "Terbalik", "Materi", "", "", "", ""],
+        ["29/10/2024", "08.00", "09.00", "JP huruf", "Materi", "", "", "", "abc"],
+    )).get_data(as_text=True)
+    assert 'data-testid="import-errors"' in page
+    assert "Baris 2:" in page and "Baris 3:" in page and "abc" in page
+    assert "Impor agenda</button>" not in page
+    with app.app_context():
+        assert db.session.query(Session).count() == 1
+
+
+def test_confirming_a_stale_preview_is_refused(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    page = upload(client, agenda_xlsx(
+        ["29/10/2024", "08.00", "09.30", "Komunikasi krisis", "Materi", "", "", "", ""],
+    )).get_data(as_text=True)
+    # Someone changes the agenda between the preview and the confirmation.
+    with app.app_context():
+        services.delete_session(db.session.query(Session).one())
+    response = post(client, "/courses/KSP-KUTIM-2024/agenda/import/confirm",
+                    confirm_fields(page), follow_redirects=True)
+    assert "Agenda berubah setelah berkas ini diperiksa" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Session).count() == 0
+
+
+def test_a_forged_upload_name_is_refused(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    response = post(client, "/courses/KSP-KUTIM-2024/agenda/import/confirm",
+                    {"upload": "../../secret_key", "expected_version": "1"},
+                    follow_redirects=True)
+    assert "Berkas yang diperiksa sudah tidak tersedia" in response.get_data(as_text=True)
+
+
+def test_exports_follow_the_reading_rules(app, client, make_user, course_id):
+    staff(app, make_user, "desk@bimtek.test", Role.DESK)
+    login(client, "desk@bimtek.test")
+    assert client.get("/courses/KSP-KUTIM-2024/agenda.pdf").status_code == 403
+    assert client.get("/courses/KSP-KUTIM-2024/agenda.ics").status_code == 403
+    with app.app_context():
+        services.find_course("KSP-KUTIM-2024").status = CourseStatus.PUBLISHED
+        db.session.commit()
+    pdf = client.get("/courses/KSP-KUTIM-2024/agenda.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    calendar = client.get("/courses/KSP-KUTIM-2024/agenda.ics")
+    assert calendar.mimetype == "text/calendar" and b"Mitigasi konflik sosial" in calendar.data
+    assert client.get("/courses/KSP-SINTANG-2024/agenda.pdf").status_code == 403
