@@ -131,7 +131,7 @@ def make_user(app):
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                        r'name="csrf_token" value="([^"]+)"')
+                        r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
 def csrf_token(client) -> str:
@@ -139,7 +139,7 @@ def csrf_token(client) -> str:
     html = client.get("/login", follow_redirects=True).get_data(as_text=True)
     match = CSRF_INPUT.search(html)
     assert match, "no form with a CSRF token on the page"
-    return match.group(1) or match.group(2)
+    return next(group for group in match.groups() if group)
 
 
 def post(client, url, data=None, **kwargs):

@@ -3,12 +3,12 @@ import pytest
 from playwright.sync_api import expect
 
 NAVIGATION = {
-    "admin@bimtek.test": (["Dasbor", "Kursus", "Pengguna", "Instansi"], []),
-    "organiser@bimtek.test": (["Dasbor", "Kursus"], ["Pengguna", "Instansi"]),
-    "desk@bimtek.test": (["Dasbor", "Kursus"], ["Pengguna", "Instansi"]),
-    "fasilitator@bimtek.test": (["Dasbor", "Kursus"], ["Pengguna", "Instansi"]),
-    "hr@bimtek.test": (["Dasbor"], ["Kursus", "Pengguna", "Instansi"]),
-    "peserta@bimtek.test": (["Dasbor"], ["Kursus", "Pengguna", "Instansi"]),
+    "admin@bimtek.test": (["Dasbor", "Kursus", "Narasumber", "Pengguna", "Instansi"], []),
+    "organiser@bimtek.test": (["Dasbor", "Kursus", "Narasumber"], ["Pengguna", "Instansi"]),
+    "desk@bimtek.test": (["Dasbor", "Kursus"], ["Narasumber", "Pengguna", "Instansi"]),
+    "fasilitator@bimtek.test": (["Dasbor", "Kursus"], ["Narasumber", "Pengguna", "Instansi"]),
+    "hr@bimtek.test": (["Dasbor"], ["Kursus", "Narasumber", "Pengguna", "Instansi"]),
+    "peserta@bimtek.test": (["Dasbor"], ["Kursus", "Narasumber", "Pengguna", "Instansi"]),
 }
 
 
@@ -39,7 +39,7 @@ def test_hr_dashboard_names_its_institutions(page, demo):
 def test_organiser_opens_the_reference_course(page, demo):
     log_in(page, "organiser@bimtek.test", demo)
     page.get_by_role("link", name="Kursus").click()
-    page.get_by_role("link", name="Bimbingan Teknis Mitigasi").click()
+    page.locator(".list-group-item", has_text="KSP-KUTIM-2024").get_by_role("link").click()
     expect(page.locator("main")).to_contain_text("Senin, 28 Oktober 2024")
     expect(page.locator("main")).to_contain_text("Hotel Harris, Samarinda")
 
