@@ -42,7 +42,7 @@ $(MO): translations/id/LC_MESSAGES/messages.po $(VENV)/.run-installed
 messages: $(VENV)/.run-installed
 	$(BIN)/pybabel extract --ignore-dirs='.*' -F babel.cfg -k _l -k _ln:1,2 --no-location \
 	  --sort-output --project Bimtek -o translations/messages.pot .
-	$(BIN)/pybabel update -w 100 -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --ignore-obsolete -w 100 -i translations/messages.pot -d translations
 
 clean:
 	rm -rf $(VENV) $(MO)

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bimtek import config as settings
 from bimtek.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -28,6 +29,10 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     )
     app.config.from_mapping(settings.load(instance_path, overrides))
     instance_path.mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_HOPS"]:
+        # Behind a reverse proxy: the client's address and scheme come from its headers.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -88,6 +93,24 @@ def _register_error_pages(app: Flask) -> None:
     def not_found(_error):
         return page(404, _("Page not found"),
                     _("The page you asked for does not exist or has been moved."))
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return page(400, _("Bad request"),
+                    _("The request could not be understood. Go back and try again."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return page(413, _("File too large"),
+                    _("The file is larger than %(size)d MB. Split it or remove what is not "
+                      "needed, then try again.",
+                      size=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return page(500, _("Something went wrong"),
+                    _("Nothing you did caused this. Try again in a moment; if it keeps "
+                      "happening, tell the organiser."))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):

@@ -50,6 +50,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "REDIS_URL": redis_url,
         "PUBLIC_BASE_URL": public_base_url,
         "PORT": int(os.environ.get("PORT", "5000")),
+        "PROXY_HOPS": int(os.environ.get("BIMTEK_PROXY_HOPS", "0")),
         "DEMO_PASSWORD": os.environ.get("BIMTEK_DEMO_PASSWORD") or "bimtek-demo",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -50,3 +50,12 @@ class Form(FlaskForm):
 def optional_int(value) -> int | None:
     """Coerce a select's value where the empty choice means 'none'."""
     return int(value) if value not in (None, "", "None") else None
+
+
+def show_error(form, error) -> None:
+    """Put a service's ValidationError on the field it names, or on the form itself."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,9 +1,6 @@
 """Language and date formatting: Bahasa Indonesia first, English selectable."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import has_request_context, session
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -45,13 +42,10 @@ def clock(moment) -> str:
     return moment.strftime("%H.%M")
 
 
-# Abbreviations of Indonesia's three zones; other zones show their UTC offset.
+# Indonesia's zones, the only ones a course may use, with the labels agendas print.
 ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
                "Asia/Jayapura": "WIT"}
 
 
 def zone_label(timezone: str) -> str:
-    if timezone in ZONE_LABELS:
-        return ZONE_LABELS[timezone]
-    offset = datetime.now(ZoneInfo(timezone)).strftime("%z")
-    return f"UTC{offset[:3]}:{offset[3:]}"
+    return ZONE_LABELS.get(timezone, timezone)

@@ -1,8 +1,17 @@
 """Instants are stored in UTC; this is the one clock the app reads."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def minutes_between(starts_at: time, ends_at: time) -> int:
+    """Wall-clock minutes from one time of day to a later one."""
+    return (ends_at.hour * 60 + ends_at.minute) - (starts_at.hour * 60 + starts_at.minute)
+
+
+def shift_time(moment: time, minutes: int) -> time:
+    return (datetime.combine(date.min, moment) + timedelta(minutes=minutes)).time()

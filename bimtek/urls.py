@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import current_app, url_for
+
 
 def safe_next_url(target: str | None) -> str | None:
     """A redirect target only when it stays on this site (no open redirect)."""
@@ -12,3 +14,9 @@ def safe_next_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An address to hand to people outside the app: built on PUBLIC_BASE_URL, not on
+    whatever host name the current request came in under."""
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)

@@ -59,7 +59,7 @@ class CourseAssignment(db.Model):
     )
     role: Mapped[Role] = mapped_column(enum_column_type(Role), primary_key=True)
 
-    course: Mapped[Course] = relationship()
+    course: Mapped[Course] = relationship(lazy="joined")
     user: Mapped[User] = relationship(back_populates="course_assignments")
 
 

@@ -84,9 +84,16 @@ def save_user(
     active: bool = True,
     password: str | None = None,
     institution_ids: Iterable[int] = (),
+    actor: User | None = None,
 ) -> User:
-    """Create (user=None) or update an account. An HR account needs an institution."""
+    """Create (user=None) or update an account. An HR account needs an institution, and
+    an admin (`actor`) cannot lock themself out."""
     roles = {Role(role) for role in roles}
+    if user is not None and actor is not None and user.id == actor.id \
+            and (not active or Role.ADMIN not in roles):
+        raise ValidationError(
+            _("You cannot deactivate your own account or remove your own admin role."),
+            field="active")
     if not roles:
         raise ValidationError(_("Choose at least one role."), field="roles")
     if not name.strip():
@@ -97,14 +104,14 @@ def save_user(
         raise ValidationError(
             _("An HR account must be scoped to at least one institution."), field="institutions"
         )
+    if user is None and not password:
+        raise ValidationError(_("A password is required for a new account."), field="password")
+    if password:
+        check_new_password(password)
     if user is None:
-        if not password:
-            raise ValidationError(_("A password is required for a new account."),
-                                  field="password")
         user = User(email=email, name=name.strip(), password_hash="")
         db.session.add(user)
     if password:
-        check_new_password(password)
         user.set_password(password)
     user.email = email
     user.name = name.strip()
@@ -168,6 +175,6 @@ def search_users(text: str = "", role: Role | None = None, page: int = 1, per_pa
     if text:
         pattern = f"%{text.strip().lower()}%"
         query = query.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
-    if role:
+    if role in {r.value for r in Role}:
         query = query.where(User.role_rows.any(role=Role(role)))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -18,7 +18,8 @@ from bimtek.auth.models import Role, User
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
-from bimtek.speakers.models import Institution
+from bimtek.forms import show_error
+from bimtek.speakers import services as institution_services
 from bimtek.urls import safe_next_url
 
 
@@ -75,7 +76,7 @@ def change_password():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except ValidationError as error:
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("reports.home"))
@@ -96,8 +97,8 @@ def users():
 
 def _user_form(user: User | None) -> UserForm:
     form = UserForm(obj=user)
-    institutions = db.session.scalars(select(Institution).order_by(Institution.short_name))
-    form.institutions.choices = [(i.id, f"{i.short_name} — {i.name}") for i in institutions]
+    form.institutions.choices = [(i.id, f"{i.short_name} — {i.name}")
+                                 for i in institution_services.list_institutions()]
     if user is not None and not form.is_submitted():
         form.roles.data = [role.value for role in user.roles]
         form.institutions.data = [i.id for i in user.institutions]
@@ -114,10 +115,11 @@ def _save_user_from(form: UserForm, user: User | None) -> User | None:
             active=form.active.data,
             password=form.password.data or None,
             institution_ids=form.institutions.data or [],
+            actor=current_user,
         )
     except ValidationError as error:
         db.session.rollback()
-        getattr(form, error.field).errors.append(error.message)
+        show_error(form, error)
         return None
 
 
@@ -139,13 +141,7 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
     if form.validate_on_submit():
-        if user.id == current_user.id and (
-            not form.active.data or Role.ADMIN.value not in form.roles.data
-        ):
-            form.active.errors.append(
-                _("You cannot deactivate your own account or remove your own admin role.")
-            )
-        elif _save_user_from(form, user) is not None:
+        if _save_user_from(form, user) is not None:
             flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("auth.edit_user", user_id=user.id))
     assignment_form = CourseAssignmentForm()

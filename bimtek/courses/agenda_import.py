@@ -30,7 +30,13 @@ from bimtek.courses.services import (
 )
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution, Speaker, SpeakerRole, speaker_match_key
+from bimtek.speakers.models import (
+    Institution,
+    Speaker,
+    SpeakerRole,
+    fold_name,
+    speaker_match_key,
+)
 from bimtek.speakers.names import split_titles
 
 Cell = str | int | float | date | datetime | time | timedelta | None
@@ -50,7 +56,7 @@ COLUMNS = {
 }
 REQUIRED_COLUMNS = ("day", "starts_at", "ends_at", "title")
 # Every accepted spelling, folded, with the column it names.
-COLUMN_NAMES = {" ".join(spelling.split()).casefold(): name
+COLUMN_NAMES = {fold_name(spelling): name
                 for name, spellings in COLUMNS.items() for spelling in spellings}
 SPEAKER_SEPARATOR = ";"
 
@@ -198,7 +204,7 @@ def _data_rows(table: Sequence[Sequence[Cell]]) -> list[RawRow]:
     # Agendas often carry a title block above the table: the header is the first row that
     # names a known column.
     header_at = next((index for index, (_number, cells) in enumerate(numbered)
-                      if any(_fold(_text(cell)) in COLUMN_NAMES for cell in cells)), 0)
+                      if any(fold_name(_text(cell)) in COLUMN_NAMES for cell in cells)), 0)
     header, body = numbered[header_at][1], numbered[header_at + 1:]
     positions = _column_positions(header)
     if not body:
@@ -211,7 +217,7 @@ def _data_rows(table: Sequence[Sequence[Cell]]) -> list[RawRow]:
 def _column_positions(header: Sequence[Cell]) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
-        name = COLUMN_NAMES.get(_fold(_text(cell)))
+        name = COLUMN_NAMES.get(fold_name(_text(cell)))
         if name is None:
             continue
         if name in positions:
@@ -239,10 +245,6 @@ def _text(value: Cell) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _quoted(value: Cell) -> str:
@@ -314,7 +316,7 @@ def _parse_jp(value: Cell, column: str) -> int:
 
 
 def _parse_kind(value: Cell, column: str) -> SessionKind:
-    kind = KIND_WORDS.get(_fold(_text(value)))
+    kind = KIND_WORDS.get(fold_name(_text(value)))
     if kind is None:
         raise ValidationError(
             _("%(column)s %(value)s is unknown; use one of: %(kinds)s.",
@@ -427,7 +429,7 @@ def _resolve(course: Course, rows: list[ImportRow]) -> _Resolved:
     """Rooms are the course's; speakers are matched on their name without titles; an
     institution is looked up only for speakers that will be created."""
     resolved = _Resolved()
-    institutions = {_fold(name): institution
+    institutions = {fold_name(name): institution
                     for institution in db.session.scalars(select(Institution))
                     for name in (institution.short_name, institution.name)}
     keys = {_speaker_key(name) for row in rows for name in row.speakers}
@@ -439,7 +441,7 @@ def _resolve(course: Course, rows: list[ImportRow]) -> _Resolved:
     def institution_of(row: ImportRow) -> Institution | None:
         if not row.institution:
             return None
-        key = _fold(row.institution)
+        key = fold_name(row.institution)
         if key not in institutions:
             institutions[key] = Institution(name=row.institution, short_name=row.institution)
             if len(row.institution) > Institution.__table__.c.short_name.type.length:
@@ -451,8 +453,8 @@ def _resolve(course: Course, rows: list[ImportRow]) -> _Resolved:
         return institutions[key]
 
     for row in rows:
-        if row.room and _fold(row.room) not in resolved.rooms:
-            resolved.rooms[_fold(row.room)] = find_room_by_name(course, row.room) or Room(
+        if row.room and fold_name(row.room) not in resolved.rooms:
+            resolved.rooms[fold_name(row.room)] = find_room_by_name(course, row.room) or Room(
                 course_id=course.id, name=row.room, is_plenary=False)
         for written in row.speakers:
             key = _speaker_key(written)
@@ -565,7 +567,7 @@ def _claim_agenda(course: Course, expected_version: int) -> None:
 
 
 def _session_input(row: ImportRow, resolved: _Resolved) -> SessionInput:
-    room = resolved.rooms[_fold(row.room)] if row.room else None
+    room = resolved.rooms[fold_name(row.room)] if row.room else None
     return SessionInput(
         day=row.day, starts_at=row.starts_at, ends_at=row.ends_at, title=row.title,
         kind=row.kind, room_id=room.id if room else None, jp=row.jp,
@@ -577,20 +579,39 @@ def _session_input(row: ImportRow, resolved: _Resolved) -> SessionInput:
 # --- the file between its preview and its confirmation ---------------------------------
 
 UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{22}\.(xlsx|csv)$")
+# Files checked but never confirmed are dropped after this long.
+UPLOAD_LIFETIME = timedelta(days=1)
 
 
-def stash_upload(folder: Path, filename: str, data: bytes) -> str:
-    """Keep an uploaded file until the organiser confirms the preview; returns its name."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _course_folder(folder: Path, course: Course) -> Path:
+    return folder / str(course.id)
+
+
+def stash_upload(folder: Path, course: Course, filename: str, data: bytes) -> str:
+    """Keep an uploaded file until the organiser confirms its preview; returns its name.
+    Each course has its own folder, so a name only ever opens that course's files."""
+    course_folder = _course_folder(folder, course)
+    course_folder.mkdir(parents=True, exist_ok=True)
+    expired = datetime.now().timestamp() - UPLOAD_LIFETIME.total_seconds()
+    for old in course_folder.iterdir():
+        if old.stat().st_mtime < expired:
+            old.unlink(missing_ok=True)
     name = f"{secrets.token_urlsafe(16)}{PurePath(filename).suffix.lower()}"
-    (folder / name).write_bytes(data)
+    (course_folder / name).write_bytes(data)
     return name
 
 
-def load_upload(folder: Path, name: str) -> bytes:
-    """The stashed file; a name that was not made by stash_upload() is refused."""
-    path = folder / name
+def confirm_upload(folder: Path, course: Course, name: str, expected_version: int,
+                   replace: bool = False) -> list[Session]:
+    """Import a stashed file after its preview: checked again, then written whole, then
+    removed. A name that stash_upload() did not make for this course is refused."""
+    path = _course_folder(folder, course) / name
     if not UPLOAD_NAME.match(name) or not path.is_file():
         raise ValidationError(_("The checked file is no longer available; upload it again."),
                               field="upload")
-    return path.read_bytes()
+    preview = preview_import(course, name, path.read_bytes())
+    if not preview.ok:
+        raise ValidationError(_("The file has errors; correct them and import it again."))
+    sessions = apply_import(course, preview, expected_version, replace=replace)
+    path.unlink(missing_ok=True)
+    return sessions

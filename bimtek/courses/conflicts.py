@@ -24,10 +24,10 @@ from bimtek.courses.models import (
     Session,
     SessionKind,
 )
-from bimtek.courses.services import minutes_between
 from bimtek.extensions import db
 from bimtek.i18n import clock, date_range, long_date, zone_label
 from bimtek.speakers.models import SessionSpeaker
+from bimtek.timeutil import minutes_between
 
 
 class WarningKind(enum.StrEnum):
@@ -123,10 +123,11 @@ def _when(session: SessionFacts) -> str:
 
 
 def _describe(session: SessionFacts, course: CourseFacts) -> str:
-    """'“Title” (Senin, 28 Oktober 2024, 08.00–09.30 WITA)', naming another course."""
+    """'“Title” (Senin, 28 Oktober 2024, 08.00–09.30 WITA)'. Another course's session is
+    named by its course and time only: its organisers may not have published it."""
     if session.course_id == course.id:
         return f"“{session.title}” ({_when(session)})"
-    return f"“{session.title}”, {session.course_code} ({_when(session)})"
+    return f"{session.course_code} ({_when(session)})"
 
 
 def _overlapping_pairs(sessions: Iterable[SessionFacts]

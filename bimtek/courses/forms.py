@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from bimtek.courses.models import SessionKind
+from bimtek.courses.services import MAX_CAPACITY, MAX_DECLARED_JP, MAX_SESSION_JP
 from bimtek.forms import Form, optional_int
 
 TIME_FORMATS = ["%H:%M", "%H.%M"]
@@ -37,7 +38,7 @@ class CourseForm(Form):
     programme = StringField(_l("Programme"), validators=[Optional(), Length(max=300)],
                             description=_l("Shared by all batches of the same programme."))
     batch = IntegerField(_l("Batch (angkatan)"), default=1,
-                         validators=[DataRequired(), NumberRange(min=1, max=99)])
+                         validators=[InputRequired(), NumberRange(min=1, max=99)])
     host_institution_id = SelectField(_l("Host institution"), coerce=optional_int,
                                       validate_choice=False)
     facilitator_institution_id = SelectField(_l("Facilitating organisation"),
@@ -48,24 +49,26 @@ class CourseForm(Form):
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     timezone = SelectField(_l("Time zone"), choices=TIMEZONES, default="Asia/Makassar")
     capacity = IntegerField(_l("Capacity"), default=400,
-                            validators=[DataRequired(), NumberRange(min=1)])
+                            validators=[InputRequired(), NumberRange(min=1, max=MAX_CAPACITY)])
     min_attendance_percent = IntegerField(
         _l("Minimum attendance for a certificate (percent of JP)"), default=80,
-        validators=[DataRequired(), NumberRange(min=1, max=100)])
-    declared_jp = IntegerField(_l("Declared JP of material"), validators=[Optional(),
-                               NumberRange(min=0)],
+        validators=[InputRequired(), NumberRange(min=1, max=100)])
+    declared_jp = IntegerField(_l("Declared JP of material"), validators=[
+                               Optional(), NumberRange(min=0, max=MAX_DECLARED_JP)],
                                description=_l("The agenda is checked against it."))
     signatory_position = StringField(_l("Signatory's position"),
                                      validators=[Optional(), Length(max=200)])
     signatory_name = StringField(_l("Signatory's name with titles"),
                                  validators=[Optional(), Length(max=200)])
-    signatory_nip = StringField(_l("Signatory's NIP"), validators=[Optional(), Length(max=18)])
+    signatory_nip = StringField(_l("Signatory's NIP"), validators=[Optional(), Length(max=21)],
+                                description=_l("18 digits; spaces are allowed."))
     submit = SubmitField(_l("Save"))
 
 
 class RoomForm(Form):
     name = StringField(_l("Room"), validators=[DataRequired(), Length(max=100)])
-    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1)])
+    capacity = IntegerField(_l("Capacity"),
+                            validators=[Optional(), NumberRange(min=1, max=MAX_CAPACITY)])
     is_plenary = BooleanField(_l("Plenary hall"))
     submit = SubmitField(_l("Add room"))
 
@@ -77,7 +80,7 @@ class SessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=SessionKind.choices, default="material")
     room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False)
-    jp = IntegerField(_l("JP"), validators=[Optional(), NumberRange(min=0)],
+    jp = IntegerField(_l("JP"), validators=[Optional(), NumberRange(min=0, max=MAX_SESSION_JP)],
                       description=_l("Empty: whole 45-minute units for material and "
                                      "simulation, 0 otherwise."))
     speakers = SelectMultipleField(_l("Speakers (narasumber)"), coerce=int,

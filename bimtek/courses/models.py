@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -126,7 +126,8 @@ class Session(db.Model):
     ends_at: Mapped[time]
     title: Mapped[str] = mapped_column(sa.String(300))
     kind: Mapped[SessionKind] = mapped_column(enum_column_type(SessionKind))
-    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="SET NULL"))
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="SET NULL"),
+                                                index=True)
     jp: Mapped[int] = mapped_column(default=0)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     # Stable across edits: the iCalendar UID is built from it.
@@ -138,11 +139,6 @@ class Session(db.Model):
     speaker_links: Mapped[list[SessionSpeaker]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by=SessionSpeaker.role
     )
-
-    @property
-    def minutes(self) -> int:
-        start = datetime.combine(self.day, self.starts_at)
-        return int((datetime.combine(self.day, self.ends_at) - start).total_seconds() // 60)
 
     def __str__(self) -> str:
         return self.title

@@ -4,15 +4,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import available_timezones
+from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from bimtek.auth import services as auth_services
-from bimtek.auth.models import Role
+from bimtek.auth.models import Role, User
+from bimtek.courses.conflicts import agenda_warnings_for
 from bimtek.courses.models import (
     JP_BEARING_KINDS,
     MINUTES_PER_JP,
@@ -24,7 +25,15 @@ from bimtek.courses.models import (
 )
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.speakers.models import SessionSpeaker, Speaker, SpeakerRole
+from bimtek.i18n import ZONE_LABELS
+from bimtek.speakers.models import (
+    Institution,
+    SessionSpeaker,
+    Speaker,
+    SpeakerRole,
+    fold_name,
+)
+from bimtek.timeutil import minutes_between, shift_time
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]$")
 
@@ -49,11 +58,13 @@ def _check_course_fields(code: str, starts_on: date, ends_on: date, timezone: st
                                 code=code), field="code")
     if ends_on < starts_on:
         raise ValidationError(_("The course cannot end before it starts."), field="ends_on")
-    if timezone not in available_timezones():
-        raise ValidationError(_("Unknown time zone %(zone)s.", zone=timezone),
+    if timezone not in ZONE_LABELS:
+        raise ValidationError(_("Unknown time zone %(zone)s; use one of %(zones)s.",
+                                zone=timezone, zones=", ".join(ZONE_LABELS)),
                               field="timezone")
-    if capacity < 1:
-        raise ValidationError(_("The capacity must be at least 1."), field="capacity")
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise ValidationError(_("The capacity must be between 1 and %(max)d.",
+                                max=MAX_CAPACITY), field="capacity")
     if not 1 <= min_attendance_percent <= 100:
         raise ValidationError(_("The minimum attendance is a percentage from 1 to 100."),
                               field="min_attendance_percent")
@@ -62,6 +73,24 @@ def _check_course_fields(code: str, starts_on: date, ends_on: date, timezone: st
 CHECKED_FIELDS = ("code", "starts_on", "ends_on", "timezone", "capacity",
                   "min_attendance_percent")
 COURSE_DEFAULTS = {"timezone": "Asia/Makassar", "capacity": 400, "min_attendance_percent": 80}
+MAX_CAPACITY = 100_000
+MAX_DECLARED_JP = 1_000
+# A session lasts less than a day: 24 × 60 / 45 JP at most.
+MAX_SESSION_JP = 32
+
+
+def _check_course_references(fields: dict) -> None:
+    for name in ("host_institution_id", "facilitator_institution_id"):
+        if fields.get(name) is not None and db.session.get(Institution, fields[name]) is None:
+            raise ValidationError(_("Unknown institution."), field=name)
+    if fields.get("signatory_nip"):
+        fields["signatory_nip"] = "".join(fields["signatory_nip"].split())
+        if not re.fullmatch(r"\d{18}", fields["signatory_nip"]):
+            raise ValidationError(_("A NIP has 18 digits."), field="signatory_nip")
+    declared = fields.get("declared_jp")
+    if declared is not None and not 0 <= declared <= MAX_DECLARED_JP:
+        raise ValidationError(_("The declared JP must be between 0 and %(max)d.",
+                                max=MAX_DECLARED_JP), field="declared_jp")
 
 
 def save_course(course: Course | None, **fields) -> Course:
@@ -72,23 +101,47 @@ def save_course(course: Course | None, **fields) -> Course:
                else dict(COURSE_DEFAULTS))
     checked = {**current, **{k: v for k, v in fields.items() if k in CHECKED_FIELDS}}
     _check_course_fields(course=course, **checked)
+    _check_course_references(fields)
     if course is None:
         course = Course(**COURSE_DEFAULTS)
         db.session.add(course)
     for name, value in fields.items():
         setattr(course, name, value)
-    db.session.commit()
+    _commit_unique(_("The code %(code)s is already used by another course.",
+                     code=fields["code"]), field="code")
     return course
+
+
+def create_course(organiser: User, **fields) -> Course:
+    """A new draft course; an organiser who creates it organises it."""
+    course = save_course(None, **fields)
+    if Role.ORGANISER in organiser.roles:
+        auth_services.assign_course(organiser, course, Role.ORGANISER)
+    return course
+
+
+def _commit_unique(message: str, field: str) -> None:
+    """Commit; a unique constraint that a concurrent request won becomes a clear message."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise ValidationError(message, field=field) from error
 
 
 STATUS_FLOW = {CourseStatus.DRAFT: CourseStatus.PUBLISHED,
                CourseStatus.PUBLISHED: CourseStatus.FINISHED}
 
 
-def advance_status(course: Course) -> CourseStatus:
-    """draft → published → finished."""
+def advance_status(course: Course, accept_warnings: bool = False) -> CourseStatus:
+    """draft → published → finished. An agenda with warnings is published only once the
+    organiser has seen them and said so."""
     if course.status not in STATUS_FLOW:
         raise ValidationError(_("A finished course stays finished."), field="status")
+    if course.status == CourseStatus.DRAFT and not accept_warnings \
+            and agenda_warnings_for(course):
+        raise ValidationError(_("The agenda has warnings. Check them, then publish anyway "
+                                "or fix them first."), field="accept_warnings")
     course.status = STATUS_FLOW[course.status]
     db.session.commit()
     return course.status
@@ -97,27 +150,32 @@ def advance_status(course: Course) -> CourseStatus:
 # --- rooms -----------------------------------------------------------------------------
 
 def save_room(course: Course, room: Room | None, *, name: str, capacity: int | None,
-              is_plenary: bool) -> Room:
+              is_plenary: bool, commit: bool = True) -> Room:
     name = " ".join(name.split())
     if not name:
         raise ValidationError(_("The room needs a name."), field="name")
     for other in course.rooms:
-        if other is not room and other.name.casefold() == name.casefold():
+        if other is not room and fold_name(other.name) == fold_name(name):
             raise ValidationError(_("This course already has a room named %(name)s.",
                                     name=name), field="name")
-    if capacity is not None and capacity < 1:
-        raise ValidationError(_("The capacity must be at least 1."), field="capacity")
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise ValidationError(_("The capacity must be between 1 and %(max)d.",
+                                max=MAX_CAPACITY), field="capacity")
     if room is None:
         room = Room(course_id=course.id)
         course.rooms.append(room)
     room.name, room.capacity, room.is_plenary = name, capacity, is_plenary
-    db.session.commit()
+    if commit:
+        _commit_unique(_("This course already has a room named %(name)s.", name=name),
+                       field="name")
+    else:
+        db.session.flush()
     return room
 
 
 def find_room_by_name(course: Course, name: str) -> Room | None:
-    wanted = " ".join(name.split()).casefold()
-    return next((room for room in course.rooms if room.name.casefold() == wanted), None)
+    wanted = fold_name(name)
+    return next((room for room in course.rooms if fold_name(room.name) == wanted), None)
 
 
 # --- sessions --------------------------------------------------------------------------
@@ -137,10 +195,6 @@ class SessionInput:
     speakers: list[tuple[int, SpeakerRole]] = field(default_factory=list)
 
 
-def minutes_between(starts_at: time, ends_at: time) -> int:
-    return (ends_at.hour * 60 + ends_at.minute) - (starts_at.hour * 60 + starts_at.minute)
-
-
 def default_jp(kind: SessionKind, starts_at: time, ends_at: time) -> int:
     """Material and simulation count whole 45-minute units; ceremonies and breaks 0."""
     if kind not in JP_BEARING_KINDS:
@@ -157,8 +211,9 @@ def check_session(course: Course, data: SessionInput) -> None:
     if not course.starts_on <= data.day <= course.ends_on:
         raise ValidationError(
             _("%(day)s is outside the course dates.", day=data.day.isoformat()), field="day")
-    if data.jp is not None and data.jp < 0:
-        raise ValidationError(_("JP cannot be negative."), field="jp")
+    if data.jp is not None and not 0 <= data.jp <= MAX_SESSION_JP:
+        raise ValidationError(_("JP must be between 0 and %(max)d.", max=MAX_SESSION_JP),
+                              field="jp")
     if data.room_id is not None and data.room_id not in {room.id for room in course.rooms}:
         raise ValidationError(_("Unknown room."), field="room_id")
     speaker_ids = [speaker_id for speaker_id, _role in data.speakers]
@@ -229,14 +284,10 @@ def session_input(session: Session, **changes) -> SessionInput:
     return data
 
 
-def shift_time(moment: time, minutes: int) -> time:
-    return (datetime.combine(date.min, moment) + timedelta(minutes=minutes)).time()
-
-
 def move_session(session: Session, day: date, starts_at: time) -> Session:
     """Move to another day or time, keeping the session's length."""
     length = minutes_between(session.starts_at, session.ends_at)
-    if minutes_between(starts_at, time(23, 59)) < length - 1:
+    if starts_at.hour * 60 + starts_at.minute + length >= 24 * 60:
         raise ValidationError(_("The session would run past midnight."), field="starts_at")
     return update_session(session, session_input(
         session, day=day, starts_at=starts_at, ends_at=shift_time(starts_at, length)))
@@ -276,7 +327,8 @@ def copy_agenda(source: Course, target: Course) -> list[Session]:
     rooms = {}
     for room in source.rooms:
         rooms[room.id] = find_room_by_name(target, room.name) or save_room(
-            target, None, name=room.name, capacity=room.capacity, is_plenary=room.is_plenary)
+            target, None, name=room.name, capacity=room.capacity, is_plenary=room.is_plenary,
+            commit=False)
     return add_sessions(target, [
         session_input(s, day=s.day + offset,
                       room_id=rooms[s.room_id].id if s.room_id else None)
@@ -303,12 +355,29 @@ def can_read_agenda(user, course: Course) -> bool:
         user, course, [Role.DESK, Role.FACILITATOR])
 
 
-def other_courses(course: Course) -> list[Course]:
-    return list(db.session.scalars(select(Course).where(Course.id != course.id)
-                                   .order_by(Course.starts_on.desc())))
+def copy_sources(user, course: Course) -> list[Course]:
+    """The other courses whose agenda this user may read, and so copy."""
+    return [other for other in auth_services.visible_courses(user)
+            if other.id != course.id and can_read_agenda(user, other)]
 
 
 def published_sessions_of_speaker(speaker_id: int) -> list[Session]:
     """What a speaker may see through their private link: published courses only."""
     return [session for session in sessions_of_speaker(speaker_id)
             if session.course.status != CourseStatus.DRAFT]
+
+
+def sessions_of_speaker_for(user, speaker_id: int) -> list[Session]:
+    """A speaker's sessions in published courses and in drafts this user may read."""
+    return [session for session in sessions_of_speaker(speaker_id)
+            if session.course.status != CourseStatus.DRAFT
+            or can_read_agenda(user, session.course)]
+
+
+def can_edit_speaker(user, speaker: Speaker) -> bool:
+    """The directory is shared: an organiser may change a speaker only while the speaker
+    takes part in no course that someone else organises."""
+    if user.is_admin:
+        return True
+    return user.has_role(Role.ORGANISER) and all(
+        can_edit_agenda(user, session.course) for session in sessions_of_speaker(speaker.id))

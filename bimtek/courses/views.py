@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.access import course_roles_required, roles_required
@@ -27,20 +26,10 @@ from bimtek.courses.forms import (
 from bimtek.courses.models import Course, CourseStatus, Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.forms import show_error
 from bimtek.i18n import long_date, zone_label
 from bimtek.speakers import services as speaker_services
-from bimtek.speakers.models import Institution, SpeakerRole
-
-STAFF = (Role.ORGANISER, Role.DESK, Role.FACILITATOR)
-
-
-def _show_error(form, error: ValidationError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "danger")
-
+from bimtek.speakers.models import SpeakerRole
 
 # --- courses ---------------------------------------------------------------------------
 
@@ -54,14 +43,14 @@ def index():
 def _course_form(course: Course | None) -> CourseForm:
     form = CourseForm(obj=course)
     institutions = [(None, "—")] + [
-        (i.id, i.short_name)
-        for i in db.session.scalars(select(Institution).order_by(Institution.short_name))]
+        (i.id, i.short_name) for i in speaker_services.list_institutions()]
     form.host_institution_id.choices = institutions
     form.facilitator_institution_id.choices = institutions
     return form
 
 
 def _save_course(form: CourseForm, course: Course | None) -> Course | None:
+    """Create (course=None, by the current user) or update a course from the form."""
     fields = {name: getattr(form, name).data for name in (
         "code", "title", "programme", "batch", "host_institution_id",
         "facilitator_institution_id", "venue", "city", "starts_on", "ends_on", "timezone",
@@ -71,10 +60,12 @@ def _save_course(form: CourseForm, course: Course | None) -> Course | None:
                  "signatory_nip"):
         fields[name] = fields[name] or ""
     try:
+        if course is None:
+            return services.create_course(current_user, **fields)
         return services.save_course(course, **fields)
     except ValidationError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_error(form, error)
         return None
 
 
@@ -85,8 +76,6 @@ def new():
     if form.validate_on_submit():
         course = _save_course(form, None)
         if course is not None:
-            if current_user.has_role(Role.ORGANISER):
-                auth_services.assign_course(current_user, course, Role.ORGANISER)
             flash(_("Course %(code)s created.", code=course.code), "success")
             return redirect(url_for("courses.builder", course_code=course.code))
     return render_template("courses/form.html", form=form, course=None)
@@ -103,7 +92,7 @@ def edit(course):
 
 
 @bp.route("/<course_code>")
-@course_roles_required(*STAFF)
+@course_roles_required(*COURSE_ROLES)
 def detail(course):
     return render_template(
         "courses/detail.html", course=course, room_form=RoomForm(),
@@ -115,15 +104,10 @@ def detail(course):
 @bp.route("/<course_code>/status", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def advance_status(course):
-    if course.status == CourseStatus.DRAFT and agenda_warnings_for(course) \
-            and not request.form.get("accept_warnings"):
-        flash(_("The agenda has warnings. Check them, then publish anyway or fix them first."),
-              "warning")
-        return redirect(url_for("courses.detail", course_code=course.code))
     try:
-        status = services.advance_status(course)
+        status = services.advance_status(course, bool(request.form.get("accept_warnings")))
     except ValidationError as error:
-        flash(error.message, "danger")
+        flash(error.message, "warning")
     else:
         flash(_("%(code)s is now %(status)s.", code=course.code, status=status.label),
               "success")
@@ -211,6 +195,8 @@ def _form_error_response(course: Course, form, template: str, *, form_id: str, *
     if request.headers.get("HX-Request"):
         response = render_template(template, course=course, form=form, **context)
         return response, 200, {"HX-Retarget": f"#{form_id}", "HX-Reswap": "outerHTML"}
+    for message in form.form_errors:
+        flash(message, "danger")
     for field in form:
         for message in field.errors:
             flash(f"{field.label.text}: {message}", "danger")
@@ -250,7 +236,7 @@ def add_session(course):
             services.add_session(course, _session_input(form))
         except ValidationError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             return _agenda_response(course)
     return _form_error_response(course, form, "courses/_session_form.html", session=None,
@@ -275,7 +261,7 @@ def update_session(course, session_id: int):
             services.update_session(session, _session_input(form))
         except ValidationError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             return _agenda_response(course)
     return _form_error_response(course, form, "courses/_session_form.html", session=session,
@@ -304,7 +290,7 @@ def move_session(course, session_id: int):
                                   form.starts_at.data)
         except ValidationError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             return _agenda_response(course)
     return _form_error_response(course, form, "courses/_move_form.html", session=session,
@@ -343,7 +329,7 @@ def duplicate_day(course):
 def _copy_form(course: Course) -> CopyAgendaForm:
     form = CopyAgendaForm(prefix="copy")
     form.source_id.choices = [(c.id, f"{c.code} — {c.title}")
-                              for c in services.other_courses(course)]
+                              for c in services.copy_sources(current_user, course)]
     return form
 
 
@@ -353,7 +339,7 @@ def copy_agenda(course):
     form = _copy_form(course)
     if form.validate_on_submit():
         source = db.session.get(Course, form.source_id.data)
-        if source is None:
+        if source is None or not services.can_read_agenda(current_user, source):
             abort(404)
         try:
             copies = services.copy_agenda(source, course)
@@ -375,21 +361,21 @@ def _readable(course: Course) -> Course:
 
 
 @bp.route("/<course_code>/agenda")
-@course_roles_required(*STAFF)
+@course_roles_required(*COURSE_ROLES)
 def agenda(course):
     return render_template("courses/agenda.html", editable=False,
                            **_agenda_context(_readable(course)))
 
 
 @bp.route("/<course_code>/agenda.pdf")
-@course_roles_required(*STAFF)
+@course_roles_required(*COURSE_ROLES)
 def agenda_pdf(course):
     return send_file(BytesIO(exports.agenda_pdf(_readable(course))), mimetype="application/pdf",
                      download_name=f"agenda-{course.code}.pdf")
 
 
 @bp.route("/<course_code>/agenda.ics")
-@course_roles_required(*STAFF)
+@course_roles_required(*COURSE_ROLES)
 def agenda_ics(course):
     return send_file(BytesIO(exports.course_calendar(_readable(course))),
                      mimetype="text/calendar", download_name=f"agenda-{course.code}.ics")
@@ -412,7 +398,7 @@ def import_agenda(course):
                                     replace="1" if form.replace.data else "")
         if preview.ok:
             confirm.upload.data = agenda_import.stash_upload(
-                _upload_folder(), form.file.data.filename, data)
+                _upload_folder(), course, form.file.data.filename, data)
         return render_template("courses/import_preview.html", course=course,
                                preview=preview, confirm=confirm, replace=form.replace.data)
     return render_template("courses/import.html", course=course, form=form)
@@ -425,15 +411,11 @@ def confirm_import(course):
     if not form.validate_on_submit():
         abort(400)
     try:
-        data = agenda_import.load_upload(_upload_folder(), form.upload.data)
-        preview = agenda_import.preview_import(course, form.upload.data, data)
-        if not preview.ok:
-            raise ValidationError(_("The file has errors; correct them and import it again."))
-        sessions = agenda_import.apply_import(course, preview, form.expected_version.data,
-                                              replace=bool(form.replace.data))
+        sessions = agenda_import.confirm_upload(
+            _upload_folder(), course, form.upload.data, form.expected_version.data,
+            replace=bool(form.replace.data))
     except ValidationError as error:
         flash(error.message, "danger")
         return redirect(url_for("courses.import_agenda", course_code=course.code))
-    (_upload_folder() / form.upload.data).unlink(missing_ok=True)
     flash(_("%(count)d sessions imported.", count=len(sessions)), "success")
     return redirect(url_for("courses.builder", course_code=course.code))

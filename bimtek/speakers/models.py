@@ -29,9 +29,14 @@ class SpeakerRole(LabelledEnum):
     FASILITATOR = "fasilitator", _l("Facilitator")
 
 
-def speaker_match_key(name: str) -> str:
-    """How a name is compared with the directory: no titles, case or extra spaces."""
+def fold_name(name: str) -> str:
+    """How names are compared: case and extra spaces ignored."""
     return " ".join(name.split()).casefold()
+
+
+def speaker_match_key(name: str) -> str:
+    """How a speaker's bare name (no titles) is compared with the directory."""
+    return fold_name(name)
 
 
 class Speaker(db.Model):
@@ -82,7 +87,9 @@ class SessionSpeaker(db.Model):
     session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
     )
-    speaker_id: Mapped[int] = mapped_column(sa.ForeignKey("speaker.id"), primary_key=True)
+    # Indexed on its own: speaker pages and double-booking checks look sessions up by it.
+    speaker_id: Mapped[int] = mapped_column(sa.ForeignKey("speaker.id"), primary_key=True,
+                                            index=True)
     role: Mapped[SpeakerRole] = mapped_column(
         enum_column_type(SpeakerRole), default=SpeakerRole.NARASUMBER
     )

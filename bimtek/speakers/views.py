@@ -4,6 +4,7 @@ from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from bimtek.auth.access import public, roles_required
 from bimtek.auth.models import Role
@@ -11,9 +12,11 @@ from bimtek.courses import exports
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.forms import show_error
 from bimtek.speakers import bp, services
 from bimtek.speakers.forms import InstitutionForm, SpeakerForm
 from bimtek.speakers.models import Institution, Speaker
+from bimtek.urls import public_url
 
 
 @bp.route("/admin/institutions")
@@ -32,7 +35,7 @@ def _institution_page(institution: Institution | None):
             )
         except ValidationError as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("Institution %(name)s saved.", name=saved.short_name), "success")
             return redirect(url_for("speakers.institutions"))
@@ -76,7 +79,7 @@ def _speaker_page(speaker: Speaker | None):
                                                       if field.name in services.SPEAKER_FIELDS})
         except ValidationError as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("Speaker %(name)s saved.", name=saved.full_name), "success")
             return redirect(url_for("speakers.speaker", speaker_id=saved.id))
@@ -92,15 +95,21 @@ def new_speaker():
 @bp.route("/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def edit_speaker(speaker_id: int):
-    return _speaker_page(db.get_or_404(Speaker, speaker_id))
+    speaker = db.get_or_404(Speaker, speaker_id)
+    if not course_services.can_edit_speaker(current_user, speaker):
+        abort(403)
+    return _speaker_page(speaker)
 
 
 @bp.route("/speakers/<int:speaker_id>")
 @roles_required(Role.ORGANISER)
 def speaker(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
-    return render_template("speakers/detail.html", speaker=speaker,
-                           sessions=course_services.sessions_of_speaker(speaker.id))
+    return render_template(
+        "speakers/detail.html", speaker=speaker,
+        sessions=course_services.sessions_of_speaker_for(current_user, speaker.id),
+        can_edit=course_services.can_edit_speaker(current_user, speaker),
+        private_link=public_url("speakers.speaker_agenda", token=speaker.agenda_token))
 
 
 def _speaker_by_token(token: str) -> Speaker:

@@ -205,3 +205,8 @@ def test_organisers_cannot_change_course_assignments(client, app, make_user):
     assert response.status_code == 403
     with app.app_context():
         assert [a.role for a in db.session.get(User, desk_id).course_assignments] == [Role.DESK]
+
+
+def test_unknown_role_filter_is_ignored(admin_client):
+    response = admin_client.get("/admin/users?role=raja")
+    assert response.status_code == 200 and "admin@bimtek.test" in response.get_data(as_text=True)

@@ -291,3 +291,92 @@ def test_exports_follow_the_reading_rules(app, client, make_user, course_id):
     calendar = client.get("/courses/KSP-KUTIM-2024/agenda.ics")
     assert calendar.mimetype == "text/calendar" and b"Mitigasi konflik sosial" in calendar.data
     assert client.get("/courses/KSP-SINTANG-2024/agenda.pdf").status_code == 403
+
+
+def test_bad_values_get_messages_not_server_errors(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    course_form = {"code": "KSP-KUTIM-2024", "title": "Bimtek", "batch": "1",
+                   "host_institution_id": "", "facilitator_institution_id": "",
+                   "starts_on": "2024-10-28", "ends_on": "2024-11-01",
+                   "timezone": "Asia/Makassar", "capacity": "400",
+                   "min_attendance_percent": "80"}
+    for changes in ({"host_institution_id": "99999"}, {"capacity": "99999999999999999999"},
+                    {"declared_jp": "99999999999"}, {"timezone": "Mars/Olympus"},
+                    {"signatory_nip": "1972"}):
+        response = post(client, "/courses/KSP-KUTIM-2024/edit", {**course_form, **changes})
+        assert response.status_code == 200, changes
+        assert "invalid-feedback" in response.get_data(as_text=True), changes
+    response = post(client, "/courses/KSP-KUTIM-2024/sessions",
+                    session_form(**{"new-jp": "99999999999"}), headers=HTMX)
+    assert response.headers["HX-Retarget"] == "#session-form-new"
+    with app.app_context():
+        course = services.find_course("KSP-KUTIM-2024")
+        assert course.host_institution_id is None and course.capacity == 400
+    # A spaced NIP is what people type; it is kept without the spaces.
+    post(client, "/courses/KSP-KUTIM-2024/edit",
+         {**course_form, "signatory_nip": "19720601 200501 1 008"})
+    with app.app_context():
+        assert services.find_course("KSP-KUTIM-2024").signatory_nip == "197206012005011008"
+
+
+def test_a_move_past_midnight_is_explained_in_the_form(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    with app.app_context():
+        session_id = db.session.query(Session.id).scalar()
+    response = post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/move",
+                    {f"m{session_id}-day": "2024-10-28", f"m{session_id}-starts_at": "23:00"},
+                    headers=HTMX)
+    assert response.headers["HX-Retarget"] == f"#move-form-{session_id}"
+    assert "Sesi akan melewati tengah malam." in response.get_data(as_text=True)
+
+
+def test_sessions_left_outside_shortened_dates_stay_editable(app, client, make_user,
+                                                           course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    with app.app_context():
+        course = services.find_course("KSP-KUTIM-2024")
+        course.starts_on = course.ends_on = date(2024, 10, 29)
+        db.session.commit()
+    login(client, "organiser@bimtek.test")
+    page = client.get("/courses/KSP-KUTIM-2024/agenda/builder").get_data(as_text=True)
+    assert 'data-testid="day-outside"' in page and "Mitigasi konflik sosial" in page
+    assert "Di luar tanggal kursus" in page
+
+
+def test_a_failed_copy_leaves_nothing_behind(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-SINTANG-2024")
+    with app.app_context():
+        kutim = services.find_course("KSP-KUTIM-2024")
+        services.save_room(kutim, None, name="Ballroom", capacity=400, is_plenary=True)
+        services.add_session(kutim, services.SessionInput(
+            day=date(2024, 11, 1), starts_at=time(8, 0), ends_at=time(9, 0), title="Hari 5",
+            kind=SessionKind.MATERIAL))
+        sintang = services.find_course("KSP-SINTANG-2024")
+        sintang.ends_on = date(2024, 10, 29)
+        db.session.commit()
+        kutim_id, sintang_id = kutim.id, sintang.id
+    login(client, "organiser@bimtek.test")
+    post(client, "/courses/KSP-SINTANG-2024/agenda/copy", {"copy-source_id": kutim_id})
+    with app.app_context():
+        from bimtek.courses.models import Room
+
+        assert db.session.query(Room).filter_by(course_id=sintang_id).count() == 0
+        assert db.session.query(Session).filter_by(course_id=sintang_id).count() == 0
+
+
+def test_only_readable_agendas_can_be_copied(app, client, make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-SINTANG-2024")
+    with app.app_context():
+        kutim_id = services.find_course("KSP-KUTIM-2024").id
+    login(client, "organiser@bimtek.test")
+    page = client.get("/courses/KSP-SINTANG-2024/agenda/builder").get_data(as_text=True)
+    assert "KSP-KUTIM-2024" not in page
+    response = post(client, "/courses/KSP-SINTANG-2024/agenda/copy",
+                    {"copy-source_id": kutim_id})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.query(Session).filter_by(course_id=kutim_id).count() == 1
+        assert db.session.query(Session).count() == 1

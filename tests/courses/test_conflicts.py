@@ -19,6 +19,7 @@ from bimtek.courses.conflicts import (
 from bimtek.courses.models import JP_BEARING_KINDS, Course, SessionKind
 from bimtek.extensions import db
 from bimtek.speakers.models import Speaker, SpeakerRole
+from bimtek.timeutil import minutes_between
 from tests.factories import make_course
 
 MONDAY, TUESDAY = date(2024, 10, 28), date(2024, 10, 29)
@@ -43,7 +44,7 @@ def session(session_id: int, starts: str, ends: str, *, course=COURSE, day=MONDA
     """A session whose JP matches its length unless `jp` says otherwise."""
     starts_at, ends_at = clock(starts), clock(ends)
     if jp is None:
-        jp = (services.minutes_between(starts_at, ends_at) // 45
+        jp = (minutes_between(starts_at, ends_at) // 45
               if kind in JP_BEARING_KINDS else 0)
     return SessionFacts(id=session_id, course_id=course.id, course_code=course.code,
                         timezone=course.timezone, title=f"Sesi {session_id}", kind=kind,

@@ -42,11 +42,25 @@ def sessions_in_two_courses(app):
 
 def test_speaker_page_lists_sessions_across_courses(app, client, make_user):
     speaker_id, _token = sessions_in_two_courses(app)
-    make_user("organiser@bimtek.test", "organiser")
+    organiser_id = make_user("organiser@bimtek.test", "organiser")
+    make_user("other@bimtek.test", "organiser")
+    with app.app_context():
+        from bimtek.auth import services as auth_services
+        from bimtek.auth.models import Role, User
+
+        auth_services.assign_course(db.session.get(User, organiser_id),
+                                    services.find_course("KSP-SINTANG-2024"), Role.ORGANISER)
     login(client, "organiser@bimtek.test")
     page = client.get(f"/speakers/{speaker_id}").get_data(as_text=True)
     assert "Penanganan massa KSP-KUTIM-2024" in page and "08.00–10.15 WITA" in page
     assert "Penanganan massa KSP-SINTANG-2024" in page and "08.00–10.15 WIB" in page
+    # The speaker also talks in a course someone else organises: only admins edit them.
+    assert client.get(f"/speakers/{speaker_id}/edit").status_code == 403
+    post(client, "/logout")
+    # An organiser of neither course sees the published course only, not the draft.
+    login(client, "other@bimtek.test")
+    page = client.get(f"/speakers/{speaker_id}").get_data(as_text=True)
+    assert "KSP-KUTIM-2024" in page and "KSP-SINTANG-2024" not in page
 
 
 def test_private_link_shows_only_published_courses(app, client):
