@@ -58,6 +58,7 @@ def _reference_course() -> Course:
         signatory_position="Sekretaris Kabupaten Kutai Timur",
         signatory_nip="197206012005011008",
         declared_jp=40,
+        region=course_services.find_region("64.08"),
         status=CourseStatus.PUBLISHED,
     )
     db.session.add(course)
@@ -187,7 +188,8 @@ def _live_demo_course(reference: Course) -> Course:
         timezone=reference.timezone, capacity=reference.capacity,
         min_attendance_percent=reference.min_attendance_percent,
         declared_jp=reference.declared_jp, signatory_position=reference.signatory_position,
-        signatory_nip=reference.signatory_nip)
+        signatory_nip=reference.signatory_nip, region_id=reference.region_id,
+        registration_open=True)
     course_services.copy_agenda(reference, course)
     course.status = CourseStatus.PUBLISHED
     db.session.commit()
@@ -208,6 +210,7 @@ def _demo_account(email: str, name: str, role: Role, institutions: tuple[str, ..
 def seed(password: str) -> Course:
     """Idempotent: adds what is missing and leaves what exists alone."""
     institution_services.seed_reference_institutions()
+    course_services.seed_reference_regions()
     course = _reference_course()
     _reference_agenda(course)
     courses = [course, _live_demo_course(course)]
@@ -252,6 +255,7 @@ def seed_demo(if_empty: bool) -> None:
 @click.command("seed-reference")
 @with_appcontext
 def seed_reference() -> None:
-    """Add the reference institutions of DOMAIN.md that are missing."""
-    added = institution_services.seed_reference_institutions()
-    click.echo(f"{added} institution(s) added.")
+    """Add the reference institutions and regions of DOMAIN.md that are missing."""
+    institutions = institution_services.seed_reference_institutions()
+    regions = course_services.seed_reference_regions()
+    click.echo(f"{institutions} institution(s) and {regions} region(s) added.")

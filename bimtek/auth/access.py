@@ -48,9 +48,9 @@ def public(view):
     return _declare(view, view, (), "public")
 
 
-def course_roles_required(*roles: Role):
-    """Loads the course named by `course_code` and checks the user holds one of
-    `roles` for that very course. The view receives `course` instead of the code."""
+def course_permission(allowed, *roles: Role):
+    """Loads the course named by `course_code` and asks `allowed(user, course)`; the view
+    receives `course` instead of the code. `roles` documents who may pass."""
 
     def decorator(view):
         @login_required
@@ -58,10 +58,16 @@ def course_roles_required(*roles: Role):
             course = db.session.scalar(select(Course).where(Course.code == course_code))
             if course is None:
                 abort(404)
-            if not services.can_act_in_course(current_user, course, roles):
+            if not allowed(current_user, course):
                 abort(403)
             return view(*args, course=course, **kwargs)
 
         return _declare(view, wrapper, roles, "course")
 
     return decorator
+
+
+def course_roles_required(*roles: Role):
+    """Holding one of `roles` for this very course (admins always pass)."""
+    return course_permission(
+        lambda user, course: services.can_act_in_course(user, course, roles), *roles)

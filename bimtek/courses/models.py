@@ -18,6 +18,43 @@ class CourseStatus(LabelledEnum):
     FINISHED = "finished", _l("Finished")
 
 
+class Region(db.Model):
+    """A regency or city (kabupaten/kota) by its Kemendagri code, e.g. 64.08 Kutai Timur."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(5), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+
+    kecamatan: Mapped[list[Kecamatan]] = relationship(
+        back_populates="region", order_by="Kecamatan.code", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kecamatan(db.Model):
+    """A district of a region; `variants` holds other spellings people write, one per line."""
+
+    __tablename__ = "kecamatan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    variants: Mapped[str] = mapped_column(sa.Text, default="")
+
+    region: Mapped[Region] = relationship(back_populates="kecamatan")
+
+    @property
+    def spellings(self) -> list[str]:
+        return [self.name, *filter(None, (line.strip() for line in self.variants.splitlines()))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Course(db.Model):
     """One batch (angkatan) of a programme: what participants register for."""
 
@@ -56,6 +93,13 @@ class Course(db.Model):
     declared_jp: Mapped[int | None]
     # Bumped by every agenda change, so a stale import preview cannot be applied.
     agenda_version: Mapped[int] = mapped_column(default=0)
+    # Where participants come from: their kecamatan are this region's.
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
+    # The public self-registration link works only while this is on.
+    registration_open: Mapped[bool] = mapped_column(default=False)
+    # Participant numbers are handed out from here; taking one locks the course row,
+    # which is what makes the capacity check atomic.
+    last_participant_number: Mapped[int] = mapped_column(default=0)
 
     host_institution: Mapped[Institution | None] = relationship(
         foreign_keys=[host_institution_id]
@@ -63,6 +107,7 @@ class Course(db.Model):
     facilitator_institution: Mapped[Institution | None] = relationship(
         foreign_keys=[facilitator_institution_id]
     )
+    region: Mapped[Region | None] = relationship()
     rooms: Mapped[list[Room]] = relationship(
         cascade="all, delete-orphan", order_by="Room.name"
     )

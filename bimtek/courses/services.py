@@ -19,13 +19,17 @@ from bimtek.courses.models import (
     MINUTES_PER_JP,
     Course,
     CourseStatus,
+    Kecamatan,
+    Region,
     Room,
     Session,
     SessionKind,
 )
+from bimtek.courses.reference import REFERENCE_REGIONS
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.i18n import ZONE_LABELS
+from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.models import (
     Institution,
     SessionSpeaker,
@@ -348,11 +352,17 @@ def can_edit_agenda(user, course: Course) -> bool:
 
 
 def can_read_agenda(user, course: Course) -> bool:
-    """Organisers see drafts; the course's other staff see it once published."""
+    """Organisers see drafts; the course's other staff and its participants see it once
+    published."""
     if can_edit_agenda(user, course):
         return True
-    return course.status != CourseStatus.DRAFT and auth_services.can_act_in_course(
-        user, course, [Role.DESK, Role.FACILITATOR])
+    if course.status == CourseStatus.DRAFT:
+        return False
+    return auth_services.can_act_in_course(user, course, [Role.DESK, Role.FACILITATOR]) or (
+        Role.PARTICIPANT in user.roles and db.session.scalar(
+            select(Registration.id).where(
+                Registration.course_id == course.id, Registration.user_id == user.id,
+                Registration.status != RegistrationStatus.CANCELLED).limit(1)) is not None)
 
 
 def copy_sources(user, course: Course) -> list[Course]:
@@ -381,3 +391,27 @@ def can_edit_speaker(user, speaker: Speaker) -> bool:
         return True
     return user.has_role(Role.ORGANISER) and all(
         can_edit_agenda(user, session.course) for session in sessions_of_speaker(speaker.id))
+
+
+def seed_reference_regions() -> int:
+    """Add the reference regions and their kecamatan that are missing; returns how many
+    regions were added."""
+    existing = set(db.session.scalars(select(Region.code)))
+    added = 0
+    for code, name, districts in REFERENCE_REGIONS:
+        if code in existing:
+            continue
+        db.session.add(Region(code=code, name=name, kecamatan=[
+            Kecamatan(code=f"{code}.{number}", name=district, variants="\n".join(variants))
+            for number, district, variants in districts]))
+        added += 1
+    db.session.commit()
+    return added
+
+
+def find_region(code: str) -> Region | None:
+    return db.session.scalar(select(Region).where(Region.code == code))
+
+
+def published_sessions(course: Course) -> list[Session]:
+    return list(course.sessions) if course.status != CourseStatus.DRAFT else []

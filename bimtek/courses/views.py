@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.auth import services as auth_services
-from bimtek.auth.access import course_roles_required, roles_required
+from bimtek.auth.access import course_permission, course_roles_required, roles_required
 from bimtek.auth.models import COURSE_ROLES, Role
 from bimtek.courses import agenda_import, bp, exports, services
 from bimtek.courses.conflicts import agenda_warnings_for
@@ -354,30 +354,26 @@ def copy_agenda(course):
 
 # --- reading the agenda ----------------------------------------------------------------
 
-def _readable(course: Course) -> Course:
-    if not services.can_read_agenda(current_user, course):
-        abort(403)
-    return course
+AGENDA_READERS = (*COURSE_ROLES, Role.PARTICIPANT)
 
 
 @bp.route("/<course_code>/agenda")
-@course_roles_required(*COURSE_ROLES)
+@course_permission(services.can_read_agenda, *AGENDA_READERS)
 def agenda(course):
-    return render_template("courses/agenda.html", editable=False,
-                           **_agenda_context(_readable(course)))
+    return render_template("courses/agenda.html", editable=False, **_agenda_context(course))
 
 
 @bp.route("/<course_code>/agenda.pdf")
-@course_roles_required(*COURSE_ROLES)
+@course_permission(services.can_read_agenda, *AGENDA_READERS)
 def agenda_pdf(course):
-    return send_file(BytesIO(exports.agenda_pdf(_readable(course))), mimetype="application/pdf",
+    return send_file(BytesIO(exports.agenda_pdf(course)), mimetype="application/pdf",
                      download_name=f"agenda-{course.code}.pdf")
 
 
 @bp.route("/<course_code>/agenda.ics")
-@course_roles_required(*COURSE_ROLES)
+@course_permission(services.can_read_agenda, *AGENDA_READERS)
 def agenda_ics(course):
-    return send_file(BytesIO(exports.course_calendar(_readable(course))),
+    return send_file(BytesIO(exports.course_calendar(course)),
                      mimetype="text/calendar", download_name=f"agenda-{course.code}.ics")
 
 

@@ -9,6 +9,7 @@ from bimtek.auth.access import login_only
 from bimtek.auth.models import User
 from bimtek.courses.models import Course
 from bimtek.extensions import db
+from bimtek.registration import services as registration_services
 from bimtek.reports import bp
 from bimtek.speakers.models import Institution
 
@@ -26,6 +27,7 @@ def home():
     return render_template(
         "reports/home.html",
         courses=auth_services.visible_courses(current_user),
+        registrations=registration_services.registrations_of_user(current_user.id),
         totals=totals,
     )
 

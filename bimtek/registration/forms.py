@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from bimtek.forms import Form, optional_int
+from bimtek.registration.models import Gender, RegistrationStatus
+
+
+class ParticipantForm(Form):
+    front_titles = StringField(_l("Front titles"), validators=[Optional(), Length(max=60)],
+                               description=_l("e.g. Dr. H."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    back_titles = StringField(_l("Back titles"), validators=[Optional(), Length(max=100)],
+                              description=_l("e.g. S.Sos., M.Si."))
+    gender = SelectField(_l("Gender"), choices=Gender.choices)
+    nik = StringField(_l("NIK"), validators=[DataRequired(), Length(max=40)],
+                      description=_l("16 digits, as on the identity card (KTP)."))
+    nip = StringField(_l("NIP"), validators=[Optional(), Length(max=40)],
+                      description=_l("18 digits; civil servants (PNS or PPPK) only."))
+    rank = StringField(_l("Rank (pangkat/golongan)"), validators=[Optional(), Length(max=100)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    institution_id = SelectField(_l("Institution"), coerce=optional_int, validate_choice=False)
+    unit = SelectField(_l("Unit (unsur)"), validate_choice=False)
+    kecamatan_id = SelectField(_l("Kecamatan"), coerce=optional_int, validate_choice=False)
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=30)],
+                        description=_l("e.g. 0812-3456-7890"))
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    submit = SubmitField(_l("Register"))
+
+
+class RegistrationSettingsForm(Form):
+    registration_open = BooleanField(_l("Self-registration is open"))
+    submit = SubmitField(_l("Save"))
+
+
+class UnitQuotaForm(Form):
+    unit = StringField(_l("Unit (unsur)"), validators=[DataRequired(), Length(max=80)])
+    seats = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=0, max=100_000)],
+                         description=_l("Empty removes the quota."))
+    submit = SubmitField(_l("Set quota"))
+
+
+class ParticipantSearchForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name, NIK or NIP"), validators=[Optional()])
+    institution_id = SelectField(_l("Institution"), coerce=optional_int, validate_choice=False)
+    unit = SelectField(_l("Unit (unsur)"), validate_choice=False)
+    kecamatan_id = SelectField(_l("Kecamatan"), coerce=optional_int, validate_choice=False)
+    status = SelectField(_l("Status"), choices=[("", _l("All")), *RegistrationStatus.choices()],
+                         validate_choice=False)

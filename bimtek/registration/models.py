@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bimtek.courses.models import Course, Kecamatan
+from bimtek.enums import LabelledEnum, enum_column_type
+from bimtek.extensions import db
+from bimtek.speakers.models import Institution
+from bimtek.timeutil import utcnow
+
+
+class RegistrationStatus(LabelledEnum):
+    REGISTERED = "registered", _l("Registered")
+    WAITLISTED = "waitlisted", _l("Waitlisted")
+    CANCELLED = "cancelled", _l("Cancelled")
+
+
+class Gender(LabelledEnum):
+    MALE = "L", _l("Male")
+    FEMALE = "P", _l("Female")
+
+
+def new_badge_code() -> str:
+    """What the badge's QR holds: random, so a badge cannot be guessed from another."""
+    return secrets.token_urlsafe(12)
+
+
+class Registration(db.Model):
+    """A participant in one course."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "number"),
+        # One active registration per person (NIK) per course, whatever the application
+        # checked before: the database has the last word under concurrency.
+        sa.Index("uq_registration_active_nik", "course_id", "nik", unique=True,
+                 sqlite_where=sa.text("status != 'cancelled'"),
+                 postgresql_where=sa.text("status != 'cancelled'")),
+        sa.Index("ix_registration_course_status", "course_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    front_titles: Mapped[str] = mapped_column(sa.String(60), default="")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    back_titles: Mapped[str] = mapped_column(sa.String(100), default="")
+    gender: Mapped[Gender] = mapped_column(enum_column_type(Gender))
+    nik: Mapped[str] = mapped_column(sa.String(16))
+    nip: Mapped[str | None] = mapped_column(sa.String(18))
+    rank: Mapped[str] = mapped_column(sa.String(100), default="")
+    position: Mapped[str] = mapped_column(sa.String(200), default="")
+    institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institution.id"), index=True)
+    unit: Mapped[str] = mapped_column(sa.String(80), default="")
+    kecamatan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kecamatan.id"))
+    phone: Mapped[str] = mapped_column(sa.String(16), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    status: Mapped[RegistrationStatus] = mapped_column(enum_column_type(RegistrationStatus))
+    badge_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_badge_code)
+    # The participant's own page, for people without an account.
+    personal_token: Mapped[str] = mapped_column(
+        sa.String(32), unique=True, default=lambda: secrets.token_urlsafe(16))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    institution: Mapped[Institution] = relationship(lazy="joined")
+    kecamatan: Mapped[Kecamatan | None] = relationship(lazy="joined")
+
+    @property
+    def full_name(self) -> str:
+        text = f"{self.front_titles} {self.name}".strip()
+        return f"{text}, {self.back_titles}" if self.back_titles else text
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != RegistrationStatus.CANCELLED
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class UnitQuota(db.Model):
+    """At most `seats` registered participants of one unit (unsur), e.g. PPK 90 = 18 × 5."""
+
+    __tablename__ = "unit_quota"
+    __table_args__ = (sa.UniqueConstraint("course_id", "unit"),
+                      sa.CheckConstraint("seats >= 0", name="seats_not_negative"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"))
+    unit: Mapped[str] = mapped_column(sa.String(80))
+    seats: Mapped[int]

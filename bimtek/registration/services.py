@@ -1,0 +1,357 @@
+"""Registration rules: identity checks, capacity and waitlist, cancelling, badges."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import segno
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bimtek import audit
+from bimtek.courses.models import Course, Kecamatan
+from bimtek.errors import ValidationError
+from bimtek.extensions import db
+from bimtek.registration.identity import (
+    clean_text,
+    identity_warnings,
+    normalise_phone,
+    parse_gender,
+    parse_nik,
+    parse_nip,
+)
+from bimtek.registration.models import (
+    Registration,
+    RegistrationStatus,
+    UnitQuota,
+    new_badge_code,
+)
+from bimtek.speakers.models import Institution, fold_name
+
+ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
+
+
+@dataclass
+class ParticipantInput:
+    """What is known about a person before they are registered, as typed."""
+
+    name: str
+    nik: str
+    gender: str
+    institution_id: int | None
+    front_titles: str = ""
+    back_titles: str = ""
+    nip: str = ""
+    rank: str = ""
+    position: str = ""
+    unit: str = ""
+    kecamatan_id: int | None = None
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class CheckedParticipant:
+    """A participant whose identity numbers and phone have been read and normalised."""
+
+    fields: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_participant(course: Course, data: ParticipantInput) -> CheckedParticipant:
+    """Errors raise ValidationError naming the field; disagreements are warnings."""
+    name = clean_text(data.name)
+    if not name:
+        raise ValidationError(_("The name is required."), field="name")
+    nik = parse_nik(data.nik)
+    nip = parse_nip(data.nip)
+    gender = parse_gender(data.gender)
+    if data.institution_id is None or db.session.get(Institution, data.institution_id) is None:
+        raise ValidationError(_("Choose the participant's institution."), field="institution_id")
+    if data.kecamatan_id is not None:
+        kecamatan = db.session.get(Kecamatan, data.kecamatan_id)
+        if kecamatan is None or kecamatan.region_id != course.region_id:
+            raise ValidationError(_("This kecamatan is not in the course's region."),
+                                  field="kecamatan_id")
+    email = clean_text(data.email).lower()
+    if email and "@" not in email:
+        raise ValidationError(_("This is not a valid e-mail address."), field="email")
+    return CheckedParticipant(
+        fields={
+            "name": name, "front_titles": clean_text(data.front_titles),
+            "back_titles": clean_text(data.back_titles), "gender": gender,
+            "nik": nik.digits, "nip": nip.digits if nip else None,
+            "rank": clean_text(data.rank), "position": clean_text(data.position),
+            "institution_id": data.institution_id, "unit": clean_text(data.unit),
+            "kecamatan_id": data.kecamatan_id, "phone": normalise_phone(data.phone) or "",
+            "email": email,
+        },
+        warnings=identity_warnings(nik, nip, gender),
+    )
+
+
+def _lock_course(course: Course) -> None:
+    """Take the course's row lock (PostgreSQL) or SQLite's write lock, before counting
+    seats, so two registrations can never both take the last seat."""
+    db.session.execute(update(Course).where(Course.id == course.id)
+                       .values(last_participant_number=Course.last_participant_number))
+
+
+def _next_numbers(course: Course, count: int) -> range:
+    last = db.session.execute(
+        update(Course).where(Course.id == course.id)
+        .values(last_participant_number=Course.last_participant_number + count)
+        .returning(Course.last_participant_number)).scalar_one()
+    return range(last - count + 1, last + 1)
+
+
+def _registered_counts(course: Course) -> tuple[int, dict[str, int]]:
+    """Registered participants in all, and per unit (folded)."""
+    rows = db.session.execute(
+        select(Registration.unit, func.count()).where(
+            Registration.course_id == course.id,
+            Registration.status == RegistrationStatus.REGISTERED)
+        .group_by(Registration.unit)).all()
+    per_unit: dict[str, int] = {}
+    for unit, count in rows:
+        per_unit[fold_name(unit)] = per_unit.get(fold_name(unit), 0) + count
+    return sum(per_unit.values()), per_unit
+
+
+def unit_quotas(course: Course) -> dict[str, int]:
+    return {fold_name(q.unit): q.seats for q in db.session.scalars(
+        select(UnitQuota).where(UnitQuota.course_id == course.id))}
+
+
+class _Seats:
+    """Seats left in the course and in each unit with a quota, counted under the lock."""
+
+    def __init__(self, course: Course):
+        self.capacity = course.capacity
+        self.taken, self.per_unit = _registered_counts(course)
+        self.quotas = unit_quotas(course)
+
+    def fits(self, unit: str) -> bool:
+        unit = fold_name(unit)
+        return self.taken < self.capacity and (
+            unit not in self.quotas or self.per_unit.get(unit, 0) < self.quotas[unit])
+
+    def take(self, unit: str) -> None:
+        self.taken += 1
+        self.per_unit[fold_name(unit)] = self.per_unit.get(fold_name(unit), 0) + 1
+
+
+def _active_niks(course: Course, niks: Iterable[str]) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(Registration.nik, Registration.number).where(
+            Registration.course_id == course.id, Registration.nik.in_(list(niks)),
+            Registration.status.in_(ACTIVE))).all())
+
+
+def register_many(course: Course, participants: list[CheckedParticipant], *, actor=None,
+                  waitlist_when_full: bool = True, user_ids: Iterable[int | None] = ()
+                  ) -> list[Registration]:
+    """Register everyone in one transaction, or no one: seats are given in order, the
+    rest are waitlisted (or refused when `waitlist_when_full` is off)."""
+    _lock_course(course)
+    existing = _active_niks(course, [p.fields["nik"] for p in participants])
+    for participant in participants:
+        if participant.fields["nik"] in existing:
+            db.session.rollback()
+            raise ValidationError(
+                _("NIK %(nik)s is already registered in this course as participant "
+                  "%(number)d.", nik=participant.fields["nik"],
+                  number=existing[participant.fields["nik"]]), field="nik")
+    seats = _Seats(course)
+    registrations = []
+    user_ids = list(user_ids) or [None] * len(participants)
+    numbers = _next_numbers(course, len(participants))
+    for participant, number, user_id in zip(participants, numbers, user_ids, strict=True):
+        if seats.fits(participant.fields["unit"]):
+            seats.take(participant.fields["unit"])
+            status = RegistrationStatus.REGISTERED
+        elif waitlist_when_full:
+            status = RegistrationStatus.WAITLISTED
+        else:
+            db.session.rollback()
+            raise ValidationError(
+                _("The course is full (%(capacity)d seats) or the unit %(unit)s has no seat "
+                  "left.", capacity=course.capacity, unit=participant.fields["unit"] or "—"),
+                field="status")
+        registration = Registration(course_id=course.id, number=number, status=status,
+                                    user_id=user_id, **participant.fields)
+        db.session.add(registration)
+        registrations.append(registration)
+    db.session.flush()
+    for registration in registrations:
+        audit.record("registration.created", registration, actor=actor,
+                     status=registration.status.value)
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise ValidationError(_("Someone with the same NIK registered at the same moment; "
+                                "check the list and try again."), field="nik") from error
+    return registrations
+
+
+def register(course: Course, data: ParticipantInput, *, actor=None, user_id: int | None = None,
+             waitlist_when_full: bool = True) -> Registration:
+    checked = check_participant(course, data)
+    (registration,) = register_many(course, [checked], actor=actor, user_ids=[user_id],
+                                    waitlist_when_full=waitlist_when_full)
+    return registration
+
+
+def cancel(registration: Registration, *, actor=None, reason: str = "") -> Registration | None:
+    """Cancel; the first waitlisted person who fits takes the seat. Returns them."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("This registration is already cancelled."), field="status")
+    course = registration.course
+    _lock_course(course)
+    previous = registration.status
+    registration.status = RegistrationStatus.CANCELLED
+    audit.record("registration.cancelled", registration, actor=actor,
+                 previous=previous.value, reason=reason)
+    db.session.flush()
+    promoted = None
+    if previous == RegistrationStatus.REGISTERED:
+        seats = _Seats(course)
+        promoted = next((waiting for waiting in db.session.scalars(
+            select(Registration).where(Registration.course_id == course.id,
+                                       Registration.status == RegistrationStatus.WAITLISTED)
+            .order_by(Registration.number)) if seats.fits(waiting.unit)), None)
+        if promoted is not None:
+            promoted.status = RegistrationStatus.REGISTERED
+            audit.record("registration.promoted", promoted, actor=actor,
+                         seat_of=registration.number)
+    db.session.commit()
+    return promoted
+
+
+def reissue_badge(registration: Registration, *, actor=None) -> str:
+    """A lost badge: a new code, and the old one stops working at once."""
+    old = registration.badge_code
+    registration.badge_code = new_badge_code()
+    audit.record("registration.badge_reissued", registration, actor=actor, old=old[:4] + "…")
+    db.session.commit()
+    return registration.badge_code
+
+
+def set_unit_quota(course: Course, unit: str, seats: int | None, *, actor=None) -> None:
+    unit = clean_text(unit)
+    quota = next((q for q in db.session.scalars(select(UnitQuota).where(
+        UnitQuota.course_id == course.id)) if fold_name(q.unit) == fold_name(unit)), None)
+    if seats is None:
+        if quota is not None:
+            db.session.delete(quota)
+    elif seats < 0:
+        raise ValidationError(_("Seats cannot be negative."), field="seats")
+    elif quota is None:
+        db.session.add(UnitQuota(course_id=course.id, unit=unit, seats=seats))
+    else:
+        quota.seats = seats
+    db.session.commit()
+
+
+def find_kecamatan(course: Course, text: str) -> Kecamatan | None:
+    """The course region's kecamatan written `text`, accepting its spelling variants."""
+    if course.region is None or not clean_text(text):
+        return None
+    wanted = fold_name(text).removeprefix("kecamatan ").removeprefix("kec. ")
+    return next((k for k in course.region.kecamatan
+                 if wanted in {fold_name(s) for s in k.spellings}), None)
+
+
+def find_registration(course: Course, registration_id: int) -> Registration | None:
+    """A registration only through its own course."""
+    registration = db.session.get(Registration, registration_id)
+    return registration if registration and registration.course_id == course.id else None
+
+
+def search_registrations(course: Course, *, text: str = "", institution_id: int | None = None,
+                         unit: str = "", kecamatan_id: int | None = None,
+                         status: str = "", page: int = 1, per_page: int = 100):
+    query = select(Registration).where(Registration.course_id == course.id) \
+        .order_by(Registration.number)
+    if text.strip():
+        digits = "".join(ch for ch in text if ch.isdigit())
+        pattern = f"%{fold_name(text)}%"
+        conditions = [func.lower(Registration.name).like(pattern)]
+        if digits:
+            conditions += [Registration.nik.like(f"%{digits}%"),
+                           Registration.nip.like(f"%{digits}%")]
+        query = query.where(or_(*conditions))
+    if institution_id:
+        query = query.where(Registration.institution_id == institution_id)
+    if unit:
+        query = query.where(func.lower(Registration.unit) == fold_name(unit))
+    if kecamatan_id:
+        query = query.where(Registration.kecamatan_id == kecamatan_id)
+    if status in {s.value for s in RegistrationStatus}:
+        query = query.where(Registration.status == RegistrationStatus(status))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def counts(course: Course) -> dict:
+    """Registered, waitlisted and cancelled in all; registered per unit and kecamatan."""
+    by_status = dict(db.session.execute(
+        select(Registration.status, func.count()).where(Registration.course_id == course.id)
+        .group_by(Registration.status)).all())
+    registered = Registration.status == RegistrationStatus.REGISTERED
+    per_unit = db.session.execute(
+        select(Registration.unit, func.count()).where(Registration.course_id == course.id,
+                                                      registered)
+        .group_by(Registration.unit).order_by(Registration.unit)).all()
+    per_kecamatan = db.session.execute(
+        select(Kecamatan.name, func.count()).join(Registration.kecamatan)
+        .where(Registration.course_id == course.id, registered)
+        .group_by(Kecamatan.name, Kecamatan.code).order_by(Kecamatan.code)).all()
+    return {"status": {s: by_status.get(s, 0) for s in RegistrationStatus},
+            "unit": per_unit, "kecamatan": per_kecamatan}
+
+
+KNOWN_UNITS = ["Kesbangpol", "Satpol PP", "PPK", "Panwaslu Kecamatan", "PPS", "KPPS",
+               "Perangkat Daerah"]
+
+
+def unit_names(course: Course) -> list[str]:
+    """The usual units plus any other the course's participants already belong to."""
+    used = db.session.scalars(select(Registration.unit).distinct().where(
+        Registration.course_id == course.id, Registration.unit != "")).all()
+    known = {fold_name(unit) for unit in KNOWN_UNITS}
+    return KNOWN_UNITS + sorted(unit for unit in used if fold_name(unit) not in known)
+
+
+def unit_quotas_list(course: Course) -> list[UnitQuota]:
+    return list(db.session.scalars(select(UnitQuota).where(UnitQuota.course_id == course.id)
+                                   .order_by(UnitQuota.unit)))
+
+
+def set_registration_open(course: Course, is_open: bool, *, actor=None) -> None:
+    course.registration_open = is_open
+    audit.record("course.registration_open" if is_open else "course.registration_closed",
+                 course, actor=actor, course_id=course.id)
+    db.session.commit()
+
+
+def find_by_personal_token(token: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.personal_token == token))
+
+
+def registrations_of_user(user_id: int) -> list[Registration]:
+    return list(db.session.scalars(select(Registration).where(
+        Registration.user_id == user_id, Registration.status != RegistrationStatus.CANCELLED)
+        .order_by(Registration.created_at.desc())))
+
+
+def history(registration: Registration) -> list[audit.AuditEvent]:
+    return list(db.session.scalars(select(audit.AuditEvent).where(
+        audit.AuditEvent.subject_type == Registration.__tablename__,
+        audit.AuditEvent.subject_id == registration.id).order_by(audit.AuditEvent.at)))
+
+
+def badge_qr_svg(registration: Registration) -> str:
+    """The badge's QR code as inline SVG (vector, sharp on any screen or printer)."""
+    return segno.make(registration.badge_code, error="m").svg_inline(scale=5, border=2)

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bimtek.auth.access import course_roles_required, public
+from bimtek.auth.models import Role
+from bimtek.courses import services as course_services
+from bimtek.courses.models import CourseStatus
+from bimtek.errors import ValidationError
+from bimtek.extensions import db, limiter
+from bimtek.forms import show_error
+from bimtek.registration import bp, services
+from bimtek.registration.forms import (
+    ParticipantForm,
+    ParticipantSearchForm,
+    RegistrationSettingsForm,
+    UnitQuotaForm,
+)
+from bimtek.registration.models import Registration, RegistrationStatus
+from bimtek.speakers import services as institution_services
+
+
+def _choices(form, course) -> None:
+    institutions = institution_services.list_institutions()
+    form.institution_id.choices = [(None, "—")] + [(i.id, i.short_name) for i in institutions]
+    form.unit.choices = [("", "—")] + [(unit, unit) for unit in services.unit_names(course)]
+    kecamatan = course.region.kecamatan if course.region else []
+    form.kecamatan_id.choices = [(None, "—")] + [(k.id, k.name) for k in kecamatan]
+
+
+def _participant_input(form: ParticipantForm) -> services.ParticipantInput:
+    return services.ParticipantInput(**{
+        name: getattr(form, name).data or ("" if name not in ("institution_id", "kecamatan_id")
+                                           else None)
+        for name in ("name", "nik", "gender", "institution_id", "front_titles", "back_titles",
+                     "nip", "rank", "position", "unit", "kecamatan_id", "phone", "email")})
+
+
+def _register_from(form: ParticipantForm, course, **kwargs) -> Registration | None:
+    try:
+        return services.register(course, _participant_input(form), **kwargs)
+    except ValidationError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+
+
+def _outcome_message(registration: Registration) -> str:
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return _("%(name)s is on the waitlist as number %(number)d: the course is full.",
+                 name=registration.full_name, number=registration.number)
+    return _("%(name)s is registered as participant %(number)d.",
+             name=registration.full_name, number=registration.number)
+
+
+# --- organisers ------------------------------------------------------------------------
+
+@bp.route("/courses/<course_code>/participants")
+@course_roles_required(Role.ORGANISER)
+def participants(course):
+    search = ParticipantSearchForm(request.args)
+    _choices(search, course)
+    search.institution_id.choices[0] = search.unit.choices[0] = \
+        search.kecamatan_id.choices[0] = ("", _("All"))
+    page = services.search_registrations(
+        course, text=search.q.data or "", institution_id=search.institution_id.data,
+        unit=search.unit.data or "", kecamatan_id=search.kecamatan_id.data,
+        status=search.status.data or "", page=request.args.get("page", 1, type=int))
+    return render_template("registration/participants.html", course=course, page=page,
+                           search=search, counts=services.counts(course),
+                           settings_form=RegistrationSettingsForm(obj=course),
+                           quota_form=UnitQuotaForm(), quotas=services.unit_quotas_list(course))
+
+
+@bp.route("/courses/<course_code>/participants/new", methods=["GET", "POST"])
+@course_roles_required(Role.ORGANISER)
+def new_participant(course):
+    form = ParticipantForm()
+    _choices(form, course)
+    if form.validate_on_submit():
+        registration = _register_from(form, course, actor=current_user)
+        if registration is not None:
+            flash(_outcome_message(registration), "success")
+            return redirect(url_for("registration.participant", course_code=course.code,
+                                    registration_id=registration.id))
+    return render_template("registration/form.html", course=course, form=form, public=False)
+
+
+def _course_registration(course, registration_id: int) -> Registration:
+    registration = services.find_registration(course, registration_id)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/courses/<course_code>/participants/<int:registration_id>")
+@course_roles_required(Role.ORGANISER)
+def participant(course, registration_id: int):
+    registration = _course_registration(course, registration_id)
+    return render_template("registration/participant.html", course=course,
+                           registration=registration,
+                           history=services.history(registration))
+
+
+@bp.route("/courses/<course_code>/participants/<int:registration_id>/cancel",
+          methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def cancel(course, registration_id: int):
+    registration = _course_registration(course, registration_id)
+    try:
+        promoted = services.cancel(registration, actor=current_user,
+                                   reason=request.form.get("reason", ""))
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("Registration of %(name)s cancelled.", name=registration.full_name), "success")
+        if promoted is not None:
+            flash(_("%(name)s moves up from the waitlist.", name=promoted.full_name), "info")
+    return redirect(url_for("registration.participant", course_code=course.code,
+                            registration_id=registration.id))
+
+
+@bp.route("/courses/<course_code>/participants/<int:registration_id>/badge",
+          methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def reissue_badge(course, registration_id: int):
+    registration = _course_registration(course, registration_id)
+    services.reissue_badge(registration, actor=current_user)
+    flash(_("A new badge code was made; the old badge no longer works."), "success")
+    return redirect(url_for("registration.participant", course_code=course.code,
+                            registration_id=registration.id))
+
+
+@bp.route("/courses/<course_code>/participants/settings", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def settings(course):
+    form = RegistrationSettingsForm()
+    if form.validate_on_submit():
+        services.set_registration_open(course, form.registration_open.data, actor=current_user)
+        flash(_("Self-registration is open.") if course.registration_open
+              else _("Self-registration is closed."), "success")
+    return redirect(url_for("registration.participants", course_code=course.code))
+
+
+@bp.route("/courses/<course_code>/participants/quotas", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def set_quota(course):
+    form = UnitQuotaForm()
+    if form.validate_on_submit():
+        try:
+            services.set_unit_quota(course, form.unit.data, form.seats.data, actor=current_user)
+        except ValidationError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("Quota for %(unit)s saved.", unit=form.unit.data), "success")
+    return redirect(url_for("registration.participants", course_code=course.code))
+
+
+# --- participants themselves -----------------------------------------------------------
+
+@bp.route("/register/<course_code>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+@public
+def self_register(course_code: str):
+    course = course_services.find_course(course_code)
+    if course is None or course.status == CourseStatus.FINISHED:
+        abort(404)
+    if not course.registration_open:
+        return render_template("registration/closed.html", course=course)
+    form = ParticipantForm()
+    _choices(form, course)
+    if form.validate_on_submit():
+        user_id = current_user.id if current_user.is_authenticated else None
+        registration = _register_from(form, course, user_id=user_id)
+        if registration is not None:
+            flash(_outcome_message(registration), "success")
+            return redirect(url_for("registration.my_registration",
+                                    token=registration.personal_token))
+    return render_template("registration/form.html", course=course, form=form, public=True)
+
+
+@bp.route("/me/<token>")
+@public
+def my_registration(token: str):
+    """The participant's own page, reached by their personal link."""
+    registration = services.find_by_personal_token(token)
+    if registration is None:
+        abort(404)
+    return render_template("registration/me.html", registration=registration,
+                           course=registration.course,
+                           badge_svg=services.badge_qr_svg(registration),
+                           sessions=course_services.published_sessions(registration.course))

@@ -1,0 +1,146 @@
+"""Participants over HTTP: organisers of the course, the participant themself, nobody else."""
+import pytest
+from sqlalchemy import select
+
+from bimtek.auth import services as auth_services
+from bimtek.auth.models import Role, User
+from bimtek.courses import services as course_services
+from bimtek.extensions import db
+from bimtek.registration import services
+from bimtek.registration.models import Registration, RegistrationStatus
+from bimtek.speakers.services import save_institution
+from tests.conftest import login, post
+from tests.factories import make_course
+from tests.registration.factories import nik, participant
+
+
+@pytest.fixture
+def course_setup(app, make_user):
+    with app.app_context():
+        course_services.seed_reference_regions()
+        region = course_services.find_region("64.08")
+        course = make_course("KSP-KUTIM-2024", capacity=400, region=region,
+                             registration_open=True)
+        make_course("KSP-SINTANG-2024")
+        kesbangpol = save_institution(None, name="Badan Kesatuan Bangsa dan Politik",
+                                      short_name="Kesbangpol Kutim")
+        registration = services.register(course, participant(
+            1, kesbangpol.id, unit="Kesbangpol", name="Siti Rahmah", woman=True))
+        organiser_id = make_user("organiser@bimtek.test", "organiser")
+        auth_services.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
+        other_id = make_user("other@bimtek.test", "organiser")
+        auth_services.assign_course(db.session.get(User, other_id),
+                                    course_services.find_course("KSP-SINTANG-2024"),
+                                    Role.ORGANISER)
+        return {"registration_id": registration.id, "token": registration.personal_token,
+                "institution_id": kesbangpol.id,
+                "kombeng": services.find_kecamatan(course, "Kombeng").id}
+
+
+def form_data(setup, **changes):
+    return {"front_titles": "", "name": "Budi Santoso", "back_titles": "S.Sos.",
+            "gender": "L", "nik": nik(7, day=5, month=3, year=90), "nip": "",
+            "rank": "", "position": "Anggota PPK", "institution_id": setup["institution_id"],
+            "unit": "PPK", "kecamatan_id": setup["kombeng"], "phone": "0812-3456-7890",
+            "email": "", **changes}
+
+
+def test_organiser_lists_and_adds_participants(app, client, course_setup):
+    login(client, "organiser@bimtek.test")
+    page = client.get("/courses/KSP-KUTIM-2024/participants").get_data(as_text=True)
+    assert "Siti Rahmah" in page
+    response = post(client, "/courses/KSP-KUTIM-2024/participants/new", form_data(course_setup))
+    assert response.status_code == 302
+    with app.app_context():
+        added = db.session.scalar(select(Registration).where(Registration.name == "Budi Santoso"))
+        assert added.number == 2 and added.phone == "+6281234567890"
+        assert added.kecamatan.name == "Kombeng"
+    page = client.get("/courses/KSP-KUTIM-2024/participants?q=budi").get_data(as_text=True)
+    assert "Budi Santoso, S.Sos." in page and "Siti Rahmah" not in page
+
+
+def test_bad_participant_input_names_the_field_and_changes_nothing(app, client, course_setup):
+    login(client, "organiser@bimtek.test")
+    response = post(client, "/courses/KSP-KUTIM-2024/participants/new",
+                    form_data(course_setup, nik="6408011234"))
+    assert response.status_code == 200
+    assert "invalid-feedback" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Registration).count() == 1
+
+
+def test_other_people_cannot_see_participants(app, client, make_user, course_setup):
+    registration_id = course_setup["registration_id"]
+    urls = ["/courses/KSP-KUTIM-2024/participants",
+            "/courses/KSP-KUTIM-2024/participants/new",
+            f"/courses/KSP-KUTIM-2024/participants/{registration_id}"]
+    login(client, "other@bimtek.test")
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    # Naming one's own course does not reach another course's participant either.
+    assert client.get(f"/courses/KSP-SINTANG-2024/participants/{registration_id}"
+                      ).status_code == 404
+    assert post(client, f"/courses/KSP-SINTANG-2024/participants/{registration_id}/cancel"
+                ).status_code == 404
+    post(client, "/logout")
+    for role in ("desk", "facilitator", "participant"):
+        make_user(f"{role}@bimtek.test", role)
+        login(client, f"{role}@bimtek.test")
+        for url in urls:
+            assert client.get(url).status_code == 403, (role, url)
+        post(client, "/logout")
+    with app.app_context():
+        assert db.session.get(Registration, registration_id).status == \
+            RegistrationStatus.REGISTERED
+
+
+def test_self_registration_leads_to_the_personal_page(app, client, course_setup):
+    response = post(client, "/register/KSP-KUTIM-2024", form_data(course_setup))
+    assert response.status_code == 302 and response.location.startswith("/me/")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Budi Santoso" in page and "<svg" in page
+    assert client.get("/me/not-a-token").status_code == 404
+
+
+def test_self_registration_only_while_open(app, client, course_setup):
+    with app.app_context():
+        course_services.find_course("KSP-KUTIM-2024").registration_open = False
+        db.session.commit()
+    page = client.get("/register/KSP-KUTIM-2024").get_data(as_text=True)
+    assert "Pendaftaran ditutup." in page
+    post(client, "/register/KSP-KUTIM-2024", form_data(course_setup))
+    with app.app_context():
+        assert db.session.query(Registration).count() == 1
+    assert client.get("/register/NO-SUCH-COURSE").status_code == 404
+
+
+def test_cancel_and_reissue_from_the_participant_page(app, client, course_setup):
+    login(client, "organiser@bimtek.test")
+    registration_id = course_setup["registration_id"]
+    with app.app_context():
+        old_code = db.session.get(Registration, registration_id).badge_code
+    post(client, f"/courses/KSP-KUTIM-2024/participants/{registration_id}/badge")
+    post(client, f"/courses/KSP-KUTIM-2024/participants/{registration_id}/cancel")
+    with app.app_context():
+        registration = db.session.get(Registration, registration_id)
+        assert registration.badge_code != old_code
+        assert registration.status == RegistrationStatus.CANCELLED
+    page = client.get(f"/courses/KSP-KUTIM-2024/participants/{registration_id}").get_data(
+        as_text=True)
+    assert "registration.cancelled" in page and "registration.badge_reissued" in page
+
+
+def test_registered_participant_reads_the_published_agenda(app, client, make_user,
+                                                          course_setup):
+    user_id = make_user("peserta@bimtek.test", "participant")
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-2024")
+        services.register(course, participant(9, course_setup["institution_id"]),
+                          user_id=user_id)
+    login(client, "peserta@bimtek.test")
+    assert client.get("/courses/KSP-KUTIM-2024/agenda").status_code == 403, "still a draft"
+    with app.app_context():
+        course_services.advance_status(course_services.find_course("KSP-KUTIM-2024"), True)
+    assert client.get("/courses/KSP-KUTIM-2024/agenda").status_code == 200
+    assert client.get("/courses/KSP-SINTANG-2024/agenda").status_code == 403
+    assert "KSP-KUTIM-2024" in client.get("/").get_data(as_text=True)
