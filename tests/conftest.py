@@ -156,3 +156,29 @@ def login(client, email, password=TEST_PASSWORD):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class QueryCounter:
+    """Counts the SQL statements the app sends while active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def _count(self, *_args):
+        self.count += 1
+
+    def __enter__(self):
+        self.count = 0
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def count_queries(app):
+    with app.app_context():
+        engine = db.engine
+    return lambda: QueryCounter(engine)

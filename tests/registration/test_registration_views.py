@@ -144,3 +144,25 @@ def test_registered_participant_reads_the_published_agenda(app, client, make_use
     assert client.get("/courses/KSP-KUTIM-2024/agenda").status_code == 200
     assert client.get("/courses/KSP-SINTANG-2024/agenda").status_code == 403
     assert "KSP-KUTIM-2024" in client.get("/").get_data(as_text=True)
+
+
+def test_the_participant_list_loads_in_a_constant_number_of_queries(app, client, course_setup,
+                                                                    count_queries):
+    login(client, "organiser@bimtek.test")
+
+    def queries_for_list():
+        with count_queries() as counter:
+            response = client.get("/courses/KSP-KUTIM-2024/participants")
+        assert response.status_code == 200
+        return counter.count
+
+    few = queries_for_list()
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-2024")
+        kecamatan = course.region.kecamatan
+        institutions = [save_institution(None, name=f"Instansi {n}", short_name=f"I{n}").id
+                        for n in range(5)]
+        services.register_many(course, [services.check_participant(course, participant(
+            n, institutions[n % 5], unit=f"Unsur {n % 7}", kecamatan_id=kecamatan[n % 18].id))
+            for n in range(100, 199)])
+    assert queries_for_list() == few
