@@ -5,18 +5,11 @@ institutions will be matched or created; `apply_import()` writes it in one trans
 """
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
-import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path, PurePath
-from typing import TypeVar
 
-import openpyxl
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -38,12 +31,20 @@ from bimtek.speakers.models import (
     speaker_match_key,
 )
 from bimtek.speakers.names import split_titles
+from bimtek.spreadsheets import (
+    Cell,
+    Columns,
+    RawRow,
+    RowReader,
+    UploadStash,
+    cell_text,
+    quoted,
+    read_rows,
+    row_error,
+    text_within,
+)
 
-Cell = str | int | float | date | datetime | time | timedelta | None
-T = TypeVar("T")
-
-# Each column: its Indonesian header, its English header, then other accepted spellings.
-COLUMNS = {
+COLUMNS = Columns({
     "day": ("Tanggal", "Date"),
     "starts_at": ("Mulai", "Start"),
     "ends_at": ("Selesai", "End"),
@@ -53,11 +54,7 @@ COLUMNS = {
     "speakers": ("Narasumber", "Speakers", "Speaker"),
     "institution": ("Instansi", "Institution"),
     "jp": ("JP",),
-}
-REQUIRED_COLUMNS = ("day", "starts_at", "ends_at", "title")
-# Every accepted spelling, folded, with the column it names.
-COLUMN_NAMES = {fold_name(spelling): name
-                for name, spellings in COLUMNS.items() for spelling in spellings}
+}, required=("day", "starts_at", "ends_at", "title"))
 SPEAKER_SEPARATOR = ";"
 
 KIND_WORDS = {
@@ -101,14 +98,6 @@ MINUTES_PER_DAY = 24 * 60
 
 
 @dataclass
-class RawRow:
-    """One data row as read: its row number in the spreadsheet and its cells by column."""
-
-    row: int
-    cells: dict[str, Cell]
-
-
-@dataclass
 class ImportRow:
     """One checked row of the file, ready to become a session."""
 
@@ -146,117 +135,19 @@ class ImportPreview:
 # --- reading the file ------------------------------------------------------------------
 
 def read_agenda_file(filename: str, data: bytes) -> list[RawRow]:
-    """The non-empty rows below the header row (the first that names a known column) of a
-    .xlsx file's first sheet or of a .csv file. Raises ValidationError when the file as a
-    whole cannot be used: wrong type, unreadable, a required column missing, or no rows."""
-    readers = {".xlsx": _xlsx_table, ".csv": _csv_table}
-    reader = readers.get(PurePath(filename).suffix.lower())
-    if reader is None:
-        raise ValidationError(
-            _("%(name)s is neither an Excel workbook (.xlsx) nor a CSV file (.csv).",
-              name=filename), field="file")
-    return _data_rows(reader(data))
-
-
-def _xlsx_table(data: bytes) -> list[Sequence[Cell]]:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            # Some programs record a wrong sheet size; read every row that is there instead.
-            sheet.reset_dimensions()
-            return list(sheet.iter_rows(values_only=True))
-        finally:
-            workbook.close()
-    except Exception as error:  # a damaged workbook fails in many different ways
-        raise ValidationError(_("The file could not be read as an Excel workbook (.xlsx)."),
-                              field="file") from error
-
-
-def _csv_table(data: bytes) -> list[Sequence[Cell]]:
-    text = _decode(data)
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise ValidationError(_("The file could not be read as CSV text."),
-                              field="file") from error
-
-
-def _decode(data: bytes) -> str:
-    # Excel saves "CSV UTF-8" with a byte-order mark and plain "CSV" in Windows-1252; the
-    # mark goes first because some tools put it before Windows-1252 text too.
-    data = data.removeprefix(codecs.BOM_UTF8)
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("The file could not be read as CSV text."), field="file")
-
-
-def _data_rows(table: Sequence[Sequence[Cell]]) -> list[RawRow]:
-    numbered = [(number, cells) for number, cells in enumerate(table, start=1)
-                if any(_text(cell) for cell in cells)]
-    if not numbered:
-        raise ValidationError(_("The file is empty."), field="file")
-    # Agendas often carry a title block above the table: the header is the first row that
-    # names a known column.
-    header_at = next((index for index, (_number, cells) in enumerate(numbered)
-                      if any(fold_name(_text(cell)) in COLUMN_NAMES for cell in cells)), 0)
-    header, body = numbered[header_at][1], numbered[header_at + 1:]
-    positions = _column_positions(header)
-    if not body:
-        raise ValidationError(_("The file has no agenda rows below its header."), field="file")
-    return [RawRow(number, {name: cells[index] if index < len(cells) else None
-                            for name, index in positions.items()})
-            for number, cells in body]
-
-
-def _column_positions(header: Sequence[Cell]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        name = COLUMN_NAMES.get(fold_name(_text(cell)))
-        if name is None:
-            continue
-        if name in positions:
-            raise ValidationError(_("The column %(column)s appears twice.",
-                                    column=column_label(name)), field="file")
-        positions[name] = index
-    missing = [column_label(name) for name in REQUIRED_COLUMNS if name not in positions]
-    if missing:
-        raise ValidationError(_("Missing column: %(columns)s.", columns=", ".join(missing)),
-                              field="file")
-    return positions
-
-
-def column_label(name: str) -> str:
-    """'Tanggal (Date)': the header in both languages, as the messages name a column."""
-    spellings = COLUMNS[name]
-    return f"{spellings[0]} ({spellings[1]})" if len(spellings) > 1 else spellings[0]
+    """The agenda rows of a .xlsx or .csv file, numbered as in the spreadsheet."""
+    return read_rows(filename, data, COLUMNS,
+                     no_rows_message=_("The file has no agenda rows below its header."))
 
 
 # --- reading the cells -----------------------------------------------------------------
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _quoted(value: Cell) -> str:
-    return f"'{_text(value)}'"
-
 
 def _parse_date(value: Cell, column: str) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     try:
         if match := DAY_MONTH_YEAR.fullmatch(text):
             return date(int(match[3]), int(match[2]), int(match[1]))
@@ -267,14 +158,14 @@ def _parse_date(value: Cell, column: str) -> date:
     except ValueError:
         pass  # the shape of a date but no such day, like 31/02/2024
     raise ValidationError(_("%(column)s %(value)s is not a date; write it like 28/10/2024.",
-                            column=column, value=_quoted(value)))
+                            column=column, value=quoted(value)))
 
 
 def _parse_time(value: Cell, column: str) -> time:
     minutes = _minutes_of_day(value)
     if minutes is None or not 0 <= minutes < MINUTES_PER_DAY:
         raise ValidationError(_("%(column)s %(value)s is not a time; write it like 08.00.",
-                                column=column, value=_quoted(value)))
+                                column=column, value=quoted(value)))
     return time(*divmod(minutes, 60))
 
 
@@ -296,7 +187,7 @@ def _minutes_of_day(value: Cell) -> int | None:
         hours, fraction = divmod(value, 1)
         minutes = round(fraction * 100)
         return int(hours) * 60 + minutes if minutes < 60 else None
-    match = TIME_TEXT.fullmatch(_text(value))
+    match = TIME_TEXT.fullmatch(cell_text(value))
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         return None
     return int(match[1]) * 60 + int(match[2])
@@ -307,32 +198,21 @@ def _parse_jp(value: Cell, column: str) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    text = _text(value)
+    text = cell_text(value)
     # Negative numbers pass here so that check_session names the actual problem.
     if re.fullmatch(r"-?\d+", text):
         return int(text)
     raise ValidationError(_("%(column)s must be a whole number, not %(value)s.",
-                            column=column, value=_quoted(value)))
+                            column=column, value=quoted(value)))
 
 
 def _parse_kind(value: Cell, column: str) -> SessionKind:
-    kind = KIND_WORDS.get(fold_name(_text(value)))
+    kind = KIND_WORDS.get(fold_name(cell_text(value)))
     if kind is None:
         raise ValidationError(
             _("%(column)s %(value)s is unknown; use one of: %(kinds)s.",
-              column=column, value=_quoted(value), kinds=", ".join(KIND_WORDS)))
+              column=column, value=quoted(value), kinds=", ".join(KIND_WORDS)))
     return kind
-
-
-def _text_within(column: sa.Column) -> Callable[[Cell, str], str]:
-    """A reader for text that must fit `column`."""
-    def parse(value: Cell, label: str) -> str:
-        text = _text(value)
-        if len(text) > column.type.length:
-            raise ValidationError(_("%(column)s is longer than %(limit)d characters.",
-                                    column=label, limit=column.type.length))
-        return text
-    return parse
 
 
 SPEAKER_PARTS = (Speaker.__table__.c.front_titles, Speaker.__table__.c.name,
@@ -340,7 +220,7 @@ SPEAKER_PARTS = (Speaker.__table__.c.front_titles, Speaker.__table__.c.name,
 
 
 def _parse_speakers(value: Cell, column: str) -> list[str]:
-    names = [" ".join(name.split()) for name in _text(value).split(SPEAKER_SEPARATOR)]
+    names = [" ".join(name.split()) for name in cell_text(value).split(SPEAKER_SEPARATOR)]
     names = [name for name in names if name]
     seen = set()
     for name in names:
@@ -359,39 +239,18 @@ def _speaker_key(written: str) -> str:
     return speaker_match_key(split_titles(written)[1])
 
 
-class _RowReader:
-    """Reads one row's cells, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, raw: RawRow):
-        self.raw = raw
-        self.problems: list[str] = []
-
-    def read(self, column: str, parse: Callable[[Cell, str], T], default: T | None = None
-             ) -> T | None:
-        value = self.raw.cells.get(column)
-        if not _text(value):
-            if column in REQUIRED_COLUMNS:
-                self.problems.append(_("%(column)s is empty.", column=column_label(column)))
-            return default
-        try:
-            return parse(value, column_label(column))
-        except ValidationError as error:
-            self.problems.append(error.message)
-            return default
-
-
 def _parse_row(course: Course, raw: RawRow) -> tuple[ImportRow | None, list[str]]:
-    reader = _RowReader(raw)
+    reader = RowReader(raw, COLUMNS)
     fields = dict(
         day=reader.read("day", _parse_date),
         starts_at=reader.read("starts_at", _parse_time),
         ends_at=reader.read("ends_at", _parse_time),
-        title=reader.read("title", _text_within(Session.__table__.c.title)),
+        title=reader.read("title", text_within(Session.__table__.c.title)),
         kind=reader.read("kind", _parse_kind, default=SessionKind.MATERIAL),
-        room=reader.read("room", _text_within(Room.__table__.c.name)),
+        room=reader.read("room", text_within(Room.__table__.c.name)),
         speakers=reader.read("speakers", _parse_speakers, default=[]),
         jp=reader.read("jp", _parse_jp),
-        institution=reader.read("institution", _text_within(Institution.__table__.c.name)),
+        institution=reader.read("institution", text_within(Institution.__table__.c.name)),
     )
     if reader.problems:
         return None, reader.problems
@@ -403,10 +262,6 @@ def _parse_row(course: Course, raw: RawRow) -> tuple[ImportRow | None, list[str]
     except ValidationError as error:
         return None, [error.message]
     return row, []
-
-
-def _row_error(row: int, message: str) -> tuple[int, str]:
-    return row, _("Row %(row)d: %(message)s", row=row, message=message)
 
 
 # --- matching names with the database --------------------------------------------------
@@ -445,9 +300,9 @@ def _resolve(course: Course, rows: list[ImportRow]) -> _Resolved:
         if key not in institutions:
             institutions[key] = Institution(name=row.institution, short_name=row.institution)
             if len(row.institution) > Institution.__table__.c.short_name.type.length:
-                resolved.errors.append(_row_error(row.row, _(
+                resolved.errors.append(row_error(row.row, _(
                     "%(column)s is longer than %(limit)d characters.",
-                    column=column_label("institution"),
+                    column=COLUMNS.label("institution"),
                     limit=Institution.__table__.c.short_name.type.length)))
         resolved.institutions[key] = institutions[key]
         return institutions[key]
@@ -465,7 +320,7 @@ def _resolve(course: Course, rows: list[ImportRow]) -> _Resolved:
                 continue
             matches = directory.get(key, [])
             if len(matches) > 1:
-                resolved.errors.append(_row_error(row.row, _(
+                resolved.errors.append(row_error(row.row, _(
                     "%(name)s matches %(count)d speakers in the directory; "
                     "make their names differ first.", name=written, count=len(matches))))
             elif matches:
@@ -503,7 +358,7 @@ def preview_import(course: Course, filename: str, data: bytes) -> ImportPreview:
         return preview
     for raw in raw_rows:
         row, problems = _parse_row(course, raw)
-        preview.errors += [_row_error(raw.row, problem) for problem in problems]
+        preview.errors += [row_error(raw.row, problem) for problem in problems]
         if row is not None:
             preview.rows.append(row)
     resolved = _resolve(course, preview.rows)
@@ -578,40 +433,13 @@ def _session_input(row: ImportRow, resolved: _Resolved) -> SessionInput:
 
 # --- the file between its preview and its confirmation ---------------------------------
 
-UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{22}\.(xlsx|csv)$")
-# Files checked but never confirmed are dropped after this long.
-UPLOAD_LIFETIME = timedelta(days=1)
-
-
-def _course_folder(folder: Path, course: Course) -> Path:
-    return folder / str(course.id)
-
-
-def stash_upload(folder: Path, course: Course, filename: str, data: bytes) -> str:
-    """Keep an uploaded file until the organiser confirms its preview; returns its name.
-    Each course has its own folder, so a name only ever opens that course's files."""
-    course_folder = _course_folder(folder, course)
-    course_folder.mkdir(parents=True, exist_ok=True)
-    expired = datetime.now().timestamp() - UPLOAD_LIFETIME.total_seconds()
-    for old in course_folder.iterdir():
-        if old.stat().st_mtime < expired:
-            old.unlink(missing_ok=True)
-    name = f"{secrets.token_urlsafe(16)}{PurePath(filename).suffix.lower()}"
-    (course_folder / name).write_bytes(data)
-    return name
-
-
-def confirm_upload(folder: Path, course: Course, name: str, expected_version: int,
+def confirm_upload(stash: UploadStash, name: str, expected_version: int,
                    replace: bool = False) -> list[Session]:
-    """Import a stashed file after its preview: checked again, then written whole, then
-    removed. A name that stash_upload() did not make for this course is refused."""
-    path = _course_folder(folder, course) / name
-    if not UPLOAD_NAME.match(name) or not path.is_file():
-        raise ValidationError(_("The checked file is no longer available; upload it again."),
-                              field="upload")
-    preview = preview_import(course, name, path.read_bytes())
+    """Import a stashed file after its preview: checked again, written whole, dropped."""
+    course = stash.course
+    preview = preview_import(course, name, stash.load(name))
     if not preview.ok:
         raise ValidationError(_("The file has errors; correct them and import it again."))
     sessions = apply_import(course, preview, expected_version, replace=replace)
-    path.unlink(missing_ok=True)
+    stash.drop(name)
     return sessions

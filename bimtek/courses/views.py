@@ -30,6 +30,7 @@ from bimtek.forms import show_error
 from bimtek.i18n import long_date, zone_label
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import SpeakerRole
+from bimtek.spreadsheets import UploadStash
 
 # --- courses ---------------------------------------------------------------------------
 
@@ -379,8 +380,8 @@ def agenda_ics(course):
 
 # --- agenda import ---------------------------------------------------------------------
 
-def _upload_folder() -> Path:
-    return Path(current_app.instance_path) / "agenda-imports"
+def _stash(course: Course) -> UploadStash:
+    return UploadStash(Path(current_app.instance_path) / "agenda-imports", course)
 
 
 @bp.route("/<course_code>/agenda/import", methods=["GET", "POST"])
@@ -393,8 +394,7 @@ def import_agenda(course):
         confirm = ConfirmImportForm(formdata=None, expected_version=preview.agenda_version,
                                     replace="1" if form.replace.data else "")
         if preview.ok:
-            confirm.upload.data = agenda_import.stash_upload(
-                _upload_folder(), course, form.file.data.filename, data)
+            confirm.upload.data = _stash(course).keep(form.file.data.filename, data)
         return render_template("courses/import_preview.html", course=course,
                                preview=preview, confirm=confirm, replace=form.replace.data)
     return render_template("courses/import.html", course=course, form=form)
@@ -408,7 +408,7 @@ def confirm_import(course):
         abort(400)
     try:
         sessions = agenda_import.confirm_upload(
-            _upload_folder(), course, form.upload.data, form.expected_version.data,
+            _stash(course), form.upload.data, form.expected_version.data,
             replace=bool(form.replace.data))
     except ValidationError as error:
         flash(error.message, "danger")

@@ -124,28 +124,40 @@ def unit_quotas(course: Course) -> dict[str, int]:
         select(UnitQuota).where(UnitQuota.course_id == course.id))}
 
 
-class _Seats:
-    """Seats left in the course and in each unit with a quota, counted under the lock."""
+class Seats:
+    """Seats left in the course and in each unit with a quota. Counted under the course's
+    lock while registering; counted without it, it is a forecast (an import's preview)."""
 
     def __init__(self, course: Course):
         self.capacity = course.capacity
         self.taken, self.per_unit = _registered_counts(course)
         self.quotas = unit_quotas(course)
 
-    def fits(self, unit: str) -> bool:
-        unit = fold_name(unit)
-        return self.taken < self.capacity and (
-            unit not in self.quotas or self.per_unit.get(unit, 0) < self.quotas[unit])
+    def refusal(self, unit: str) -> str | None:
+        """Why one more participant of `unit` gets no seat; None when they get one."""
+        if self.taken >= self.capacity:
+            return _("The course is full (%(capacity)d seats); allow the waitlist to put "
+                     "this participant on it.", capacity=self.capacity)
+        key = fold_name(unit)
+        if key in self.quotas and self.per_unit.get(key, 0) >= self.quotas[key]:
+            return _("The unit %(unit)s has no seat left (quota %(seats)d); allow the "
+                     "waitlist to put this participant on it.", unit=unit,
+                     seats=self.quotas[key])
+        return None
 
     def take(self, unit: str) -> None:
         self.taken += 1
         self.per_unit[fold_name(unit)] = self.per_unit.get(fold_name(unit), 0) + 1
 
 
-def _active_niks(course: Course, niks: Iterable[str]) -> dict[str, int]:
+def active_numbers(course: Course, niks: Iterable[str]) -> dict[str, int]:
+    """The participant number of each of these NIKs already active in the course."""
+    niks = list(niks)
+    if not niks:
+        return {}
     return dict(db.session.execute(
         select(Registration.nik, Registration.number).where(
-            Registration.course_id == course.id, Registration.nik.in_(list(niks)),
+            Registration.course_id == course.id, Registration.nik.in_(niks),
             Registration.status.in_(ACTIVE))).all())
 
 
@@ -155,7 +167,7 @@ def register_many(course: Course, participants: list[CheckedParticipant], *, act
     """Register everyone in one transaction, or no one: seats are given in order, the
     rest are waitlisted (or refused when `waitlist_when_full` is off)."""
     _lock_course(course)
-    existing = _active_niks(course, [p.fields["nik"] for p in participants])
+    existing = active_numbers(course, [p.fields["nik"] for p in participants])
     for participant in participants:
         if participant.fields["nik"] in existing:
             db.session.rollback()
@@ -163,22 +175,20 @@ def register_many(course: Course, participants: list[CheckedParticipant], *, act
                 _("NIK %(nik)s is already registered in this course as participant "
                   "%(number)d.", nik=participant.fields["nik"],
                   number=existing[participant.fields["nik"]]), field="nik")
-    seats = _Seats(course)
+    seats = Seats(course)
     registrations = []
     user_ids = list(user_ids) or [None] * len(participants)
     numbers = _next_numbers(course, len(participants))
     for participant, number, user_id in zip(participants, numbers, user_ids, strict=True):
-        if seats.fits(participant.fields["unit"]):
+        refusal = seats.refusal(participant.fields["unit"])
+        if refusal is None:
             seats.take(participant.fields["unit"])
             status = RegistrationStatus.REGISTERED
         elif waitlist_when_full:
             status = RegistrationStatus.WAITLISTED
         else:
             db.session.rollback()
-            raise ValidationError(
-                _("The course is full (%(capacity)d seats) or the unit %(unit)s has no seat "
-                  "left.", capacity=course.capacity, unit=participant.fields["unit"] or "—"),
-                field="status")
+            raise ValidationError(refusal, field="status")
         registration = Registration(course_id=course.id, number=number, status=status,
                                     user_id=user_id, **participant.fields)
         db.session.add(registration)
@@ -217,11 +227,11 @@ def cancel(registration: Registration, *, actor=None, reason: str = "") -> Regis
     db.session.flush()
     promoted = None
     if previous == RegistrationStatus.REGISTERED:
-        seats = _Seats(course)
+        seats = Seats(course)
         promoted = next((waiting for waiting in db.session.scalars(
             select(Registration).where(Registration.course_id == course.id,
                                        Registration.status == RegistrationStatus.WAITLISTED)
-            .order_by(Registration.number)) if seats.fits(waiting.unit)), None)
+            .order_by(Registration.number)) if seats.refusal(waiting.unit) is None), None)
         if promoted is not None:
             promoted.status = RegistrationStatus.REGISTERED
             audit.record("registration.promoted", promoted, actor=actor,

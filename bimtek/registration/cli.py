@@ -1,0 +1,66 @@
+"""Operator commands for participants: import from and export to spreadsheets."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bimtek.courses import services as course_services
+from bimtek.courses.models import Course
+from bimtek.errors import ValidationError
+from bimtek.registration import bp, spreadsheet
+from bimtek.registration.models import RegistrationStatus
+from bimtek.spreadsheets import FORMATS
+
+
+def _course(code: str) -> Course:
+    course = course_services.find_course(code.strip().upper())
+    if course is None:
+        raise click.BadParameter(f"no course has the code {code}.", param_hint="COURSE_CODE")
+    return course
+
+
+@bp.cli.command("import-participants")
+@click.argument("code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and print the summary only.")
+@click.option("--waitlist", is_flag=True,
+              help="Waitlist the participants beyond the seats left instead of refusing "
+                   "the file.")
+def import_participants(code: str, file: Path, dry_run: bool, waitlist: bool):
+    """Register a course's participants from an .xlsx or .csv file: every row, or none."""
+    course = _course(code)
+    preview = spreadsheet.preview_participants(course, file.name, file.read_bytes(),
+                                               waitlist=waitlist)
+    for _row, message in preview.errors:
+        click.echo(message, err=True)
+    if preview.errors:
+        click.get_current_context().exit(1)
+    for _row, message in preview.warnings:
+        click.echo(message)
+    click.echo(f"{course.code}: {len(preview.rows)} rows, {len(preview.to_register)} to "
+               f"register, {len(preview.to_waitlist)} to waitlist, "
+               f"{len(preview.warnings)} warnings.")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    try:
+        registrations = spreadsheet.apply_participants(course, preview)
+    except ValidationError as error:
+        raise click.ClickException(error.message) from error
+    waitlisted = sum(r.status == RegistrationStatus.WAITLISTED for r in registrations)
+    click.echo(f"Registered {len(registrations) - waitlisted} and waitlisted {waitlisted} "
+               f"participants in {course.code}.")
+
+
+@bp.cli.command("export-participants")
+@click.argument("code")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_participants(code: str, file: Path):
+    """Write a course's participants to an .xlsx or .csv file (by the file's extension)."""
+    fmt = file.suffix.lower().removeprefix(".")
+    if fmt not in FORMATS:
+        raise click.BadParameter("the file name must end in .xlsx or .csv.", param_hint="FILE")
+    course = _course(code)
+    file.write_bytes(spreadsheet.export_participants(course, fmt))
+    click.echo(f"Wrote the participants of {course.code} to {file}.")

@@ -1,0 +1,326 @@
+"""Reading and writing the spreadsheets people exchange with us: XLSX and CSV.
+
+Reading turns a file into numbered rows of cells by column, whatever program wrote it:
+Excel's "CSV UTF-8" with a byte-order mark, plain Windows-1252 CSV with semicolons, a
+workbook with a title block above its header, headers in Indonesian or English. Writing
+produces files that Excel opens as they are meant: UTF-8, identity numbers as text, and
+no cell a formula.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path, PurePath
+from typing import TypeVar
+
+import openpyxl
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from openpyxl.utils import get_column_letter
+
+from bimtek.errors import ValidationError
+
+Cell = str | int | float | date | datetime | time | timedelta | None
+T = TypeVar("T")
+
+XLSX = "xlsx"
+CSV = "csv"
+FORMATS = (XLSX, CSV)
+
+
+# --- the columns a kind of file has ----------------------------------------------------
+
+def header_key(value: Cell) -> str:
+    """How header cells are compared: case and all spacing ignored, so 'No HP', 'no  hp'
+    and 'NoHP' name the same column."""
+    return "".join(cell_text(value).split()).casefold()
+
+
+class Columns:
+    """The columns of one kind of file: for each, its Indonesian header, its English
+    header, then other accepted spellings; `required` columns must be present and filled."""
+
+    def __init__(self, spellings: dict[str, tuple[str, ...]], required: Iterable[str] = ()):
+        self.spellings = spellings
+        self.required = tuple(required)
+        self._by_header = {header_key(spelling): name
+                           for name, names in spellings.items() for spelling in names}
+
+    def name_of(self, header: Cell) -> str | None:
+        return self._by_header.get(header_key(header))
+
+    def label(self, name: str) -> str:
+        """'Tanggal (Date)': the header in both languages, as the messages name a column."""
+        spellings = self.spellings[name]
+        return f"{spellings[0]} ({spellings[1]})" if len(spellings) > 1 else spellings[0]
+
+    def header(self, name: str) -> str:
+        """The header an export writes: the Indonesian one."""
+        return self.spellings[name][0]
+
+
+# --- reading a file --------------------------------------------------------------------
+
+@dataclass
+class RawRow:
+    """One data row as read: its row number in the spreadsheet and its cells by column."""
+
+    row: int
+    cells: dict[str, Cell]
+
+
+def read_rows(filename: str, data: bytes, columns: Columns, *, no_rows_message: str
+              ) -> list[RawRow]:
+    """The non-empty rows below the header row (the first that names a known column) of a
+    .xlsx file's first sheet or of a .csv file; columns the file has but `columns` does not
+    know are left out. Raises ValidationError when the file as a whole cannot be used:
+    wrong type, unreadable, a required column missing, or no rows (`no_rows_message`)."""
+    return _data_rows(read_table(filename, data), columns, no_rows_message)
+
+
+def read_table(filename: str, data: bytes) -> list[Sequence[Cell]]:
+    """Every row of the file, the type chosen by the file name's extension."""
+    readers = {f".{XLSX}": _xlsx_table, f".{CSV}": _csv_table}
+    reader = readers.get(PurePath(filename).suffix.lower())
+    if reader is None:
+        raise ValidationError(
+            _("%(name)s is neither an Excel workbook (.xlsx) nor a CSV file (.csv).",
+              name=filename), field="file")
+    return reader(data)
+
+
+def _xlsx_table(data: bytes) -> list[Sequence[Cell]]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            # Some programs record a wrong sheet size; read every row that is there instead.
+            sheet.reset_dimensions()
+            return list(sheet.iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except Exception as error:  # a damaged workbook fails in many different ways
+        raise ValidationError(_("The file could not be read as an Excel workbook (.xlsx)."),
+                              field="file") from error
+
+
+def _csv_table(data: bytes) -> list[Sequence[Cell]]:
+    text = _decode(data)
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    # Excel writes semicolons where the decimal separator is a comma, as in Indonesia.
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise ValidationError(_("The file could not be read as CSV text."),
+                              field="file") from error
+
+
+def _decode(data: bytes) -> str:
+    # Excel saves "CSV UTF-8" with a byte-order mark and plain "CSV" in Windows-1252; the
+    # mark goes first because some tools put it before Windows-1252 text too.
+    data = data.removeprefix(codecs.BOM_UTF8)
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file could not be read as CSV text."), field="file")
+
+
+def _data_rows(table: Sequence[Sequence[Cell]], columns: Columns, no_rows_message: str
+               ) -> list[RawRow]:
+    numbered = [(number, cells) for number, cells in enumerate(table, start=1)
+                if any(cell_text(cell) for cell in cells)]
+    if not numbered:
+        raise ValidationError(_("The file is empty."), field="file")
+    # Files often carry a title block above the table: the header is the first row that
+    # names a known column.
+    header_at = next((index for index, (_number, cells) in enumerate(numbered)
+                      if any(columns.name_of(cell) for cell in cells)), 0)
+    header, body = numbered[header_at][1], numbered[header_at + 1:]
+    positions = _column_positions(header, columns)
+    if not body:
+        raise ValidationError(no_rows_message, field="file")
+    return [RawRow(number, {name: cells[index] if index < len(cells) else None
+                            for name, index in positions.items()})
+            for number, cells in body]
+
+
+def _column_positions(header: Sequence[Cell], columns: Columns) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = columns.name_of(cell)
+        if name is None:
+            continue
+        if name in positions:
+            raise ValidationError(_("The column %(column)s appears twice.",
+                                    column=columns.label(name)), field="file")
+        positions[name] = index
+    missing = [columns.label(name) for name in columns.required if name not in positions]
+    if missing:
+        raise ValidationError(_("Missing column: %(columns)s.", columns=", ".join(missing)),
+                              field="file")
+    return positions
+
+
+# --- reading the cells -----------------------------------------------------------------
+
+def cell_text(value: Cell) -> str:
+    """A cell as text with its spacing collapsed; a whole float loses its '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def quoted(value: Cell) -> str:
+    return f"'{cell_text(value)}'"
+
+
+def text_within(column: sa.Column, clean: Callable[[Cell], str] = cell_text
+                ) -> Callable[[Cell, str], str]:
+    """A reader for text, cleaned by `clean`, that must fit the database `column`."""
+    def parse(value: Cell, label: str) -> str:
+        text = clean(value)
+        if len(text) > column.type.length:
+            raise ValidationError(_("%(column)s is longer than %(limit)d characters.",
+                                    column=label, limit=column.type.length))
+        return text
+    return parse
+
+
+class RowReader:
+    """Reads one row's cells, collecting every problem instead of stopping at the first.
+
+    A parser takes the cell and the column's label and raises ValidationError; an empty
+    cell is not parsed: it gives `default`, or a problem when its column is required."""
+
+    def __init__(self, raw: RawRow, columns: Columns):
+        self.raw = raw
+        self.columns = columns
+        self.problems: list[str] = []
+
+    def read(self, column: str, parse: Callable[[Cell, str], T], default: T | None = None
+             ) -> T | None:
+        value = self.raw.cells.get(column)
+        if not cell_text(value):
+            if column in self.columns.required:
+                self.problems.append(_("%(column)s is empty.",
+                                       column=self.columns.label(column)))
+            return default
+        try:
+            return parse(value, self.columns.label(column))
+        except ValidationError as error:
+            self.problems.append(error.message)
+            return default
+
+
+def row_error(row: int, message: str) -> tuple[int, str]:
+    """A problem of one row, as previews list them: (row, 'Row 12: …')."""
+    return row, _("Row %(row)d: %(message)s", row=row, message=message)
+
+
+# --- writing a file --------------------------------------------------------------------
+
+# What makes Excel or LibreOffice read a cell as a formula (tab and CR too, because some
+# programs drop them and then see the character behind them).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
+
+
+def write_table(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]], *,
+                text_columns: Iterable[int] = (), title: str = "") -> bytes:
+    """An .xlsx or .csv file with one header row; no cell is ever a formula.
+    `text_columns` (positions) hold digits that must stay text: identity numbers, phones."""
+    if fmt == XLSX:
+        return _xlsx_bytes(headers, rows, set(text_columns), title)
+    if fmt == CSV:
+        return _csv_bytes(headers, rows)
+    raise ValueError(f"unknown spreadsheet format {fmt!r}")
+
+
+TEXT_FORMAT = "@"
+# Characters Excel refuses in a sheet name, which is at most 31 characters long.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]],
+                text_columns: set[int], title: str) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    if title:
+        sheet.title = _SHEET_NAME_FORBIDDEN.sub("", title)[:31] or sheet.title
+    sheet.append(list(headers))
+    for position in text_columns:
+        # The whole column, so that rows typed in later stay text too.
+        sheet.column_dimensions[get_column_letter(position + 1)].number_format = TEXT_FORMAT
+    for row in rows:
+        sheet.append(list(row))
+        for position, cell in enumerate(sheet[sheet.max_row]):
+            if position in text_columns:
+                cell.number_format = TEXT_FORMAT
+            if looks_like_formula(cell.value):
+                # openpyxl stores a string starting with '=' as a formula; a string cell
+                # with Excel's quote prefix stays text even when someone edits it.
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    for row in rows:
+        # A CSV cell has no type: the apostrophe is the usual marker that it is text.
+        writer.writerow(f"'{cell}" if looks_like_formula(cell) else cell for cell in row)
+    # With a byte-order mark, Excel opens the file as UTF-8 instead of the local code page.
+    return codecs.BOM_UTF8 + text.getvalue().encode("utf-8")
+
+
+class UploadStash:
+    """Uploaded files kept between their preview and the organiser's confirmation.
+    Each course has its own folder, so a name only ever opens that course's files, and
+    files never confirmed are dropped after a day."""
+
+    NAME = re.compile(r"^[A-Za-z0-9_-]{22}\.(xlsx|csv)$")
+    LIFETIME = timedelta(days=1)
+
+    def __init__(self, folder: Path, course):
+        self.course = course
+        self.folder = folder / str(course.id)
+
+    def keep(self, filename: str, data: bytes) -> str:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        expired = datetime.now().timestamp() - self.LIFETIME.total_seconds()
+        for old in self.folder.iterdir():
+            if old.stat().st_mtime < expired:
+                old.unlink(missing_ok=True)
+        name = f"{secrets.token_urlsafe(16)}{PurePath(filename).suffix.lower()}"
+        (self.folder / name).write_bytes(data)
+        return name
+
+    def load(self, name: str) -> bytes:
+        path = self.folder / name
+        if not self.NAME.match(name) or not path.is_file():
+            raise ValidationError(
+                _("The checked file is no longer available; upload it again."), field="upload")
+        return path.read_bytes()
+
+    def drop(self, name: str) -> None:
+        if self.NAME.match(name):
+            (self.folder / name).unlink(missing_ok=True)
