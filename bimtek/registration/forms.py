@@ -1,7 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, SubmitField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from bimtek.forms import Form, optional_int
@@ -52,3 +61,16 @@ class ParticipantSearchForm(Form):
     kecamatan_id = SelectField(_l("Kecamatan"), coerce=optional_int, validate_choice=False)
     status = SelectField(_l("Status"), choices=[("", _l("All")), *RegistrationStatus.choices()],
                          validate_choice=False)
+
+
+class ImportParticipantsForm(Form):
+    file = FileField(_l("Participant list (.xlsx or .csv)"), validators=[
+        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
+    waitlist = BooleanField(_l("Put rows beyond the seats left on the waitlist"))
+    submit = SubmitField(_l("Check the file"))
+
+
+class ConfirmParticipantsForm(Form):
+    upload = HiddenField(validators=[DataRequired()])
+    waitlist = HiddenField()
+    submit = SubmitField(_l("Import the participants"))

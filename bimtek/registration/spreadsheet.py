@@ -33,6 +33,7 @@ from bimtek.spreadsheets import (
     Columns,
     RawRow,
     RowReader,
+    UploadStash,
     quoted,
     read_rows,
     row_error,
@@ -338,3 +339,14 @@ def export_participants(course: Course, fmt: str) -> bytes:
         ([column.value(registration) for column in columns] for registration in registrations),
         text_columns=[position for position, column in enumerate(columns) if column.as_text],
         title=course.code)
+
+
+def confirm_upload(stash: UploadStash, name: str, *, waitlist: bool, actor=None
+                   ) -> list[Registration]:
+    """Import a stashed file after its preview: checked again, written whole, dropped."""
+    preview = preview_participants(stash.course, name, stash.load(name), waitlist=waitlist)
+    if not preview.ok:
+        raise ValidationError(_("The file has errors; correct them and import it again."))
+    registrations = apply_participants(stash.course, preview, actor=actor)
+    stash.drop(name)
+    return registrations

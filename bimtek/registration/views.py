@@ -1,6 +1,18 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from io import BytesIO
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,8 +23,10 @@ from bimtek.courses.models import CourseStatus
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
-from bimtek.registration import bp, services
+from bimtek.registration import bp, services, spreadsheet
 from bimtek.registration.forms import (
+    ConfirmParticipantsForm,
+    ImportParticipantsForm,
     ParticipantForm,
     ParticipantSearchForm,
     RegistrationSettingsForm,
@@ -20,6 +34,7 @@ from bimtek.registration.forms import (
 )
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers import services as institution_services
+from bimtek.spreadsheets import UploadStash
 
 
 def _choices(form, course) -> None:
@@ -156,6 +171,56 @@ def set_quota(course):
         else:
             flash(_("Quota for %(unit)s saved.", unit=form.unit.data), "success")
     return redirect(url_for("registration.participants", course_code=course.code))
+
+
+# --- import and export -----------------------------------------------------------------
+
+def _stash(course) -> UploadStash:
+    return UploadStash(Path(current_app.instance_path) / "participant-imports", course)
+
+
+@bp.route("/courses/<course_code>/participants/import", methods=["GET", "POST"])
+@course_roles_required(Role.ORGANISER)
+def import_participants(course):
+    form = ImportParticipantsForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        preview = spreadsheet.preview_participants(course, form.file.data.filename, data,
+                                                   waitlist=form.waitlist.data)
+        confirm = ConfirmParticipantsForm(formdata=None,
+                                          waitlist="1" if form.waitlist.data else "")
+        if preview.ok:
+            confirm.upload.data = _stash(course).keep(form.file.data.filename, data)
+        return render_template("registration/import_preview.html", course=course,
+                               preview=preview, confirm=confirm)
+    return render_template("registration/import.html", course=course, form=form)
+
+
+@bp.route("/courses/<course_code>/participants/import/confirm", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def confirm_import(course):
+    form = ConfirmParticipantsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        registrations = spreadsheet.confirm_upload(
+            _stash(course), form.upload.data, waitlist=bool(form.waitlist.data),
+            actor=current_user)
+    except ValidationError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("registration.import_participants", course_code=course.code))
+    flash(_("%(count)d participants imported.", count=len(registrations)), "success")
+    return redirect(url_for("registration.participants", course_code=course.code))
+
+
+@bp.route("/courses/<course_code>/participants/export.<any(xlsx, csv):fmt>")
+@course_roles_required(Role.ORGANISER)
+def export_participants(course, fmt: str):
+    mimetypes = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "csv": "text/csv"}
+    return send_file(BytesIO(spreadsheet.export_participants(course, fmt)),
+                     mimetype=mimetypes[fmt], download_name=f"peserta-{course.code}.{fmt}",
+                     as_attachment=True)
 
 
 # --- participants themselves -----------------------------------------------------------

@@ -46,3 +46,58 @@ def test_self_registration_explains_a_wrong_nik(page, open_course):
     page.get_by_role("button", name="Daftar").click()
     expect(page.locator(".invalid-feedback")).to_contain_text("16")
     expect(page.get_by_test_id("badge")).to_have_count(0)
+
+
+def participant_list(*rows) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Nama", "Gelar Depan", "Gelar Belakang", "NIK", "NIP", "Jenis Kelamin",
+                  "Pangkat/Golongan", "Jabatan", "Instansi", "Unsur", "Kecamatan", "No HP",
+                  "Email"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_organiser_imports_a_list_after_fixing_its_errors(page, app, make_user, open_course):
+    from bimtek.auth import services as auth_services
+    from bimtek.auth.models import Role, User
+    from bimtek.extensions import db
+    from tests.conftest import TEST_PASSWORD
+    from tests.e2e.test_journeys import log_in
+
+    user_id = make_user("organiser@bimtek.test", "organiser")
+    with app.app_context():
+        auth_services.assign_course(db.session.get(User, user_id),
+                                    course_services.find_course(open_course), Role.ORGANISER)
+    good = ["Ahmad Fauzi", "", "S.H.", nik(21, day=3, month=7, year=88), "", "L", "", "Ketua",
+            "PPK", "PPK", "Kongbeng", "081234567001", ""]
+    typo = ["Nurul Hidayah", "", "", "640801550789", "", "P", "", "Anggota", "PPK", "PPK",
+            "Bengalon", "081234567002", ""]
+    fixed = [*typo[:3], nik(22, day=15, month=7, year=89, woman=True), *typo[4:]]
+    log_in(page, "organiser@bimtek.test", TEST_PASSWORD)
+    page.goto(f"/courses/{open_course}/participants/import")
+    upload = {"name": "peserta.xlsx",
+              "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    page.get_by_label("Daftar peserta").set_input_files(
+        {**upload, "buffer": participant_list(good, typo)})
+    page.get_by_role("button", name="Periksa berkas").click()
+    errors = page.get_by_test_id("import-errors")
+    expect(errors).to_contain_text("Baris 3:")
+    expect(errors).to_contain_text("NIK")
+
+    page.get_by_role("link", name="Pilih berkas lain").click()
+    page.get_by_label("Daftar peserta").set_input_files(
+        {**upload, "buffer": participant_list(good, fixed)})
+    page.get_by_role("button", name="Periksa berkas").click()
+    expect(page.get_by_test_id("import-summary")).to_contain_text("2 peserta akan didaftarkan.")
+    page.get_by_role("button", name="Impor peserta").click()
+    table = page.get_by_test_id("participants")
+    expect(table).to_contain_text("Ahmad Fauzi, S.H.")
+    expect(table).to_contain_text("Nurul Hidayah")

@@ -166,3 +166,18 @@ def test_the_participant_list_loads_in_a_constant_number_of_queries(app, client,
             n, institutions[n % 5], unit=f"Unsur {n % 7}", kecamatan_id=kecamatan[n % 18].id))
             for n in range(100, 199)])
     assert queries_for_list() == few
+
+
+def test_only_the_course_organiser_imports_and_exports(app, client, make_user, course_setup):
+    login(client, "other@bimtek.test")
+    for url in ["/courses/KSP-KUTIM-2024/participants/import",
+                "/courses/KSP-KUTIM-2024/participants/export.xlsx",
+                "/courses/KSP-KUTIM-2024/participants/export.csv"]:
+        assert client.get(url).status_code == 403, url
+    assert post(client, "/courses/KSP-KUTIM-2024/participants/import/confirm",
+                {"upload": "x.xlsx"}).status_code == 403
+    post(client, "/logout")
+    login(client, "organiser@bimtek.test")
+    export = client.get("/courses/KSP-KUTIM-2024/participants/export.csv")
+    assert export.mimetype == "text/csv" and "Siti Rahmah" in export.get_data(as_text=True)
+    assert client.get("/courses/KSP-KUTIM-2024/participants/export.pdf").status_code == 404
