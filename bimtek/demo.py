@@ -4,7 +4,9 @@ The demo accounts are for trying the app only; the README says so.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import random
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import click
@@ -16,7 +18,10 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import COURSE_ROLES, Role, User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, CourseStatus, SessionKind
+from bimtek.courses.reference import REFERENCE_REGIONS
 from bimtek.extensions import db
+from bimtek.registration import services as registration_services
+from bimtek.registration.models import Registration
 from bimtek.speakers import services as institution_services
 from bimtek.speakers.models import Speaker, SpeakerRole
 
@@ -207,6 +212,351 @@ def _demo_account(email: str, name: str, role: Role, institutions: tuple[str, ..
     )
 
 
+# --- demo participants -----------------------------------------------------------------
+# 400 made-up people per course, the same every time (a fixed seed): identity numbers that
+# pass the checks, names of the district's main groups, the units of DOMAIN.md.
+
+DEMO_PARTICIPANTS_SEED = 20241028
+DEMO_REGION = "6408"
+# The course year: ages, years of service and ranks are reckoned at it.
+DEMO_YEAR = 2024
+
+# Given names and second names per group and gender: Banjar, Bugis, Kutai, Javanese, and
+# the Dayak of the upriver kecamatan. '' among the second names: a one-word name, allowed
+# only for the given names in DEMO_ONE_WORD_NAMES.
+DEMO_NAMES = {
+    "banjar": {
+        "L": (("Muhammad", "Ahmad", "Akhmad", "Abdul", "Rahmadi", "Hairul", "Mahyudin",
+               "Saipul", "Masrani", "Rusdi", "Fahmi", "Jumberi", "Yusran", "Khairil",
+               "Gusti", "Aspian"),
+              ("Noor", "Rijani", "Hidayat", "Fahrianoor", "Ansyari", "Rusdiansyah",
+               "Mahfuzi", "Arsyad", "Syarifuddin", "Anwar", "Rahman", "Hamdani",
+               "Yusransyah", "Baihaqi", "Zainuddin", "Aspiannoor")),
+        "P": (("Siti", "Hairani", "Rusmini", "Nor", "Mahdiah", "Fitriani", "Raudah", "Laila",
+               "Salasiah", "Hamidah", "Jubaidah", "Rahmawati"),
+              ("Aminah", "Rahmah", "Hasanah", "Norhayati", "Jannah", "Fauziah", "Mardiana",
+               "Khadijah", "Hayati", "Rusmilawati", "")),
+    },
+    "bugis": {
+        "L": (("Andi", "Muh.", "Muhammad", "Syamsul", "Baharuddin", "Jamaluddin",
+               "Hasanuddin", "Amiruddin", "Sulaiman", "Rusli", "Ambo", "Arifin"),
+              ("Baso", "Mappaseng", "Tenri", "Alimuddin", "Rahman", "Amir", "Tahir", "Saleh",
+               "Nasir", "Mappiasse", "Arsyad", "Kadir", "Haris", "")),
+        "P": (("Andi", "Hasnah", "Nurhayati", "Sitti", "Hasmawati", "Nurhaedah", "Rosmini",
+               "Fatmawati", "Marhani", "Wahidah"),
+              ("Nurjannah", "Tenri", "Rahmawati", "Hasnawati", "Fatimah", "Asmawati",
+               "Nurlina", "Mardiah", "Rismawati", "")),
+    },
+    "kutai": {
+        "L": (("Awang", "Aji", "Encik", "Muhammad", "Ahmad", "Yusuf", "Ismail", "Kadri",
+               "Syahrul", "Jailani"),
+              ("Ferdian", "Sofyan", "Iskandar", "Syahrani", "Idris", "Kadir", "Maulana",
+               "Ridwan", "Syahruddin", "Hamzah", "Abdullah", "Effendi")),
+        "P": (("Dayang", "Aji", "Siti", "Nurul", "Masitah", "Rusdiana", "Faridah", "Norlaila"),
+              ("Norlaila", "Khairunnisa", "Masitah", "Hamidah", "Rosita", "Zubaidah",
+               "Marlina", "")),
+    },
+    "jawa": {
+        "L": (("Budi", "Agus", "Eko", "Joko", "Slamet", "Bambang", "Dwi", "Teguh", "Heru",
+               "Sugeng", "Wahyu", "Adi", "Tri", "Sutrisno", "Suyanto", "Supriyadi"),
+              ("Santoso", "Setiawan", "Prasetyo", "Susilo", "Riyadi", "Hariyanto", "Wahyudi",
+               "Wibowo", "Purnomo", "Saputro", "Nugroho", "Kurniawan", "")),
+        "P": (("Sri", "Endang", "Siti", "Dwi", "Retno", "Tri", "Ratna", "Eka", "Yuli", "Dewi",
+               "Rina", "Sumiati", "Sulastri"),
+              ("Wahyuni", "Susilowati", "Lestari", "Wulandari", "Handayani", "Rahayu",
+               "Puspitasari", "Kusumawati", "Astuti", "Ningsih", "Mulyani", "")),
+    },
+    "dayak": {
+        "L": (("Yohanes", "Paulus", "Stefanus", "Agustinus", "Yakobus", "Petrus", "Markus",
+               "Lukas", "Lahang", "Ding"),
+              ("Lung", "Jiu", "Ajang", "Bilung", "Anyeq", "Ibau", "Lawing", "Usat", "Ngau",
+               "Lerang")),
+        "P": (("Maria", "Yuliana", "Theresia", "Magdalena", "Elisabeth", "Veronika", "Lusia"),
+              ("Lung", "Ding", "Anyeq", "Ubung", "Ajang", "Usat", "Lawing", "Irang")),
+    },
+}
+DEMO_ONE_WORD_NAMES = {
+    "Rahmadi", "Masrani", "Hairani", "Rusmini", "Salasiah", "Baharuddin", "Jamaluddin",
+    "Hasanuddin", "Amiruddin", "Sulaiman", "Rusli", "Arifin", "Nurhayati", "Fatmawati",
+    "Rosmini", "Jailani", "Faridah", "Sutrisno", "Suyanto", "Supriyadi", "Sumiati", "Sulastri",
+}
+# Who lives where, roughly: (Banjar, Bugis, Kutai, Javanese, Dayak) weights per kecamatan.
+DEMO_GROUPS = ("banjar", "bugis", "kutai", "jawa", "dayak")
+_UPRIVER, _KUTAI, _TRANSMIGRATION, _COAST = (15, 10, 25, 20, 30), (20, 10, 40, 15, 15), \
+    (15, 20, 10, 45, 10), (20, 40, 15, 20, 5)
+DEMO_KECAMATAN_MIX = {
+    "01": _KUTAI, "02": _UPRIVER, "03": _KUTAI, "05": _COAST, "06": _UPRIVER, "07": _UPRIVER,
+    "08": _UPRIVER, "09": _COAST, "10": _TRANSMIGRATION, "11": _COAST, "13": _COAST,
+    "14": _TRANSMIGRATION, "15": _TRANSMIGRATION, "16": _TRANSMIGRATION, "17": _COAST,
+    "18": _TRANSMIGRATION,
+}
+_TOWN_MIX = (26, 26, 18, 24, 6)  # Sangatta Utara and Selatan, the district capital
+# Where the district offices' staff live: mostly in and around Sangatta.
+DEMO_TOWN_WEIGHTS = {"04": 40, "12": 20, "13": 8, "14": 6, "09": 6}
+
+BACHELORS = ("S.Sos.",) * 4 + ("S.H.", "S.IP.", "S.E.", "S.Pd.") * 3 + \
+    ("S.AP.",) * 2 + ("S.T.", "S.Kom.", "S.Ag.")
+MASTERS = ("M.Si.",) * 4 + ("M.M.", "M.H.") * 2 + ("M.AP.", "M.Pd.")
+# Pangkat of civil servants (PNS) by golongan, lowest first.
+GRADES = (("Pengatur Muda", "II/a"), ("Pengatur Muda Tk. I", "II/b"), ("Pengatur", "II/c"),
+          ("Pengatur Tk. I", "II/d"), ("Penata Muda", "III/a"), ("Penata Muda Tk. I", "III/b"),
+          ("Penata", "III/c"), ("Penata Tk. I", "III/d"), ("Pembina", "IV/a"),
+          ("Pembina Tk. I", "IV/b"))
+# By education: (age at the earliest appointment, first grade, highest grade reached by
+# regular promotion, one step every 4 years).
+EDUCATION_GRADES = {"sma": (19, 0, 5), "d3": (21, 2, 6), "s1": (22, 4, 7), "s2": (22, 4, 8)}
+MOBILE_PREFIXES = ("811", "812", "813", "821", "822", "823", "851", "852", "853", "815",
+                   "816", "856", "857", "858", "817", "818", "819", "859", "877", "878",
+                   "831", "838", "895", "896", "898", "881")
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    """One block of participants, as an institution would send its list."""
+
+    unit: str
+    institution: str
+    count: int  # in all, or per kecamatan when `per_kecamatan`
+    leaders: tuple[str, ...]  # the most senior first (per kecamatan when `per_kecamatan`)
+    staff: tuple[tuple[str, ...], tuple[str, ...]]  # (with a degree, without)
+    pns: float  # share of civil servants with a NIP
+    pppk: float  # share of contract civil servants with a NI PPPK
+    men: float
+    education: tuple[int, int, int, int]  # weights of SMA, D3, S1, S2
+    per_kecamatan: bool = False
+
+
+_OFFICE_STAFF = ("Penelaah Teknis Kebijakan", "Pengolah Data dan Informasi",
+                 "Pengadministrasi Perkantoran", "Penata Layanan Operasional")
+DEMO_UNITS = [
+    DemoUnit("Kesbangpol", "Kesbangpol Kutim", 40,
+             ("Kepala Bidang Kewaspadaan Nasional dan Penanganan Konflik",
+              "Kepala Bidang Politik Dalam Negeri dan Organisasi Kemasyarakatan",
+              "Kepala Bidang Ideologi dan Wawasan Kebangsaan",
+              "Kepala Subbagian Umum dan Kepegawaian"),
+             (("Analis Kebijakan Ahli Muda", "Analis Kebijakan Ahli Pertama",
+               "Penelaah Teknis Kebijakan", "Pengolah Data dan Informasi"),
+              ("Pengadministrasi Perkantoran", "Penata Layanan Operasional")),
+             pns=0.88, pppk=0.12, men=0.6, education=(10, 10, 60, 20)),
+    DemoUnit("Satpol PP", "Satpol PP Kutim", 50,
+             ("Kepala Bidang Ketenteraman dan Ketertiban Umum",
+              "Kepala Bidang Penegakan Peraturan Daerah", "Kepala Seksi Operasi dan Pengendalian",
+              "Kepala Seksi Perlindungan Masyarakat"),
+             (("Polisi Pamong Praja Ahli Pertama", "Polisi Pamong Praja Ahli Muda"),
+              ("Polisi Pamong Praja Terampil", "Polisi Pamong Praja Mahir", "Komandan Regu")),
+             pns=0.7, pppk=0.3, men=0.85, education=(45, 10, 40, 5)),
+    DemoUnit("Perangkat Daerah", "Sekretariat Kabupaten Kutim", 20,
+             ("Kepala Bagian Pemerintahan", "Kepala Subbagian Pemerintahan Umum",
+              "Kepala Subbagian Otonomi Daerah dan Kerja Sama"),
+             (("Analis Kebijakan Ahli Pertama", "Analis Hukum Ahli Pertama", *_OFFICE_STAFF),
+              _OFFICE_STAFF), pns=0.9, pppk=0.1, men=0.55, education=(5, 10, 60, 25)),
+    # Two from each kantor kecamatan: the officers for order and for government affairs.
+    DemoUnit("Perangkat Daerah", "Sekretariat Kabupaten Kutim", 2,
+             ("Kepala Seksi Ketenteraman dan Ketertiban Umum", "Kepala Seksi Pemerintahan"),
+             ((), ()), pns=1.0, pppk=0.0, men=0.7, education=(10, 10, 65, 15),
+             per_kecamatan=True),
+    DemoUnit("Perangkat Daerah", "BKPSDM Kutim", 4, (),
+             (("Analis Sumber Daya Manusia Aparatur Ahli Pertama",),
+              ("Pengadministrasi Perkantoran",)),
+             pns=1.0, pppk=0.0, men=0.5, education=(10, 10, 60, 20)),
+    DemoUnit("Sekretariat KPU", "KPU Kutai Timur", 8,
+             ("Kepala Subbagian Teknis Penyelenggaraan Pemilu dan Hubungan Masyarakat",),
+             (("Penata Kelola Pemilu Ahli Pertama", "Pengolah Data dan Informasi"),
+              ("Pengadministrasi Perkantoran",)),
+             pns=0.85, pppk=0.15, men=0.6, education=(10, 10, 65, 15)),
+    DemoUnit("Sekretariat Bawaslu", "Bawaslu Kutai Timur", 8,
+             ("Kepala Subbagian Penanganan Pelanggaran dan Penyelesaian Sengketa",),
+             (("Penata Kelola Pemilu Ahli Pertama", "Analis Pengawasan Pemilu"),
+              ("Pengadministrasi Perkantoran",)),
+             pns=0.85, pppk=0.15, men=0.6, education=(10, 10, 65, 15)),
+    # Most PPK and Panwaslu members are not civil servants: a NIK, no NIP (DOMAIN.md).
+    DemoUnit("PPK", "PPK", 5, ("Ketua PPK",), (("Anggota PPK",), ("Anggota PPK",)),
+             pns=0.03, pppk=0.04, men=0.7, education=(30, 5, 55, 10), per_kecamatan=True),
+    DemoUnit("Panwaslu Kecamatan", "Panwaslu Kecamatan", 3, ("Ketua Panwaslu Kecamatan",),
+             (("Anggota Panwaslu Kecamatan",), ("Anggota Panwaslu Kecamatan",)),
+             pns=0.02, pppk=0.03, men=0.7, education=(30, 5, 55, 10), per_kecamatan=True),
+    DemoUnit("PPS", "KPU Kutai Timur", 5, ("Ketua PPS",), (("Anggota PPS",), ("Anggota PPS",)),
+             pns=0.12, pppk=0.05, men=0.6, education=(55, 10, 35, 0), per_kecamatan=True),
+]
+# The demo participant account's own registration, among Kesbangpol's list in both courses.
+DEMO_PARTICIPANT = {
+    "back_titles": "S.IP.", "gender": "L", "nik": "6408041203920003",
+    "nip": "19920312 201903 1 004", "rank": "Penata Muda Tk. I, III/b",
+    "position": "Penelaah Teknis Kebijakan", "unit": "Kesbangpol", "kecamatan": "04",
+    "phone": "0812-5410-2024", "email": "peserta@bimtek.test",
+}
+DEMO_PARTICIPANT_INSTITUTION = "Kesbangpol Kutim"
+DEMO_PARTICIPANT_INDEX = 5  # number 6 in each course
+
+
+class _DemoPeople:
+    """Makes up people whose identity numbers agree with each other and are unique."""
+
+    def __init__(self, rng: random.Random, kecamatan_codes: list[str]):
+        self.rng = rng
+        self.kecamatan_codes = kecamatan_codes  # '01' … '18'
+        self.niks = {DEMO_PARTICIPANT["nik"]}
+        self.nips = {DEMO_PARTICIPANT["nip"].replace(" ", "")}
+        self.phones = {DEMO_PARTICIPANT["phone"]}
+
+    def _weighted(self, options, weights):
+        return self.rng.choices(options, weights=weights)[0]
+
+    def unit(self, unit: DemoUnit) -> list[dict]:
+        codes = self.kecamatan_codes
+        if unit.per_kecamatan:
+            people = []
+            for code in codes:
+                members = [self.person(unit, code) for _ in range(unit.count)]
+                for person, position in zip(members, unit.leaders, strict=False):
+                    person["position"] = position
+                people += members
+            return people
+        weights = [DEMO_TOWN_WEIGHTS.get(code, 2) for code in codes]
+        people = [self.person(unit, self._weighted(codes, weights)) for _ in range(unit.count)]
+        # The heads of the office's sections are its civil servants of highest grade.
+        seniors = sorted((p for p in people if p["grade"] is not None),
+                         key=lambda p: (-p["grade"], p["birth"]))
+        for person, position in zip(seniors, unit.leaders, strict=False):
+            person["position"] = position
+        return people
+
+    def person(self, unit: DemoUnit, kecamatan: str) -> dict:
+        rng = self.rng
+        gender = "L" if rng.random() < unit.men else "P"
+        draw = rng.random()
+        service = "pns" if draw < unit.pns else "pppk" if draw < unit.pns + unit.pppk else None
+        # Civil servants born before 1967 have retired by 2024 (retirement age 58).
+        first_year, last_year = {"pns": (1967, 1998), "pppk": (1975, 1998)}.get(
+            service, (1965, 2000))
+        birth = date(rng.randint(first_year, last_year), 1, 1) + timedelta(rng.randrange(365))
+        education = self._weighted(("sma", "d3", "s1", "s2"), unit.education)
+        group = self._weighted(DEMO_GROUPS, DEMO_KECAMATAN_MIX.get(kecamatan, _TOWN_MIX))
+        front_titles, back_titles = self._titles(group, gender, birth, education)
+        nip, grade = self._nip(service, birth, gender, education)
+        positions = unit.staff[0 if education in ("s1", "s2") else 1]
+        return {
+            "front_titles": front_titles, "name": self._name(group, gender),
+            "back_titles": back_titles, "gender": gender,
+            "nik": self._nik(kecamatan, birth, gender), "nip": nip,
+            "rank": "{}, {}".format(*GRADES[grade]) if grade is not None else "",
+            "position": rng.choice(positions) if positions else "", "unit": unit.unit,
+            "institution": unit.institution, "kecamatan": kecamatan, "phone": self._phone(),
+            "email": "", "birth": birth, "grade": grade,
+        }
+
+    def _name(self, group: str, gender: str) -> str:
+        given_names, second_names = DEMO_NAMES[group][gender]
+        given = self.rng.choice(given_names)
+        seconds = [s for s in second_names if s != given
+                   and (s or given in DEMO_ONE_WORD_NAMES)]
+        return f"{given} {self.rng.choice(seconds)}".strip()
+
+    def _titles(self, group: str, gender: str, birth: date, education: str
+                ) -> tuple[str, str]:
+        front, back = [], []
+        if education in ("s1", "s2"):
+            # Drs./Dra.: the bachelor's title of those who graduated before the 1990s.
+            if birth.year <= 1969 and self.rng.random() < 0.6:
+                front.append("Drs." if gender == "L" else "Dra.")
+            else:
+                back.append(self.rng.choice(BACHELORS))
+            if education == "s2":
+                back.append(self.rng.choice(MASTERS))
+        elif education == "d3":
+            back.append("A.Md.")
+        if group != "dayak" and birth.year <= 1982 and self.rng.random() < 0.2:
+            front.append("H." if gender == "L" else "Hj.")
+        return " ".join(front), ", ".join(back)
+
+    def _nik(self, kecamatan: str, birth: date, gender: str) -> str:
+        """PP KK CC DDMMYY NNNN, 40 added to a woman's day of birth."""
+        day = birth.day + 40 if gender == "P" else birth.day
+        prefix = f"{DEMO_REGION}{kecamatan}{day:02d}{birth:%m%y}"
+        serial = self.rng.randint(1, 40)
+        while f"{prefix}{serial:04d}" in self.niks:
+            serial += 1
+        self.niks.add(f"{prefix}{serial:04d}")
+        return f"{prefix}{serial:04d}"
+
+    def _nip(self, service: str | None, birth: date, gender: str, education: str
+             ) -> tuple[str, int | None]:
+        """A PNS NIP (birth, start of service YYYYMM, gender, serial) with the grade reached
+        by regular promotion, or a NI PPPK (birth, appointment year, 2, contract number,
+        gender, serial), or none."""
+        if service is None:
+            return "", None
+        gender_digit = "1" if gender == "L" else "2"
+        if service == "pns":
+            age, first, highest = EDUCATION_GRADES[education]
+            start = min(self.rng.randint(birth.year + age, birth.year + age + 10), 2021)
+            middle = f"{start}{self._weighted((1, 3, 4, 12), (4, 3, 1, 2)):02d}"
+            grade = min(first + (DEMO_YEAR - start) // 4, highest)
+        else:
+            middle, grade = f"{self.rng.choice((2021, 2022, 2023))}21", None
+        prefix = f"{birth:%Y%m%d}{middle}{gender_digit}"
+        serial = self.rng.randint(1, 12)
+        while f"{prefix}{serial:03d}" in self.nips:
+            serial += 1
+        self.nips.add(f"{prefix}{serial:03d}")
+        return f"{prefix}{serial:03d}", grade
+
+    def _phone(self) -> str:
+        while True:
+            prefix = self.rng.choice(MOBILE_PREFIXES)
+            number = f"0{prefix}-{self.rng.randint(1000, 9999)}-{self.rng.randint(1000, 9999)}"
+            if number not in self.phones:
+                self.phones.add(number)
+                return number
+
+
+def _demo_people(count: int = 2) -> list[list[dict]]:
+    """The participants of `count` courses (different people in each batch), the demo
+    participant among each course's Kesbangpol list."""
+    districts = next(kecamatan for code, _name, kecamatan in REFERENCE_REGIONS
+                     if code.replace(".", "") == DEMO_REGION)
+    people = _DemoPeople(random.Random(DEMO_PARTICIPANTS_SEED),
+                         [number for number, _name, _variants in districts])
+    own_name = next(name for _email, name, role, _i in DEMO_ACCOUNTS
+                    if role == Role.PARTICIPANT)
+    courses = []
+    for _ in range(count):
+        lists = []
+        for unit in DEMO_UNITS:
+            if unit.institution != DEMO_PARTICIPANT_INSTITUTION:
+                lists += people.unit(unit)
+                continue
+            members = people.unit(replace(unit, count=unit.count - 1))
+            members.insert(DEMO_PARTICIPANT_INDEX, {
+                **DEMO_PARTICIPANT, "front_titles": "", "name": own_name,
+                "institution": unit.institution, "own": True})
+            lists += members
+        courses.append(lists)
+    return courses
+
+
+def _demo_participants(courses: list[Course], participant: User) -> None:
+    """Fill each demo course with its 400 participants, unless it has participants
+    already. One transaction per course; scrypt is not involved, so this is quick."""
+    institutions = {i.short_name: i.id for i in institution_services.list_institutions()}
+    for course, people in zip(courses, _demo_people(len(courses)), strict=True):
+        if db.session.scalar(select(func.count()).select_from(Registration)
+                             .where(Registration.course_id == course.id)):
+            continue
+        kecamatan = {k.code[-2:]: k.id for k in course.region.kecamatan}
+        checked = [registration_services.check_participant(
+            course, registration_services.ParticipantInput(
+                front_titles=p["front_titles"], name=p["name"], back_titles=p["back_titles"],
+                gender=p["gender"], nik=p["nik"], nip=p["nip"], rank=p["rank"],
+                position=p["position"], institution_id=institutions[p["institution"]],
+                unit=p["unit"], kecamatan_id=kecamatan[p["kecamatan"]], phone=p["phone"],
+                email=p["email"]))
+            for p in people]
+        registration_services.register_many(
+            course, checked, user_ids=[participant.id if p.get("own") else None
+                                       for p in people])
+
+
 def seed(password: str) -> Course:
     """Idempotent: adds what is missing and leaves what exists alone."""
     institution_services.seed_reference_institutions()
@@ -214,11 +564,15 @@ def seed(password: str) -> Course:
     course = _reference_course()
     _reference_agenda(course)
     courses = [course, _live_demo_course(course)]
+    participant = None
     for email, name, role, institutions in DEMO_ACCOUNTS:
         user = _demo_account(email, name, role, institutions, password)
         if role in COURSE_ROLES:
             for each in courses:
                 auth_services.assign_course(user, each, role)
+        if role == Role.PARTICIPANT:
+            participant = user
+    _demo_participants(courses, participant)
     return course
 
 

@@ -1,9 +1,12 @@
 from sqlalchemy import func, select
 
+from bimtek import demo
 from bimtek.auth.models import CourseAssignment, Role, User
 from bimtek.courses.models import Course
-from bimtek.demo import DEMO_ACCOUNTS, REFERENCE_COURSE_CODE
+from bimtek.demo import DEMO_ACCOUNTS, DEMO_COURSE_CODE, REFERENCE_COURSE_CODE
 from bimtek.extensions import db
+from bimtek.registration.identity import identity_warnings, parse_nik, parse_nip
+from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.models import Institution
 from bimtek.speakers.reference import REFERENCE_INSTITUTIONS
 
@@ -32,6 +35,41 @@ def test_seed_demo_is_idempotent(app):
         assert course.host_institution.short_name == "Sekretariat Kabupaten Kutim"
         hr = db.session.scalar(select(User).where(User.email == "hr@bimtek.test"))
         assert [i.short_name for i in hr.institutions] == ["Kesbangpol Kutim", "Satpol PP Kutim"]
+        # 400 participants in each demo course, added once; the demo participant's
+        # account is one of them in both.
+        registered = dict(db.session.execute(
+            select(Course.code, func.count()).join(Registration.course)
+            .where(Registration.status == RegistrationStatus.REGISTERED)
+            .group_by(Course.code)).all())
+        assert registered == {REFERENCE_COURSE_CODE: 400, DEMO_COURSE_CODE: 400}
+        assert db.session.scalar(select(func.count()).select_from(Registration)) == 800
+        peserta = db.session.scalar(select(User).where(User.email == "peserta@bimtek.test"))
+        assert sorted(db.session.scalars(select(Course.code).join(Registration.course).where(
+            Registration.user_id == peserta.id))) == [REFERENCE_COURSE_CODE, DEMO_COURSE_CODE]
+
+
+def test_demo_participants_are_the_same_every_time_and_consistent():
+    courses = demo._demo_people()
+    assert courses == demo._demo_people()
+    assert [len(people) for people in courses] == [400, 400]
+    for people in courses:
+        assert len({p["nik"] for p in people}) == 400
+        assert len({p["kecamatan"] for p in people}) == 18
+        for person in people:
+            nik = parse_nik(person["nik"])
+            nip = parse_nip(person["nip"])
+            assert nik.region_code == f"64.08.{person['kecamatan']}"
+            assert 1965 <= nik.birth_date.year <= 2000
+            assert identity_warnings(nik, nip, person["gender"]) == []
+            assert bool(person["rank"]) == (nip is not None and nip.kind == "pns")
+        # Most PPK and Panwaslu members have no NIP; Kesbangpol and Satpol PP all have one.
+        for unit, civil_servants in (("PPK", range(0, 20)), ("Panwaslu Kecamatan", range(0, 12)),
+                                     ("Kesbangpol", [40]), ("Satpol PP", [50])):
+            assert sum(bool(p["nip"]) for p in people if p["unit"] == unit) in civil_servants
+        assert [p for p in people if p.get("own")][0]["email"] == "peserta@bimtek.test"
+    # Different people in each batch, but for the demo participant.
+    assert {p["nik"] for p in courses[0]} & {p["nik"] for p in courses[1]} == \
+        {demo.DEMO_PARTICIPANT["nik"]}
 
 
 def test_demo_password_comes_from_the_environment(app, monkeypatch):

@@ -23,6 +23,7 @@ from bimtek.courses.models import CourseStatus
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
+from bimtek.registration import badges as badges_module
 from bimtek.registration import bp, services, spreadsheet
 from bimtek.registration.forms import (
     ConfirmParticipantsForm,
@@ -221,6 +222,23 @@ def export_participants(course, fmt: str):
     return send_file(BytesIO(spreadsheet.export_participants(course, fmt)),
                      mimetype=mimetypes[fmt], download_name=f"peserta-{course.code}.{fmt}",
                      as_attachment=True)
+
+
+@bp.route("/courses/<course_code>/participants/badges.pdf")
+@course_roles_required(Role.ORGANISER)
+def badges(course):
+    """All badges, one institution's (?institution_id=) or chosen participants (?id=…)."""
+    ids = request.args.getlist("id", type=int)
+    selection = badges_module.badge_selection(
+        course, institution_id=request.args.get("institution_id", type=int),
+        registration_ids=ids or None)
+    try:
+        pdf = badges_module.badges_pdf(course, selection)
+    except ValidationError as error:
+        flash(error.message, "warning")
+        return redirect(url_for("registration.participants", course_code=course.code))
+    return send_file(BytesIO(pdf), mimetype="application/pdf",
+                     download_name=f"badges-{course.code}.pdf")
 
 
 # --- participants themselves -----------------------------------------------------------

@@ -181,3 +181,16 @@ def test_only_the_course_organiser_imports_and_exports(app, client, make_user, c
     export = client.get("/courses/KSP-KUTIM-2024/participants/export.csv")
     assert export.mimetype == "text/csv" and "Siti Rahmah" in export.get_data(as_text=True)
     assert client.get("/courses/KSP-KUTIM-2024/participants/export.pdf").status_code == 404
+
+
+def test_badges_for_the_organiser_only(app, client, course_setup):
+    registration_id = course_setup["registration_id"]
+    login(client, "other@bimtek.test")
+    assert client.get("/courses/KSP-KUTIM-2024/participants/badges.pdf").status_code == 403
+    post(client, "/logout")
+    login(client, "organiser@bimtek.test")
+    pdf = client.get(f"/courses/KSP-KUTIM-2024/participants/badges.pdf?id={registration_id}")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    # A participant of another course is not printed: nothing left, so a message instead.
+    response = client.get("/courses/KSP-KUTIM-2024/participants/badges.pdf?id=999999")
+    assert response.status_code == 302

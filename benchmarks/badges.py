@@ -1,0 +1,107 @@
+"""How long the badges of a full course take to print, next to WeasyPrint's own cost.
+
+Seeds the demo data (a 400-participant course) into a temporary SQLite database, renders
+all 400 badges (50 A4 sheets), and in the same run renders 50 pages of plain text of about
+the same amount of text: what is left between the two is the cost of the badge layout and
+its QR codes. Prints figures; never fails a build.
+
+    .venv/bin/python benchmarks/badges.py
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import traceback
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROUNDS = 2  # the best of these is reported: the first round also warms fonts and caches
+
+
+def _best(render) -> tuple[float, bytes]:
+    timings = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        document = render()
+        timings.append(time.perf_counter() - started)
+    return min(timings), document
+
+
+def _pages(document: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(BytesIO(document)).pages)
+
+
+def _plain_text_html(course, registrations) -> str:
+    """The badges' words as plain paragraphs, eight to a page: the same text, no layout."""
+    from markupsafe import escape
+
+    from bimtek.i18n import date_range
+    from bimtek.registration.badges import BADGES_PER_SHEET
+
+    dates = date_range(course.starts_on, course.ends_on)
+    paragraphs = []
+    for index, registration in enumerate(registrations):
+        page_break = ' style="break-before: page"' if index and \
+            index % BADGES_PER_SHEET == 0 else ""
+        paragraphs.append(
+            f"<p{page_break}>{escape(course.title)}<br>{dates} · {escape(course.city)}<br>"
+            f"<b>{escape(registration.full_name)}</b><br>"
+            f"{escape(registration.institution.short_name)}<br>{escape(registration.unit)} · "
+            f"{escape(registration.kecamatan.name if registration.kecamatan else '')}<br>"
+            f"Peserta · Nomor peserta {registration.number}</p>")
+    return ('<!doctype html><html><head><meta charset="utf-8"><style>'
+            '@page { size: A4 portrait; margin: 10mm }'
+            'body { font-family: "DejaVu Sans", sans-serif; font-size: 9pt }'
+            '</style></head><body>' + "".join(paragraphs) + "</body></html>")
+
+
+def main() -> None:
+    from flask_migrate import upgrade
+
+    from bimtek import create_app, demo
+    from bimtek.pdf import render_pdf
+    from bimtek.registration.badges import badge_selection, badges_pdf
+
+    with tempfile.TemporaryDirectory() as directory:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.db",
+                          "SECRET_KEY": "benchmark"}, instance_path=Path(directory))
+        with app.app_context():
+            upgrade()
+            started = time.perf_counter()
+            course = demo.seed(app.config["DEMO_PASSWORD"])
+            seeded = time.perf_counter() - started
+
+            started = time.perf_counter()
+            registrations = badge_selection(course)
+            selected = time.perf_counter() - started
+            badges_seconds, badges = _best(lambda: badges_pdf(course, registrations))
+            plain_html = _plain_text_html(course, registrations)
+            plain_seconds, plain = _best(lambda: render_pdf(plain_html))
+            from bimtek.extensions import db
+
+            db.engine.dispose()
+
+    badge_pages, plain_pages = _pages(badges), _pages(plain)
+    badge_per_page, plain_per_page = badges_seconds / badge_pages, plain_seconds / plain_pages
+    print(f"badges: demo seed (2 courses × 400 participants, 6 accounts) {seeded:.2f} s; "
+          f"selecting {len(registrations)} participants {selected * 1000:.0f} ms")
+    print(f"badges: {len(registrations)} badges    {badges_seconds:6.2f} s  {badge_pages:3d} pages"
+          f"  {badge_per_page * 1000:6.1f} ms/page  {len(badges) / 1024:7.0f} KiB")
+    print(f"badges: plain text ref.  {plain_seconds:6.2f} s  {plain_pages:3d} pages"
+          f"  {plain_per_page * 1000:6.1f} ms/page  {len(plain) / 1024:7.0f} KiB")
+    print(f"badges: a badge sheet costs {badge_per_page / plain_per_page:.1f}× a page of "
+          f"plain text (best of {ROUNDS} rounds each)")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception:  # a benchmark reports, it never breaks the build
+        traceback.print_exc()
+        print("badges: benchmark failed (see above); not failing the build")
+    sys.exit(0)
