@@ -197,12 +197,7 @@ def register_many(course: Course, participants: list[CheckedParticipant], *, act
     for registration in registrations:
         audit.record("registration.created", registration, actor=actor,
                      status=registration.status.value)
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise ValidationError(_("Someone with the same NIK registered at the same moment; "
-                                "check the list and try again."), field="nik") from error
+    _commit_registration()
     return registrations
 
 
@@ -212,6 +207,36 @@ def register(course: Course, data: ParticipantInput, *, actor=None, user_id: int
     (registration,) = register_many(course, [checked], actor=actor, user_ids=[user_id],
                                     waitlist_when_full=waitlist_when_full)
     return registration
+
+
+def update_registration(registration: Registration, data: ParticipantInput, *, actor=None
+                        ) -> list[str]:
+    """Correct a participant's details; returns the identity warnings. The NIK stays
+    unique among the course's active registrations."""
+    checked = check_participant(registration.course, data)
+    clash = active_numbers(registration.course, [checked.fields["nik"]])
+    if clash and clash[checked.fields["nik"]] != registration.number:
+        raise ValidationError(
+            _("NIK %(nik)s is already registered in this course as participant %(number)d.",
+              nik=checked.fields["nik"], number=clash[checked.fields["nik"]]), field="nik")
+    changed = {name: value for name, value in checked.fields.items()
+               if getattr(registration, name) != value}
+    for name, value in changed.items():
+        setattr(registration, name, value)
+    if changed:
+        audit.record("registration.updated", registration, actor=actor,
+                     fields=", ".join(sorted(changed)))
+    _commit_registration()
+    return checked.warnings
+
+
+def _commit_registration() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise ValidationError(_("Someone with the same NIK registered at the same moment; "
+                                "check the list and try again."), field="nik") from error
 
 
 def cancel(registration: Registration, *, actor=None, reason: str = "") -> Registration | None:
@@ -262,6 +287,8 @@ def set_unit_quota(course: Course, unit: str, seats: int | None, *, actor=None) 
         db.session.add(UnitQuota(course_id=course.id, unit=unit, seats=seats))
     else:
         quota.seats = seats
+    audit.record("course.unit_quota", course, actor=actor, course_id=course.id, unit=unit,
+                 seats=seats)
     db.session.commit()
 
 

@@ -120,6 +120,34 @@ def participant(course, registration_id: int):
                            history=services.history(registration))
 
 
+@bp.route("/courses/<course_code>/participants/<int:registration_id>/edit",
+          methods=["GET", "POST"])
+@course_roles_required(Role.ORGANISER)
+def edit_participant(course, registration_id: int):
+    registration = _course_registration(course, registration_id)
+    form = ParticipantForm(obj=registration)
+    _choices(form, course)
+    if not form.is_submitted():
+        form.gender.data = registration.gender.value
+        form.nip.data = registration.nip or ""
+    if form.validate_on_submit():
+        try:
+            warnings = services.update_registration(registration, _participant_input(form),
+                                                    actor=current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Details of %(name)s saved.", name=registration.full_name), "success")
+            for warning in warnings:
+                flash(warning, "warning")
+            return redirect(url_for("registration.participant", course_code=course.code,
+                                    registration_id=registration.id))
+    form.submit.label.text = _("Save")
+    return render_template("registration/form.html", course=course, form=form, public=False,
+                           registration=registration)
+
+
 @bp.route("/courses/<course_code>/participants/<int:registration_id>/cancel",
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)

@@ -194,3 +194,37 @@ def test_badges_for_the_organiser_only(app, client, course_setup):
     # A participant of another course is not printed: nothing left, so a message instead.
     response = client.get("/courses/KSP-KUTIM-2024/participants/badges.pdf?id=999999")
     assert response.status_code == 302
+
+
+def test_organiser_corrects_a_participant(app, client, make_user, course_setup):
+    registration_id = course_setup["registration_id"]
+    login(client, "organiser@bimtek.test")
+    page = client.get(f"/courses/KSP-KUTIM-2024/participants/{registration_id}/edit"
+                      ).get_data(as_text=True)
+    assert 'value="Siti Rahmah"' in page
+    with app.app_context():
+        current = db.session.get(Registration, registration_id)
+        fields = {"front_titles": "", "name": "Siti Rahmah", "back_titles": "S.E.",
+                  "gender": "P", "nik": current.nik, "nip": "", "rank": "",
+                  "position": "Staf", "institution_id": current.institution_id,
+                  "unit": "Kesbangpol", "kecamatan_id": "", "phone": "", "email": ""}
+        other = services.register(current.course, participant(
+            2, current.institution_id, name="Orang Kedua"))
+        other_nik = other.nik
+    response = post(client, f"/courses/KSP-KUTIM-2024/participants/{registration_id}/edit",
+                    fields)
+    assert response.status_code == 302
+    # Another active participant's NIK is refused, naming their number.
+    response = post(client, f"/courses/KSP-KUTIM-2024/participants/{registration_id}/edit",
+                    {**fields, "nik": other_nik})
+    assert "sebagai peserta nomor 2" in response.get_data(as_text=True)
+    with app.app_context():
+        corrected = db.session.get(Registration, registration_id)
+        assert corrected.full_name == "Siti Rahmah, S.E." and corrected.nik != other_nik
+    history = client.get(f"/courses/KSP-KUTIM-2024/participants/{registration_id}"
+                         ).get_data(as_text=True)
+    assert "registration.updated" in history and "back_titles" in history
+    post(client, "/logout")
+    login(client, "other@bimtek.test")
+    assert post(client, f"/courses/KSP-KUTIM-2024/participants/{registration_id}/edit",
+                fields).status_code == 403
