@@ -6,6 +6,7 @@ import os
 import re
 import uuid
 
+import flask
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -96,6 +97,14 @@ def _clean_state(request):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+
+
+@pytest.fixture
+def english(app):
+    """A request in English whatever the catalogue holds, so assertions stay exact."""
+    with app.test_request_context():
+        flask.session["locale"] = "en"
+        yield
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ import csv
 import io
 from datetime import date, datetime, time
 
-import flask
 import openpyxl
 import pytest
 from sqlalchemy import func, select
@@ -37,14 +36,6 @@ def csv_file(rows, delimiter=";", encoding="utf-8", bom=True) -> bytes:
 def counts() -> tuple[int, ...]:
     return tuple(db.session.scalar(select(func.count()).select_from(model))
                  for model in (Session, Speaker, Room, Institution))
-
-
-@pytest.fixture
-def english(app):
-    """Messages in English whatever the catalogue holds, so assertions stay exact."""
-    with app.test_request_context():
-        flask.session["locale"] = "en"
-        yield
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ import csv
 import io
 import zipfile
 
-import flask
 import openpyxl
 import pytest
 from sqlalchemy import func, select
@@ -47,14 +46,6 @@ def counts() -> tuple[int, int, int]:
 
 def errors_of(preview) -> list[str]:
     return [message for _row, message in preview.errors]
-
-
-@pytest.fixture
-def english(app):
-    """Messages in English whatever the catalogue holds, so assertions stay exact."""
-    with app.test_request_context():
-        flask.session["locale"] = "en"
-        yield
 
 
 @pytest.fixture
