@@ -95,6 +95,8 @@ class Course(db.Model):
     agenda_version: Mapped[int] = mapped_column(default=0)
     # Where participants come from: their kecamatan are this region's.
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
+    # A check-in this many minutes after a session starts counts as late (terlambat).
+    late_after_minutes: Mapped[int] = mapped_column(default=15)
     # The public self-registration link works only while this is on.
     registration_open: Mapped[bool] = mapped_column(default=False)
     # Participant numbers are handed out from here; taking one locks the course row,

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from bimtek.attendance import services as attendance_services
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses.conflicts import agenda_warnings_for
@@ -298,6 +299,11 @@ def move_session(session: Session, day: date, starts_at: time) -> Session:
 
 
 def delete_session(session: Session) -> None:
+    """Refused once anyone has checked in: their attendance counts toward certificates."""
+    if attendance_services.has_attendance(session):
+        raise ValidationError(
+            _("%(title)s already has attendance records; it cannot be deleted. Move it or "
+              "change it instead.", title=session.title), field="session")
     course = session.course
     db.session.delete(session)
     agenda_changed(course)

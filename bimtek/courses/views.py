@@ -184,10 +184,13 @@ def _agenda_context(course: Course) -> dict:
             "zone": zone_label(course.timezone)}
 
 
-def _agenda_response(course: Course):
+def _agenda_response(course: Course, error: str | None = None):
     """htmx swaps the refreshed agenda in place; without JavaScript, back to the page."""
     if request.headers.get("HX-Request"):
-        return render_template("courses/_agenda.html", editable=True, **_agenda_context(course))
+        return render_template("courses/_agenda.html", editable=True, error=error,
+                               **_agenda_context(course))
+    if error:
+        flash(error, "danger")
     return redirect(url_for("courses.builder", course_code=course.code))
 
 
@@ -301,7 +304,11 @@ def move_session(course, session_id: int):
 @bp.route("/<course_code>/sessions/<int:session_id>/delete", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def delete_session(course, session_id: int):
-    services.delete_session(_course_session(course, session_id))
+    try:
+        services.delete_session(_course_session(course, session_id))
+    except ValidationError as error:
+        db.session.rollback()
+        return _agenda_response(course, error=error.message)
     return _agenda_response(course)
 
 

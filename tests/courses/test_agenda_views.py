@@ -380,3 +380,28 @@ def test_only_readable_agendas_can_be_copied(app, client, make_user, course_id):
     with app.app_context():
         assert db.session.query(Session).filter_by(course_id=kutim_id).count() == 1
         assert db.session.query(Session).count() == 1
+
+
+def test_deleting_a_session_with_attendance_is_refused_with_a_reason(app, client, make_user,
+                                                                    course_id):
+    from datetime import datetime
+
+    from bimtek.attendance.services import check_in
+    from bimtek.registration import services as registration_services
+    from bimtek.speakers.services import save_institution
+    from tests.registration.factories import participant
+
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    with app.app_context():
+        course = services.find_course("KSP-KUTIM-2024")
+        ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
+        badge = registration_services.register(course, participant(1, ppk)).badge_code
+        session_id = db.session.query(Session.id).scalar()
+        # 08.05 WITA on the session's day is 00.05 UTC.
+        check_in(course, badge, scanned_at=datetime(2024, 10, 28, 0, 5))
+    login(client, "organiser@bimtek.test")
+    response = post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/delete",
+                    headers=HTMX)
+    assert "sudah memiliki catatan kehadiran" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Session, session_id) is not None

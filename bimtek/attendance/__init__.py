@@ -1,0 +1,1 @@
+"""Attendance: check-in at the desk and in the room, per session."""

@@ -1,0 +1,118 @@
+"""Check-in: which session is on, whose badge it is, present or late, and nothing twice."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceStatus
+from bimtek.courses.models import Course, Session
+from bimtek.extensions import db
+from bimtek.registration.models import Registration, RegistrationStatus
+from bimtek.timeutil import utcnow
+
+# The desk opens a session this long before it starts.
+EARLY_CHECK_IN = timedelta(minutes=30)
+
+
+class CheckInResult(enum.StrEnum):
+    OK = "ok"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    UNKNOWN_BADGE = "unknown_badge"
+    WRONG_COURSE = "wrong_course"
+    CANCELLED = "cancelled"
+    NO_SESSION = "no_session"
+
+
+@dataclass
+class CheckIn:
+    result: CheckInResult
+    registration: Registration | None = None
+    session: Session | None = None
+    attendance: Attendance | None = None
+
+
+def wall_clock(course: Course, instant: datetime) -> datetime:
+    """A UTC instant (naive, as stored) as the course's local wall-clock time (naive)."""
+    return instant.replace(tzinfo=UTC).astimezone(ZoneInfo(course.timezone)).replace(
+        tzinfo=None)
+
+
+def session_window(session: Session) -> tuple[datetime, datetime]:
+    """When the desk may check people in for the session, in course wall-clock time."""
+    start = datetime.combine(session.day, session.starts_at)
+    return start - EARLY_CHECK_IN, datetime.combine(session.day, session.ends_at)
+
+
+def current_session(course: Course, instant: datetime) -> Session | None:
+    """The session in progress at `instant` (UTC), else the one starting within 30 min."""
+    local = wall_clock(course, instant)
+    open_now = [s for s in course.sessions if s.day == local.date()
+                and session_window(s)[0] <= local < session_window(s)[1]]
+    in_progress = [s for s in open_now if datetime.combine(s.day, s.starts_at) <= local]
+    if in_progress:
+        return in_progress[-1]  # of overlapping sessions, the one that started last
+    return open_now[0] if open_now else None
+
+
+def _status_at(course: Course, session: Session, instant: datetime) -> AttendanceStatus:
+    late_from = datetime.combine(session.day, session.starts_at) + timedelta(
+        minutes=course.late_after_minutes)
+    return AttendanceStatus.TERLAMBAT if wall_clock(course, instant) > late_from \
+        else AttendanceStatus.HADIR
+
+
+def _existing(registration: Registration, session: Session) -> Attendance | None:
+    return db.session.scalar(select(Attendance).where(
+        Attendance.registration_id == registration.id, Attendance.session_id == session.id))
+
+
+def check_in(course: Course, badge: str, *, nonce: str | None = None,
+             scanned_at: datetime | None = None, session_id: int | None = None,
+             by=None, device: str = "", method: AttendanceMethod = AttendanceMethod.DESK
+             ) -> CheckIn:
+    """Record a badge scan. The scan time (UTC), not the time it reached the server,
+    decides the session and whether it was late; a nonce seen before changes nothing."""
+    if nonce:
+        replayed = db.session.scalar(select(Attendance).where(Attendance.nonce == nonce))
+        if replayed is not None:
+            return CheckIn(CheckInResult.OK, replayed.registration, replayed.session, replayed)
+    registration = db.session.scalar(
+        select(Registration).where(Registration.badge_code == badge.strip()))
+    if registration is None:
+        return CheckIn(CheckInResult.UNKNOWN_BADGE)
+    if registration.course_id != course.id:
+        return CheckIn(CheckInResult.WRONG_COURSE, registration)
+    if registration.status != RegistrationStatus.REGISTERED:
+        return CheckIn(CheckInResult.CANCELLED, registration)
+    scanned_at = scanned_at or utcnow()
+    session = (db.session.get(Session, session_id) if session_id is not None
+               else current_session(course, scanned_at))
+    if session is None or session.course_id != course.id:
+        return CheckIn(CheckInResult.NO_SESSION, registration)
+    existing = _existing(registration, session)
+    if existing is not None:
+        return CheckIn(CheckInResult.ALREADY_CHECKED_IN, registration, session, existing)
+    attendance = Attendance(
+        registration_id=registration.id, session_id=session.id, nonce=nonce or None,
+        status=_status_at(course, session, scanned_at), happened_at=scanned_at,
+        method=method, recorded_by_id=getattr(by, "id", None), device=device[:80])
+    db.session.add(attendance)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another desk scanned the same badge for the same session at the same moment
+        # (or the same nonce arrived twice): the database kept the first.
+        db.session.rollback()
+        return check_in(course, badge, nonce=nonce, scanned_at=scanned_at,
+                        session_id=session.id, by=by, device=device, method=method)
+    return CheckIn(CheckInResult.OK, registration, session, attendance)
+
+
+def has_attendance(session: Session) -> bool:
+    return db.session.scalar(
+        select(Attendance.id).where(Attendance.session_id == session.id).limit(1)) is not None

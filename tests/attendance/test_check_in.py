@@ -1,0 +1,125 @@
+"""Check-in rules: result codes, session windows in the course's zone, late by scan time,
+nonces, and one record per participant and session even under concurrent scans."""
+import threading
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bimtek.attendance.models import Attendance, AttendanceStatus
+from bimtek.attendance.services import CheckInResult, check_in, current_session
+from bimtek.courses import services as course_services
+from bimtek.courses.models import SessionKind
+from bimtek.errors import ValidationError
+from bimtek.extensions import db
+from bimtek.registration import services
+from bimtek.speakers.services import save_institution
+from tests.factories import make_course
+from tests.registration.factories import participant
+
+MONDAY = date(2024, 10, 28)
+
+
+def utc(hour, minute, day=MONDAY):
+    """WITA is UTC+8: 08.00 WITA on Monday is 00.00 UTC."""
+    return datetime.combine(day, time(hour, minute)) - timedelta(hours=8)
+
+
+@pytest.fixture
+def setting(app_context):
+    course = make_course("KSP-KUTIM-2024", capacity=2)
+    for start, end, title in [((8, 0), (9, 30), "Kebijakan tahapan Pilkada"),
+                              ((9, 45), (12, 0), "Mitigasi konflik sosial")]:
+        course_services.add_session(course, course_services.SessionInput(
+            day=MONDAY, starts_at=time(*start), ends_at=time(*end), title=title,
+            kind=SessionKind.MATERIAL))
+    ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
+    people = [services.register(course, participant(n, ppk)) for n in (1, 2, 3)]
+    return course, people
+
+
+def test_the_session_follows_the_clock_in_the_course_zone(setting):
+    course, _people = setting
+    assert current_session(course, utc(7, 29)) is None
+    assert current_session(course, utc(7, 30)).title == "Kebijakan tahapan Pilkada"
+    assert current_session(course, utc(9, 20)).title == "Kebijakan tahapan Pilkada"
+    # In the break, the next session is already open at the desk.
+    assert current_session(course, utc(9, 35)).title == "Mitigasi konflik sosial"
+    assert current_session(course, utc(12, 0)) is None
+
+
+def test_result_codes(setting):
+    course, (first, _second, waiting) = setting
+    other = make_course("KSP-SINTANG-2024")
+    ok = check_in(course, first.badge_code, scanned_at=utc(7, 55))
+    assert ok.result == CheckInResult.OK and ok.attendance.status == AttendanceStatus.HADIR
+    again = check_in(course, first.badge_code, scanned_at=utc(8, 5))
+    assert again.result == CheckInResult.ALREADY_CHECKED_IN
+    assert again.attendance.happened_at == utc(7, 55)
+    assert check_in(course, "tidak-ada", scanned_at=utc(8, 0)).result == \
+        CheckInResult.UNKNOWN_BADGE
+    assert check_in(other, first.badge_code, scanned_at=utc(8, 0)).result == \
+        CheckInResult.WRONG_COURSE
+    assert check_in(course, waiting.badge_code, scanned_at=utc(8, 0)).result == \
+        CheckInResult.CANCELLED, "waitlisted people have no seat to check in to"
+    assert check_in(course, first.badge_code, scanned_at=utc(13, 0)).result == \
+        CheckInResult.NO_SESSION
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+def test_late_is_decided_by_the_scan_time_not_the_upload_time(setting):
+    course, (first, second, _waiting) = setting
+    # Scanned offline at 08.10, uploaded at 08.40: on time (grace is 15 minutes).
+    on_time = check_in(course, first.badge_code, scanned_at=utc(8, 10), nonce="a1")
+    late = check_in(course, second.badge_code, scanned_at=utc(8, 16), nonce="a2")
+    assert on_time.attendance.status == AttendanceStatus.HADIR
+    assert late.attendance.status == AttendanceStatus.TERLAMBAT
+
+
+def test_a_nonce_sent_again_changes_nothing(setting):
+    course, (first, _second, _waiting) = setting
+    original = check_in(course, first.badge_code, scanned_at=utc(8, 0), nonce="scan-1")
+    replay = check_in(course, first.badge_code, scanned_at=utc(8, 0), nonce="scan-1")
+    assert replay.result == CheckInResult.OK
+    assert replay.attendance.id == original.attendance.id
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+def test_a_session_with_attendance_cannot_be_deleted(setting):
+    course, (first, _second, _waiting) = setting
+    result = check_in(course, first.badge_code, scanned_at=utc(8, 0))
+    with pytest.raises(ValidationError) as error:
+        course_services.delete_session(result.session)
+    assert error.value.field == "session"
+    db.session.rollback()
+    assert len(course.sessions) == 2
+
+
+def test_the_same_badge_at_two_desks_at_once_gives_one_record(app):
+    with app.app_context():
+        course = make_course("KSP-KUTIM-2024")
+        course_services.add_session(course, course_services.SessionInput(
+            day=MONDAY, starts_at=time(8, 0), ends_at=time(9, 30), title="Pembukaan",
+            kind=SessionKind.OPENING))
+        ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
+        badge = services.register(course, participant(1, ppk)).badge_code
+    barrier = threading.Barrier(2)
+    results = []
+
+    def scan(desk):
+        with app.app_context():
+            course = course_services.find_course("KSP-KUTIM-2024")
+            db.session.commit()  # hand the connection back while waiting
+            barrier.wait()
+            results.append(check_in(course, badge, scanned_at=utc(8, 0),
+                                    nonce=f"desk-{desk}").result)
+            db.session.remove()
+
+    threads = [threading.Thread(target=scan, args=(desk,)) for desk in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [CheckInResult.ALREADY_CHECKED_IN, CheckInResult.OK]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
