@@ -70,7 +70,8 @@ def _init_extensions(app: Flask) -> None:
 
 # Importing these attaches routes and commands to their module's blueprint.
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "speakers.views", "courses.views",
-                "courses.cli", "registration.views", "registration.cli", "reports.views")
+                "courses.cli", "registration.views", "registration.cli", "attendance.api",
+                "attendance.cli", "reports.views")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bimtek.courses.models import Session
+from bimtek.courses.models import Course, Session
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -53,3 +53,26 @@ class Attendance(db.Model):
 
     registration: Mapped[Registration] = relationship(lazy="joined")
     session: Mapped[Session] = relationship()
+
+
+class DeviceToken(db.Model):
+    """A scanner's key for one course's check-in API. Only its hash is stored: the token
+    itself is shown once, when an organiser issues it."""
+
+    __tablename__ = "device_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"),
+                                           index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None]
+
+    course: Mapped[Course] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

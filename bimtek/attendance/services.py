@@ -2,15 +2,25 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceStatus
+from bimtek import audit
+from bimtek.attendance.models import (
+    Attendance,
+    AttendanceMethod,
+    AttendanceStatus,
+    DeviceToken,
+)
 from bimtek.courses.models import Course, Session
+from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.timeutil import utcnow
@@ -116,3 +126,37 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
 def has_attendance(session: Session) -> bool:
     return db.session.scalar(
         select(Attendance.id).where(Attendance.session_id == session.id).limit(1)) is not None
+
+
+# --- scanner devices -------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_device_token(course: Course, name: str, *, by=None) -> tuple[DeviceToken, str]:
+    """A new token for a scanner of this course; the token text is returned only now."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Give the device a name, e.g. Meja 1."), field="name")
+    token = secrets.token_urlsafe(32)
+    device = DeviceToken(course_id=course.id, name=name[:80], token_hash=_token_hash(token),
+                         created_by_id=getattr(by, "id", None))
+    db.session.add(device)
+    db.session.flush()
+    audit.record("device_token.issued", device, actor=by, name=device.name)
+    db.session.commit()
+    return device, token
+
+
+def revoke_device_token(device: DeviceToken, *, by=None) -> None:
+    device.revoked_at = utcnow()
+    audit.record("device_token.revoked", device, actor=by, name=device.name)
+    db.session.commit()
+
+
+def device_for_token(token: str) -> DeviceToken | None:
+    """The active device holding this token, or None (unknown or revoked)."""
+    device = db.session.scalar(
+        select(DeviceToken).where(DeviceToken.token_hash == _token_hash(token)))
+    return device if device is not None and device.is_active else None

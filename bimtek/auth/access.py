@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from bimtek.attendance import services as attendance_services
 from bimtek.auth import services
 from bimtek.auth.models import Role
 from bimtek.courses.models import Course
@@ -46,6 +47,24 @@ def login_only(view):
 def public(view):
     """No login: the page is meant for everyone (login page, certificate check)."""
     return _declare(view, view, (), "public")
+
+
+def device_token_required(view):
+    """A scanner device's bearer token, issued per course and revocable. The view
+    receives `device`; a missing, unknown or revoked token is answered 401 in JSON."""
+
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        device = attendance_services.device_for_token(token.strip()) \
+            if scheme.lower() == "bearer" and token.strip() else None
+        if device is None:
+            return jsonify(error="unauthorized",
+                           message="A valid device token is required."), 401, {
+                               "WWW-Authenticate": 'Bearer realm="bimtek"'}
+        return view(*args, device=device, **kwargs)
+
+    return _declare(view, wrapper, (), "device")
 
 
 def course_permission(allowed, *roles: Role):

@@ -1,0 +1,96 @@
+"""The scanner API (/api/v1): other devices check badges in with a bearer token."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, jsonify, request
+
+from bimtek.attendance import services
+from bimtek.attendance.openapi import OPENAPI
+from bimtek.attendance.services import CheckInResult
+from bimtek.auth.access import device_token_required, public
+from bimtek.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
+# Devices authenticate with a bearer token, not a session cookie: no CSRF to forge.
+csrf.exempt(bp)
+
+STATUS_CODES = {CheckInResult.OK: 201, CheckInResult.ALREADY_CHECKED_IN: 200,
+                CheckInResult.UNKNOWN_BADGE: 404, CheckInResult.WRONG_COURSE: 409,
+                CheckInResult.CANCELLED: 409, CheckInResult.NO_SESSION: 409}
+
+
+class BadRequest(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _text(payload: dict, field: str, *, required: bool, limit: int) -> str | None:
+    value = payload.get(field)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise BadRequest(field, f"{field} must be a non-empty string of at most {limit} "
+                                "characters.")
+    return value.strip()
+
+
+def _scanned_at(payload: dict) -> datetime | None:
+    value = payload.get("scanned_at")
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise BadRequest("scanned_at", "scanned_at must be an ISO-8601 date and time, "
+                                       "e.g. 2024-10-28T07:42:10+08:00.") from error
+    # A time without an offset is taken as UTC; stored instants are naive UTC.
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _session_id(payload: dict) -> int | None:
+    value = payload.get("session_id")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise BadRequest("session_id", "session_id must be an integer.")
+    return value
+
+
+def _body(outcome: services.CheckIn) -> dict:
+    body = {"result": outcome.result.value}
+    if outcome.registration is not None and outcome.result in (
+            CheckInResult.OK, CheckInResult.ALREADY_CHECKED_IN):
+        registration = outcome.registration
+        body["participant"] = {"number": registration.number, "name": registration.full_name,
+                               "institution": registration.institution.short_name,
+                               "unit": registration.unit}
+    if outcome.session is not None:
+        body["session"] = {"id": outcome.session.id, "title": outcome.session.title}
+    if outcome.attendance is not None:
+        body["status"] = outcome.attendance.status.value
+        body["checked_in_at"] = outcome.attendance.happened_at.replace(
+            tzinfo=UTC).isoformat()
+    return body
+
+
+@bp.route("/checkins", methods=["POST"])
+@device_token_required
+def check_in(device):
+    payload = request.get_json(silent=True)
+    try:
+        if not isinstance(payload, dict):
+            raise BadRequest("body", "The body must be a JSON object.")
+        outcome = services.check_in(
+            device.course, _text(payload, "badge", required=True, limit=64),
+            nonce=_text(payload, "nonce", required=True, limit=64),
+            scanned_at=_scanned_at(payload), session_id=_session_id(payload),
+            device=device.name)
+    except BadRequest as error:
+        return jsonify(error="bad_request", field=error.field, message=error.message), 400
+    return jsonify(_body(outcome)), STATUS_CODES[outcome.result]
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return jsonify(OPENAPI)

@@ -1,0 +1,74 @@
+"""The OpenAPI 3 description of the scanner API; tests hold the API to it."""
+
+_RESULT = {"type": "string", "enum": ["ok", "already_checked_in", "unknown_badge",
+                                      "wrong_course", "cancelled", "no_session"]}
+
+_CHECK_IN_RESPONSE = {
+    "type": "object",
+    "required": ["result"],
+    "properties": {
+        "result": _RESULT,
+        "participant": {
+            "type": "object",
+            "required": ["number", "name", "institution", "unit"],
+            "properties": {"number": {"type": "integer"}, "name": {"type": "string"},
+                           "institution": {"type": "string"}, "unit": {"type": "string"}},
+        },
+        "session": {"type": "object", "required": ["id", "title"],
+                    "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}},
+        "status": {"type": "string", "enum": ["hadir", "terlambat"]},
+        "checked_in_at": {"type": "string", "format": "date-time"},
+    },
+}
+
+_ERROR = {"type": "object", "required": ["error", "message"],
+          "properties": {"error": {"type": "string"}, "field": {"type": "string"},
+                         "message": {"type": "string"}}}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": schema}}}
+
+
+OPENAPI = {
+    "openapi": "3.0.3",
+    "info": {"title": "Bimtek scanner API", "version": "1.0.0",
+             "description": "Badge check-in for scanner devices. Each device holds a bearer "
+                            "token issued for one course."},
+    "servers": [{"url": "/api/v1"}],
+    "components": {"securitySchemes": {"device": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"device": []}],
+    "paths": {
+        "/checkins": {
+            "post": {
+                "summary": "Check a badge in to a session",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["badge", "nonce"],
+                    "properties": {
+                        "badge": {"type": "string", "minLength": 1, "maxLength": 64},
+                        "nonce": {"type": "string", "minLength": 1, "maxLength": 64,
+                                  "description": "The device's own id for this scan; "
+                                                 "sending it again changes nothing."},
+                        "session_id": {"type": "integer", "description": "Default: the "
+                                       "session in progress or starting within 30 minutes."},
+                        "scanned_at": {"type": "string", "format": "date-time",
+                                       "description": "When the badge was scanned (decides "
+                                                      "late or on time); default: now."},
+                    },
+                }}}},
+                "responses": {
+                    "201": _json(_CHECK_IN_RESPONSE, "Checked in"),
+                    "200": _json(_CHECK_IN_RESPONSE, "Already checked in to this session"),
+                    "400": _json(_ERROR, "Malformed request; `field` names the culprit"),
+                    "401": _json(_ERROR, "Missing, unknown or revoked device token"),
+                    "404": _json(_CHECK_IN_RESPONSE, "Unknown badge"),
+                    "409": _json(_CHECK_IN_RESPONSE,
+                                 "Badge of another course, registration not active, or no "
+                                 "session now"),
+                },
+            },
+        },
+    },
+}

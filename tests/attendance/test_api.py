@@ -1,0 +1,133 @@
+"""The scanner API: every answer it documents, its token rule, and its OpenAPI document."""
+from datetime import date, time
+
+import jsonschema
+import pytest
+
+from bimtek.attendance import services as attendance_services
+from bimtek.attendance.openapi import OPENAPI
+from bimtek.courses import services as course_services
+from bimtek.courses.models import SessionKind
+from bimtek.extensions import db
+from bimtek.registration import services
+from bimtek.speakers.services import save_institution
+from tests.factories import make_course
+from tests.registration.factories import participant
+
+# 07.55 WITA on Monday 28 October 2024.
+BEFORE_START = "2024-10-28T07:55:00+08:00"
+
+
+@pytest.fixture
+def scanner(app):
+    with app.app_context():
+        course = make_course("KSP-KUTIM-2024", capacity=2)
+        other = make_course("KSP-SINTANG-2024")
+        course_services.add_session(course, course_services.SessionInput(
+            day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
+            title="Kebijakan tahapan Pilkada", kind=SessionKind.MATERIAL))
+        ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
+        first, second, waiting = (services.register(course, participant(n, ppk))
+                                  for n in (1, 2, 3))
+        stranger = services.register(other, participant(9, ppk))
+        device, token = attendance_services.issue_device_token(course, "Meja 1")
+        return {"token": token, "device_id": device.id, "first": first.badge_code,
+                "second": second.badge_code, "waiting": waiting.badge_code,
+                "stranger": stranger.badge_code}
+
+
+def scan(client, token, **body):
+    return client.post("/api/v1/checkins", json=body,
+                       headers={"Authorization": f"Bearer {token}"} if token else {})
+
+
+def conforms(response):
+    """The answer matches what openapi.json promises for its status code."""
+    documented = OPENAPI["paths"]["/checkins"]["post"]["responses"][str(response.status_code)]
+    jsonschema.validate(response.json, documented["content"]["application/json"]["schema"])
+    return response
+
+
+def test_every_documented_answer(client, scanner):
+    token = scanner["token"]
+    ok = conforms(scan(client, token, badge=scanner["first"], nonce="n1",
+                       scanned_at=BEFORE_START))
+    assert ok.status_code == 201 and ok.json["result"] == "ok"
+    assert ok.json["participant"]["number"] == 1 and ok.json["status"] == "hadir"
+    again = conforms(scan(client, token, badge=scanner["first"], nonce="n2",
+                          scanned_at="2024-10-28T08:20:00+08:00"))
+    assert again.status_code == 200 and again.json["result"] == "already_checked_in"
+    assert again.json["checked_in_at"] == "2024-10-27T23:55:00+00:00"
+    cases = [({"badge": "nope"}, 404, "unknown_badge"),
+             ({"badge": scanner["stranger"]}, 409, "wrong_course"),
+             ({"badge": scanner["waiting"]}, 409, "cancelled"),
+             ({"badge": scanner["second"], "scanned_at": "2024-10-28T13:00:00+08:00"}, 409,
+              "no_session")]
+    for number, (body, status, result) in enumerate(cases):
+        response = conforms(scan(client, token, nonce=f"c{number}",
+                                 **{"scanned_at": BEFORE_START, **body}))
+        assert (response.status_code, response.json["result"]) == (status, result), body
+
+
+def test_a_late_scan_sent_later_is_still_judged_by_its_scan_time(client, scanner):
+    response = scan(client, scanner["token"], badge=scanner["second"], nonce="late",
+                    scanned_at="2024-10-28T08:16:00+08:00")
+    assert response.json["status"] == "terlambat"
+
+
+def test_resending_a_nonce_changes_nothing(app, client, scanner):
+    body = {"badge": scanner["first"], "nonce": "same", "scanned_at": BEFORE_START}
+    first, second = scan(client, scanner["token"], **body), scan(client, scanner["token"],
+                                                                 **body)
+    assert first.status_code == 201 and second.json == first.json
+    with app.app_context():
+        from bimtek.attendance.models import Attendance
+
+        assert db.session.query(Attendance).count() == 1
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"nonce": "x"}, "badge"), ({"badge": "", "nonce": "x"}, "badge"),
+    ({"badge": "b"}, "nonce"), ({"badge": "b", "nonce": "x", "session_id": "1"}, "session_id"),
+    ({"badge": "b", "nonce": "x", "scanned_at": "kemarin"}, "scanned_at"),
+])
+def test_malformed_requests_name_the_field(client, scanner, body, field):
+    response = conforms(scan(client, scanner["token"], **body))
+    assert response.status_code == 400 and response.json["field"] == field
+
+
+def test_a_body_that_is_not_json_is_refused(client, scanner):
+    response = client.post("/api/v1/checkins", data="badge=1",
+                           headers={"Authorization": f"Bearer {scanner['token']}"})
+    assert response.status_code == 400 and response.json["field"] == "body"
+
+
+def test_missing_wrong_and_revoked_tokens(app, client, scanner):
+    for token in (None, "not-a-token"):
+        assert conforms(scan(client, token, badge=scanner["first"], nonce="t")
+                        ).status_code == 401
+    with app.app_context():
+        from bimtek.attendance.models import DeviceToken
+
+        attendance_services.revoke_device_token(db.session.get(DeviceToken,
+                                                               scanner["device_id"]))
+    assert scan(client, scanner["token"], badge=scanner["first"], nonce="t").status_code == 401
+
+
+def test_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    responses = document["paths"]["/checkins"]["post"]["responses"]
+    assert set(responses) == {"200", "201", "400", "401", "404", "409"}
+
+
+def test_create_device_token_command(app):
+    with app.app_context():
+        make_course("KSP-KUTIM-2024")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-device-token", "KSP-KUTIM-2024", "Meja 2"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    with app.app_context():
+        assert attendance_services.device_for_token(token).name == "Meja 2"
+    assert runner.invoke(args=["create-device-token", "NOPE", "Meja"]).exit_code != 0
