@@ -71,7 +71,7 @@ def _init_extensions(app: Flask) -> None:
 # Importing these attaches routes and commands to their module's blueprint.
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "speakers.views", "courses.views",
                 "courses.cli", "registration.views", "registration.cli", "attendance.api",
-                "attendance.cli", "reports.views")
+                "attendance.cli", "attendance.views", "reports.views")
 
 
 def _register_blueprints(app: Flask) -> None:

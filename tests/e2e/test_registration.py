@@ -101,3 +101,41 @@ def test_organiser_imports_a_list_after_fixing_its_errors(page, app, make_user, 
     table = page.get_by_test_id("participants")
     expect(table).to_contain_text("Ahmad Fauzi, S.H.")
     expect(table).to_contain_text("Nurul Hidayah")
+
+
+def test_desk_user_scans_a_badge_twice(page, app, make_user):
+    from datetime import time
+
+    from bimtek.attendance.services import wall_clock
+    from bimtek.auth import services as auth_services
+    from bimtek.auth.models import Role, User
+    from bimtek.courses.models import SessionKind
+    from bimtek.extensions import db
+    from bimtek.registration import services
+    from bimtek.timeutil import utcnow
+    from tests.conftest import TEST_PASSWORD
+    from tests.e2e.test_journeys import log_in
+    from tests.registration.factories import participant
+
+    desk_id = make_user("desk@bimtek.test", "desk")
+    with app.app_context():
+        course = make_course("KSP-KUTIM-DEMO")
+        today = wall_clock(course, utcnow()).date()
+        course.starts_on, course.ends_on = today, course_services.course_end(today, 5)
+        db.session.commit()
+        course_services.add_session(course, course_services.SessionInput(
+            day=today, starts_at=time(0, 0), ends_at=time(23, 59), title="Simulasi",
+            kind=SessionKind.SIMULATION))
+        ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
+        badge = services.register(course, participant(1, ppk, name="Ahmad Fauzi")).badge_code
+        auth_services.assign_course(db.session.get(User, desk_id), course, Role.DESK)
+    log_in(page, "desk@bimtek.test", TEST_PASSWORD)
+    page.goto("/courses/KSP-KUTIM-DEMO/desk")
+    field = page.get_by_label("Kode kartu")
+    field.fill(badge)
+    field.press("Enter")
+    expect(page.locator('[data-result="ok"]')).to_contain_text("Ahmad Fauzi")
+    expect(field).to_have_value("")
+    field.fill(badge)
+    field.press("Enter")
+    expect(page.locator('[data-result="already_checked_in"]')).to_contain_text("WITA")
