@@ -160,3 +160,34 @@ def device_for_token(token: str) -> DeviceToken | None:
     device = db.session.scalar(
         select(DeviceToken).where(DeviceToken.token_hash == _token_hash(token)))
     return device if device is not None and device.is_active else None
+
+
+# --- what attendance adds up to --------------------------------------------------------
+
+ATTENDED = (AttendanceStatus.HADIR, AttendanceStatus.TERLAMBAT)
+
+
+@dataclass
+class JpSummary:
+    attended_jp: int
+    total_jp: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.attended_jp / self.total_jp if self.total_jp else 0.0
+
+
+def jp_summary(registration: Registration) -> JpSummary:
+    """JP attended over the JP of ALL the course's sessions with JP > 0 — never only the
+    sessions held so far, which would overstate attendance early in the week."""
+    sessions = [s for s in registration.course.sessions if s.jp > 0]
+    attended = set(db.session.scalars(select(Attendance.session_id).where(
+        Attendance.registration_id == registration.id, Attendance.status.in_(ATTENDED))))
+    return JpSummary(attended_jp=sum(s.jp for s in sessions if s.id in attended),
+                     total_jp=sum(s.jp for s in sessions))
+
+
+def attendance_of(registration: Registration) -> dict[int, Attendance]:
+    """The participant's attendance records by session id."""
+    return {a.session_id: a for a in db.session.scalars(select(Attendance).where(
+        Attendance.registration_id == registration.id))}

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from bimtek.attendance import services as attendance_services
 from bimtek.auth.access import course_roles_required, public
 from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
@@ -302,4 +303,6 @@ def my_registration(token: str):
     return render_template("registration/me.html", registration=registration,
                            course=registration.course,
                            badge_svg=services.badge_qr_svg(registration),
-                           sessions=course_services.published_sessions(registration.course))
+                           sessions=course_services.published_sessions(registration.course),
+                           attendance=attendance_services.attendance_of(registration),
+                           jp=attendance_services.jp_summary(registration))

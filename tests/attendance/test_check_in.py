@@ -123,3 +123,17 @@ def test_the_same_badge_at_two_desks_at_once_gives_one_record(app):
     assert sorted(results) == [CheckInResult.ALREADY_CHECKED_IN, CheckInResult.OK]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+def test_jp_percent_counts_every_scheduled_session_not_only_those_held(setting):
+    from bimtek.attendance.services import jp_summary
+
+    course, (first, _second, _waiting) = setting
+    # Monday's two sessions carry 2 + 3 JP; a Friday session adds 2 more to the course.
+    course_services.add_session(course, course_services.SessionInput(
+        day=date(2024, 11, 1), starts_at=time(8, 0), ends_at=time(9, 30),
+        title="Evaluasi", kind=SessionKind.MATERIAL))
+    check_in(course, first.badge_code, scanned_at=utc(8, 20))  # late still counts
+    summary = jp_summary(first)
+    assert (summary.attended_jp, summary.total_jp) == (2, 7)
+    assert round(summary.percent, 1) == 28.6

@@ -228,3 +228,22 @@ def test_organiser_corrects_a_participant(app, client, make_user, course_setup):
     login(client, "other@bimtek.test")
     assert post(client, f"/courses/KSP-KUTIM-2024/participants/{registration_id}/edit",
                 fields).status_code == 403
+
+
+def test_the_personal_page_shows_attendance_and_jp(app, client, course_setup):
+    from datetime import date, datetime, time
+
+    from bimtek.attendance.services import check_in
+    from bimtek.courses.models import SessionKind
+
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-2024")
+        for start, end in [((8, 0), (9, 30)), ((9, 45), (12, 0))]:
+            course_services.add_session(course, course_services.SessionInput(
+                day=date(2024, 10, 28), starts_at=time(*start), ends_at=time(*end),
+                title=f"Materi {start[0]}", kind=SessionKind.MATERIAL))
+        course_services.advance_status(course, True)
+        registration = db.session.get(Registration, course_setup["registration_id"])
+        check_in(course, registration.badge_code, scanned_at=datetime(2024, 10, 28, 0, 5))
+    page = client.get(f"/me/{course_setup['token']}").get_data(as_text=True)
+    assert "Kehadiran sejauh ini: 2 dari 5 JP (40%)" in page and "Hadir" in page
