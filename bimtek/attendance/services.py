@@ -191,3 +191,31 @@ def attendance_of(registration: Registration) -> dict[int, Attendance]:
     """The participant's attendance records by session id."""
     return {a.session_id: a for a in db.session.scalars(select(Attendance).where(
         Attendance.registration_id == registration.id))}
+
+
+REASON_NEEDED = (AttendanceStatus.IZIN, AttendanceStatus.SAKIT)
+
+
+def mark(registration: Registration, session: Session, status: AttendanceStatus | str, *,
+         reason: str = "", by=None) -> Attendance:
+    """Set a participant's status for a session by hand; every change is audited."""
+    status = AttendanceStatus(status)
+    reason = " ".join(reason.split())
+    if session.course_id != registration.course_id:
+        raise ValidationError(_("This session belongs to another course."), field="session_id")
+    if status in REASON_NEEDED and not reason:
+        raise ValidationError(_("Write the reason for %(status)s.", status=status.label),
+                              field="reason")
+    attendance = _existing(registration, session)
+    previous = attendance.status.value if attendance else None
+    if attendance is None:
+        attendance = Attendance(registration_id=registration.id, session_id=session.id,
+                                happened_at=utcnow(), method=AttendanceMethod.MANUAL,
+                                status=status)
+        db.session.add(attendance)
+    attendance.status, attendance.reason = status, reason
+    attendance.recorded_by_id = getattr(by, "id", None)
+    audit.record("attendance.marked", registration, actor=by, session=session.title,
+                 previous=previous, status=status.value, reason=reason)
+    db.session.commit()
+    return attendance

@@ -2,14 +2,21 @@ from __future__ import annotations
 
 import uuid
 
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.attendance import bp, services
+from bimtek.attendance.models import AttendanceStatus
 from bimtek.attendance.services import CheckInResult
 from bimtek.auth.access import course_roles_required
 from bimtek.auth.models import Role
+from bimtek.auth.services import can_act_in_course
+from bimtek.courses.models import Session
+from bimtek.errors import ValidationError
+from bimtek.extensions import db
 from bimtek.i18n import clock, zone_label
+from bimtek.registration import services as registration_services
 from bimtek.timeutil import utcnow
 
 DESK_ROLES = (Role.DESK, Role.ORGANISER)
@@ -39,3 +46,27 @@ def scan(course):
         checked_in_at = clock(services.wall_clock(course, outcome.attendance.happened_at))
     return render_template("attendance/_scan_result.html", outcome=outcome, Result=CheckInResult,
                            checked_in_at=checked_in_at, zone=zone_label(course.timezone))
+
+
+@bp.route("/courses/<course_code>/participants/<int:registration_id>/attendance",
+          methods=["POST"])
+@course_roles_required(*DESK_ROLES)
+def mark(course, registration_id: int):
+    registration = registration_services.find_registration(course, registration_id)
+    session = db.session.get(Session, request.form.get("session_id", type=int) or 0)
+    if registration is None or session is None or session.course_id != course.id:
+        abort(404)
+    status = request.form.get("status", "")
+    if status not in {s.value for s in AttendanceStatus}:
+        abort(400)
+    try:
+        services.mark(registration, session, status, reason=request.form.get("reason", ""),
+                      by=current_user)
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("Attendance of %(name)s saved.", name=registration.full_name), "success")
+    if can_act_in_course(current_user, course, [Role.ORGANISER]):
+        return redirect(url_for("registration.participant", course_code=course.code,
+                                registration_id=registration.id))
+    return redirect(url_for("attendance.desk", course_code=course.code))

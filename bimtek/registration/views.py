@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.attendance import services as attendance_services
+from bimtek.attendance.models import AttendanceStatus
 from bimtek.auth.access import course_roles_required, public
 from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
@@ -117,8 +118,10 @@ def _course_registration(course, registration_id: int) -> Registration:
 def participant(course, registration_id: int):
     registration = _course_registration(course, registration_id)
     return render_template("registration/participant.html", course=course,
-                           registration=registration,
-                           history=services.history(registration))
+                           registration=registration, history=services.history(registration),
+                           attendance=attendance_services.attendance_of(registration),
+                           jp=attendance_services.jp_summary(registration),
+                           statuses=AttendanceStatus)
 
 
 @bp.route("/courses/<course_code>/participants/<int:registration_id>/edit",

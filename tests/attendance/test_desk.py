@@ -68,3 +68,39 @@ def test_only_the_course_desk_and_organisers_scan(app, client, make_user, desk_s
         from bimtek.attendance.models import Attendance
 
         assert db.session.query(Attendance).count() == 0
+
+
+def test_marking_by_hand_needs_a_reason_for_excused_and_is_audited(app, client, make_user,
+                                                                   desk_setup):
+    from bimtek.attendance.models import Attendance, AttendanceStatus
+    from bimtek.registration.models import Registration
+
+    organiser_id = make_user("organiser@bimtek.test", "organiser")
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-DEMO")
+        auth_services.assign_course(db.session.get(User, organiser_id), course,
+                                    Role.ORGANISER)
+        registration_id = db.session.query(Registration.id).scalar()
+    login(client, "organiser@bimtek.test")
+    url = f"/courses/KSP-KUTIM-DEMO/participants/{registration_id}/attendance"
+    response = post(client, url, {"session_id": desk_setup["session_id"], "status": "izin"},
+                    follow_redirects=True)
+    assert "Tulis alasan untuk Izin." in response.get_data(as_text=True)
+    post(client, url, {"session_id": desk_setup["session_id"], "status": "sakit",
+                       "reason": "Demam"})
+    with app.app_context():
+        record = db.session.query(Attendance).one()
+        assert (record.status, record.reason) == (AttendanceStatus.SAKIT, "Demam")
+    page = client.get(f"/courses/KSP-KUTIM-DEMO/participants/{registration_id}").get_data(
+        as_text=True)
+    assert "attendance.marked" in page and "Demam" in page
+    with app.app_context():
+        sintang = course_services.find_course("KSP-SINTANG-2024")
+        foreign = course_services.add_session(sintang, course_services.SessionInput(
+            day=sintang.starts_on, starts_at=time(8, 0), ends_at=time(9, 0), title="Lain",
+            kind=SessionKind.MATERIAL)).id
+    assert post(client, url, {"session_id": foreign, "status": "hadir"}).status_code == 404
+    post(client, "/logout")
+    login(client, "desk2@bimtek.test")
+    assert post(client, url, {"session_id": desk_setup["session_id"],
+                              "status": "hadir"}).status_code == 403
