@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -70,3 +72,29 @@ def mark(course, registration_id: int):
         return redirect(url_for("registration.participant", course_code=course.code,
                                 registration_id=registration.id))
     return redirect(url_for("attendance.desk", course_code=course.code))
+
+
+def _matrix_filters(course) -> dict:
+    return {"day": request.args.get("day", type=date.fromisoformat),
+            "unit": request.args.get("unit", ""),
+            "institution_id": request.args.get("institution_id", type=int),
+            "kecamatan_id": request.args.get("kecamatan_id", type=int)}
+
+
+@bp.route("/courses/<course_code>/attendance")
+@course_roles_required(Role.ORGANISER)
+def attendance_matrix(course):
+    filters = _matrix_filters(course)
+    return render_template("attendance/matrix.html", course=course,
+                           grid=services.matrix(course, **filters), filters=filters,
+                           units=registration_services.unit_names(course))
+
+
+@bp.route("/courses/<course_code>/attendance.xlsx")
+@course_roles_required(Role.ORGANISER)
+def attendance_matrix_xlsx(course):
+    grid = services.matrix(course, **_matrix_filters(course))
+    return send_file(BytesIO(services.matrix_table(course, grid, "xlsx")),
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml"
+                              ".sheet", download_name=f"kehadiran-{course.code}.xlsx",
+                     as_attachment=True)
