@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,6 +38,7 @@ class CheckInResult(enum.StrEnum):
     WRONG_COURSE = "wrong_course"
     CANCELLED = "cancelled"
     NO_SESSION = "no_session"
+    INVALID_CODE = "invalid_code"  # self check-in only
 
 
 @dataclass
@@ -279,3 +281,44 @@ def matrix_table(course: Course, grid: Matrix, fmt: str) -> bytes:
              row.jp.attended_jp, row.jp.total_jp, round(row.jp.percent, 1)]
             for row in grid.rows]
     return write_table(fmt, headers, rows, title=course.code)
+
+
+# --- self check-in ---------------------------------------------------------------------
+
+CODE_PERIOD_SECONDS = 30
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def self_check_in_code(session: Session, instant: datetime, secret: str) -> str:
+    """The room screen's code for `session` during the 30-second period of `instant`."""
+    period = int(instant.replace(tzinfo=UTC).timestamp()) // CODE_PERIOD_SECONDS
+    digest = hmac.new(secret.encode(), f"{session.id}:{period}".encode(),
+                      hashlib.sha256).digest()
+    return "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)] for byte in digest[:6])
+
+
+def _code_matches(session: Session, code: str, instant: datetime, secret: str) -> bool:
+    """A code stays valid for two periods, so one shown just before it rotates works."""
+    code = code.strip().upper().replace(" ", "")
+    previous = instant - timedelta(seconds=CODE_PERIOD_SECONDS)
+    return any(hmac.compare_digest(code, self_check_in_code(session, moment, secret))
+               for moment in (instant, previous))
+
+
+def self_check_in(user, code: str, *, secret: str, at: datetime | None = None) -> CheckIn:
+    """A logged-in participant marks themself present, for the session in progress in one
+    of their own courses, with the code on that room's screen."""
+    at = at or utcnow()
+    registrations = db.session.scalars(select(Registration).where(
+        Registration.user_id == user.id,
+        Registration.status == RegistrationStatus.REGISTERED)).all()
+    for registration in registrations:
+        course = registration.course
+        session = current_session(course, at)
+        if session is None or wall_clock(course, at) < datetime.combine(session.day,
+                                                                         session.starts_at):
+            continue
+        if _code_matches(session, code, at, secret):
+            return check_in(course, registration.badge_code, scanned_at=at,
+                            session_id=session.id, by=user, method=AttendanceMethod.SELF)
+    return CheckIn(CheckInResult.INVALID_CODE)

@@ -4,14 +4,15 @@ import uuid
 from datetime import date
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.attendance import bp, services
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.attendance.services import CheckInResult
-from bimtek.auth.access import course_roles_required
+from bimtek.auth.access import course_roles_required, roles_required
 from bimtek.auth.models import Role
 from bimtek.auth.services import can_act_in_course
 from bimtek.courses.models import Session
@@ -20,6 +21,7 @@ from bimtek.extensions import db
 from bimtek.i18n import clock, zone_label
 from bimtek.registration import services as registration_services
 from bimtek.timeutil import utcnow
+from bimtek.urls import public_url
 
 DESK_ROLES = (Role.DESK, Role.ORGANISER)
 
@@ -98,3 +100,37 @@ def attendance_matrix_xlsx(course):
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml"
                               ".sheet", download_name=f"kehadiran-{course.code}.xlsx",
                      as_attachment=True)
+
+
+# --- self check-in ---------------------------------------------------------------------
+
+def _course_session(course, session_id: int) -> Session:
+    session = db.session.get(Session, session_id)
+    if session is None or session.course_id != course.id:
+        abort(404)
+    return session
+
+
+@bp.route("/courses/<course_code>/sessions/<int:session_id>/screen")
+@course_roles_required(*DESK_ROLES)
+def screen(course, session_id: int):
+    """The room's screen: a QR code and a short code that change every 30 seconds."""
+    session = _course_session(course, session_id)
+    code = services.self_check_in_code(session, utcnow(), current_app.config["SECRET_KEY"])
+    link = public_url("attendance.self_check_in", code=code)
+    context = {"course": course, "session": session, "code": code,
+               "qr": segno.make(link, error="m").svg_inline(scale=8, border=4)}
+    if request.headers.get("HX-Request"):
+        return render_template("attendance/_screen_code.html", **context)
+    return render_template("attendance/screen.html", **context)
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+@roles_required(Role.PARTICIPANT)
+def self_check_in():
+    outcome = None
+    if request.method == "POST":
+        outcome = services.self_check_in(current_user, request.form.get("code", ""),
+                                         secret=current_app.config["SECRET_KEY"])
+    return render_template("attendance/self_check_in.html", outcome=outcome,
+                           Result=CheckInResult, code=request.args.get("code", ""))

@@ -8,7 +8,8 @@ NAVIGATION = {
     "desk@bimtek.test": (["Dasbor", "Kursus"], ["Narasumber", "Pengguna", "Instansi"]),
     "fasilitator@bimtek.test": (["Dasbor", "Kursus"], ["Narasumber", "Pengguna", "Instansi"]),
     "hr@bimtek.test": (["Dasbor"], ["Kursus", "Narasumber", "Pengguna", "Instansi"]),
-    "peserta@bimtek.test": (["Dasbor"], ["Kursus", "Narasumber", "Pengguna", "Instansi"]),
+    "peserta@bimtek.test": (["Dasbor", "Presensi"], ["Kursus", "Narasumber", "Pengguna",
+                                                     "Instansi"]),
 }
 
 
