@@ -191,3 +191,19 @@ def count_queries(app):
     with app.app_context():
         engine = db.engine
     return lambda: QueryCounter(engine)
+
+
+@pytest.fixture
+def fetched(monkeypatch):
+    """The URLs WeasyPrint asks bimtek.pdf's fetcher for, while rendering in this test."""
+    from bimtek import pdf
+
+    urls = []
+    original = pdf.StaticFilesOnly.fetch
+
+    def recording_fetch(self, url, headers=None):
+        urls.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(pdf.StaticFilesOnly, "fetch", recording_fetch)
+    return urls

@@ -8,7 +8,6 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from bimtek import pdf
 from bimtek.courses import exports, services
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
@@ -111,20 +110,6 @@ def pdf_text(document: bytes) -> str:
     """The PDF's text with runs of whitespace (line breaks in table cells) made one space."""
     reader = PdfReader(BytesIO(document))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-@pytest.fixture
-def fetched(monkeypatch):
-    """The URLs WeasyPrint asks the fetcher for."""
-    urls = []
-    original = pdf.StaticFilesOnly.fetch
-
-    def recording_fetch(self, url, headers=None):
-        urls.append(url)
-        return original(self, url, headers)
-
-    monkeypatch.setattr(pdf.StaticFilesOnly, "fetch", recording_fetch)
-    return urls
 
 
 def test_agenda_pdf_is_an_indonesian_a4_agenda(agenda):
