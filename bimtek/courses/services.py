@@ -383,20 +383,20 @@ def published_sessions_of_speaker(speaker_id: int) -> list[Session]:
             if session.course.status != CourseStatus.DRAFT]
 
 
-def sessions_of_speaker_for(user, speaker_id: int) -> list[Session]:
-    """A speaker's sessions in published courses and in drafts this user may read."""
-    return [session for session in sessions_of_speaker(speaker_id)
+def readable_sessions(user, sessions: list[Session]) -> list[Session]:
+    """Of a speaker's sessions, those in published courses and in drafts the user may read."""
+    return [session for session in sessions
             if session.course.status != CourseStatus.DRAFT
             or can_read_agenda(user, session.course)]
 
 
-def can_edit_speaker(user, speaker: Speaker) -> bool:
+def can_edit_speaker(user, sessions: list[Session]) -> bool:
     """The directory is shared: an organiser may change a speaker only while the speaker
-    takes part in no course that someone else organises."""
+    (with these sessions) takes part in no course that someone else organises."""
     if user.is_admin:
         return True
     return user.has_role(Role.ORGANISER) and all(
-        can_edit_agenda(user, session.course) for session in sessions_of_speaker(speaker.id))
+        can_edit_agenda(user, session.course) for session in sessions)
 
 
 def seed_reference_regions() -> int:

@@ -11,6 +11,7 @@ from bimtek.courses.models import Course, Kecamatan
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
 from bimtek.speakers.models import Institution
+from bimtek.speakers.names import join_titles
 from bimtek.timeutil import utcnow
 
 
@@ -75,8 +76,7 @@ class Registration(db.Model):
 
     @property
     def full_name(self) -> str:
-        text = f"{self.front_titles} {self.name}".strip()
-        return f"{text}, {self.back_titles}" if self.back_titles else text
+        return join_titles(self.front_titles, self.name, self.back_titles)
 
     @property
     def is_active(self) -> bool:

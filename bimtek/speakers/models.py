@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
+from bimtek.speakers.names import join_titles
 
 
 class Institution(db.Model):
@@ -71,9 +72,7 @@ class Speaker(db.Model):
 
     @property
     def full_name(self) -> str:
-        """'Dr. H. Rizali Hadi, M.Pd.': titles around the name, as on certificates."""
-        text = f"{self.front_titles} {self.name}".strip()
-        return f"{text}, {self.back_titles}" if self.back_titles else text
+        return join_titles(self.front_titles, self.name, self.back_titles)
 
     def __str__(self) -> str:
         return self.full_name

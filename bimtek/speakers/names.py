@@ -31,3 +31,9 @@ def split_titles(full: str) -> tuple[str, str, str]:
     while front_count < len(words) - 1 and _is_front_title(words[front_count]):
         front_count += 1
     return " ".join(words[:front_count]), " ".join(words[front_count:]), back_titles
+
+
+def join_titles(front_titles: str, name: str, back_titles: str) -> str:
+    """'Dr. H. Rizali Hadi, M.Pd.': titles around the name, as on badges and certificates."""
+    text = f"{front_titles} {name}".strip()
+    return f"{text}, {back_titles}" if back_titles else text

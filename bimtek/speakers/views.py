@@ -96,7 +96,8 @@ def new_speaker():
 @roles_required(Role.ORGANISER)
 def edit_speaker(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
-    if not course_services.can_edit_speaker(current_user, speaker):
+    if not course_services.can_edit_speaker(
+            current_user, course_services.sessions_of_speaker(speaker.id)):
         abort(403)
     return _speaker_page(speaker)
 
@@ -105,10 +106,11 @@ def edit_speaker(speaker_id: int):
 @roles_required(Role.ORGANISER)
 def speaker(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
+    sessions = course_services.sessions_of_speaker(speaker.id)
     return render_template(
         "speakers/detail.html", speaker=speaker,
-        sessions=course_services.sessions_of_speaker_for(current_user, speaker.id),
-        can_edit=course_services.can_edit_speaker(current_user, speaker),
+        sessions=course_services.readable_sessions(current_user, sessions),
+        can_edit=course_services.can_edit_speaker(current_user, sessions),
         private_link=public_url("speakers.speaker_agenda", token=speaker.agenda_token))
 
 
