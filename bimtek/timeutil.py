@@ -8,6 +8,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def parse_instant(text: str) -> datetime:
+    """An ISO-8601 date and time as a stored instant (naive UTC); without an offset it is
+    taken as UTC. Raises ValueError for anything else."""
+    moment = datetime.fromisoformat(text)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def minutes_between(starts_at: time, ends_at: time) -> int:
     """Wall-clock minutes from one time of day to a later one."""
     return (ends_at.hour * 60 + ends_at.minute) - (starts_at.hour * 60 + starts_at.minute)

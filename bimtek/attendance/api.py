@@ -10,6 +10,7 @@ from bimtek.attendance.openapi import OPENAPI
 from bimtek.attendance.services import CheckInResult
 from bimtek.auth.access import device_token_required, public
 from bimtek.extensions import csrf
+from bimtek.timeutil import parse_instant
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
 # Devices authenticate with a bearer token, not a session cookie: no CSRF to forge.
@@ -41,12 +42,10 @@ def _scanned_at(payload: dict) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return parse_instant(value)
     except (TypeError, ValueError) as error:
         raise BadRequest("scanned_at", "scanned_at must be an ISO-8601 date and time, "
                                        "e.g. 2024-10-28T07:42:10+08:00.") from error
-    # A time without an offset is taken as UTC; stored instants are naive UTC.
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _session_id(payload: dict) -> int | None:

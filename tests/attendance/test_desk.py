@@ -1,38 +1,26 @@
 """The registration desk page: who may scan, and what each scan shows."""
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bimtek.attendance.services import wall_clock
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
-from bimtek.courses.models import SessionKind
+from bimtek.courses.models import Session, SessionKind
 from bimtek.extensions import db
-from bimtek.registration import services
-from bimtek.speakers.services import save_institution
-from bimtek.timeutil import utcnow
+from tests.attendance.factories import course_running_today
 from tests.conftest import login, post
 from tests.factories import make_course
-from tests.registration.factories import participant
 
 
 @pytest.fixture
 def desk_setup(app, make_user):
-    """A course running today (in WITA) with one all-day session and two participants."""
+    """A course running today (in WITA) with one all-day session and one participant."""
     with app.app_context():
-        course = make_course("KSP-KUTIM-DEMO")
-        today = wall_clock(course, utcnow()).date()
-        course.starts_on, course.ends_on = today, course_services.course_end(today, 5)
-        db.session.commit()
-        session = course_services.add_session(course, course_services.SessionInput(
-            day=today, starts_at=time(0, 0), ends_at=time(23, 59), title="Simulasi",
-            kind=SessionKind.SIMULATION))
+        _, session, (person,) = course_running_today("KSP-KUTIM-DEMO", ["Ahmad Fauzi"])
         make_course("KSP-SINTANG-2024")
-        ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
-        person = services.register(course, participant(1, ppk, name="Ahmad Fauzi"))
         desk_id = make_user("desk@bimtek.test", "desk")
-        auth_services.assign_course(db.session.get(User, desk_id), course, Role.DESK)
+        auth_services.assign_course(db.session.get(User, desk_id), session.course, Role.DESK)
         other_id = make_user("desk2@bimtek.test", "desk")
         auth_services.assign_course(db.session.get(User, other_id),
                                     course_services.find_course("KSP-SINTANG-2024"), Role.DESK)
@@ -104,3 +92,57 @@ def test_marking_by_hand_needs_a_reason_for_excused_and_is_audited(app, client, 
     login(client, "desk2@bimtek.test")
     assert post(client, url, {"session_id": desk_setup["session_id"],
                               "status": "hadir"}).status_code == 403
+
+
+def test_a_queued_scan_counts_from_when_it_was_made(app, client, desk_setup, monkeypatch):
+    """Scanned at 08.10 WITA on a laptop whose clock is two hours fast, sent from the
+    queue at 08.40 when the network came back: on time, with a 15-minute grace."""
+    from bimtek.attendance import views
+    from bimtek.attendance.models import Attendance, AttendanceStatus
+
+    with app.app_context():
+        session = db.session.get(Session, desk_setup["session_id"])
+        session.starts_at, session.ends_at = time(8, 0), time(10, 0)
+        session.course.late_after_minutes = 15
+        db.session.commit()
+        day = session.day
+    received = datetime.combine(day, time(0, 40))  # 08.40 WITA in UTC
+    monkeypatch.setattr(views, "utcnow", lambda: received)
+    login(client, "desk@bimtek.test")
+    laptop = datetime.combine(day, time(10, 10), tzinfo=UTC)  # 08.10 WITA, two hours fast
+    response = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
+        "badge": desk_setup["badge"], "nonce": "antrean-1",
+        "session_id": desk_setup["session_id"], "scanned_at": laptop.isoformat(),
+        "sent_at": (laptop + timedelta(minutes=30)).isoformat()})
+    assert 'data-result="ok"' in response.get_data(as_text=True)
+    with app.app_context():
+        record = db.session.query(Attendance).one()
+        assert record.status == AttendanceStatus.HADIR
+        assert record.happened_at == datetime.combine(day, time(0, 10))
+        record_id = record.id
+    again = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
+        "badge": desk_setup["badge"], "nonce": "antrean-1",
+        "session_id": desk_setup["session_id"], "scanned_at": laptop.isoformat(),
+        "sent_at": (laptop + timedelta(minutes=45)).isoformat()})
+    assert 'data-result="ok"' in again.get_data(as_text=True)
+    with app.app_context():
+        assert [a.id for a in db.session.query(Attendance)] == [record_id]
+
+
+def test_a_scan_typed_without_the_queue_counts_when_it_arrives(app, client, desk_setup,
+                                                               monkeypatch):
+    from bimtek.attendance import views
+    from bimtek.attendance.models import Attendance, AttendanceStatus
+
+    with app.app_context():
+        session = db.session.get(Session, desk_setup["session_id"])
+        session.starts_at, session.ends_at = time(8, 0), time(10, 0)
+        db.session.commit()
+        day = session.day
+    monkeypatch.setattr(views, "utcnow", lambda: datetime.combine(day, time(0, 40)))
+    login(client, "desk@bimtek.test")
+    post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
+        "badge": desk_setup["badge"], "session_id": desk_setup["session_id"],
+        "scanned_at": "kemarin"})
+    with app.app_context():
+        assert db.session.query(Attendance).one().status == AttendanceStatus.TERLAMBAT

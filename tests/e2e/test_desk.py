@@ -1,0 +1,132 @@
+"""The registration desk in a real browser: typed scans, a dropped network, the camera."""
+from __future__ import annotations
+
+import io
+
+import pytest
+import segno
+from PIL import Image
+from playwright.sync_api import expect
+
+from bimtek.attendance.models import Attendance
+from bimtek.auth import services as auth_services
+from bimtek.auth.models import Role, User
+from bimtek.extensions import db
+from tests.attendance.factories import course_running_today
+from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.e2e.test_journeys import log_in
+
+NAMES = ["Ahmad Fauzi", "Nurul Hidayah", "Yohanes Pasue"]
+
+
+@pytest.fixture
+def badges(app, make_user):
+    """A course in session now, three participants and a desk user; their badge codes."""
+    desk_id = make_user("desk@bimtek.test", "desk")
+    with app.app_context():
+        course, _, registrations = course_running_today("KSP-KUTIM-DEMO", NAMES)
+        auth_services.assign_course(db.session.get(User, desk_id), course, Role.DESK)
+        return [registration.badge_code for registration in registrations]
+
+
+def attendance_count(app) -> int:
+    with app.app_context():
+        return db.session.query(Attendance).count()
+
+
+def open_desk(page):
+    log_in(page, "desk@bimtek.test", TEST_PASSWORD)
+    page.goto("/courses/KSP-KUTIM-DEMO/desk")
+    return page.get_by_label("Kode kartu")
+
+
+def test_desk_user_scans_a_badge_twice(page, badges):
+    field = open_desk(page)
+    field.fill(badges[0])
+    field.press("Enter")
+    expect(page.locator('[data-result="ok"]')).to_contain_text("Ahmad Fauzi")
+    expect(field).to_have_value("")
+    field.fill(badges[0])
+    field.press("Enter")
+    expect(page.locator('[data-result="already_checked_in"]')).to_contain_text("WITA")
+    field.fill("KARTU-PALSU")
+    field.press("Enter")
+    expect(page.locator('[data-result="unknown_badge"]')).to_contain_text("Kartu tidak dikenal")
+
+
+def test_scans_made_offline_are_queued_and_sent_when_the_network_returns(page, app, badges):
+    field = open_desk(page)
+    page.context.set_offline(True)
+    for badge in badges:
+        field.fill(badge)
+        field.press("Enter")
+        expect(field).to_have_value("")
+    expect(page.get_by_test_id("offline-banner")).to_be_visible()
+    expect(page.locator("#queue-length")).to_have_text("3")
+    expect(page.locator('[data-result="queued"]')).to_contain_text(badges[2])
+    assert attendance_count(app) == 0
+
+    page.context.set_offline(False)
+    expect(page.locator("#queue-length")).to_have_text("0")
+    expect(page.get_by_test_id("offline-banner")).to_be_hidden()
+    expect(page.locator('#scan-result [data-result="ok"]')).to_contain_text("Yohanes Pasue")
+    log = page.get_by_test_id("queue-log")
+    expect(log.locator('[data-result="ok"]')).to_have_count(2)
+    assert attendance_count(app) == 3
+
+    # Reloading with nothing queued sends nothing again.
+    page.reload()
+    expect(page.locator("#queue-length")).to_have_text("0")
+    assert attendance_count(app) == 3
+
+
+def test_a_queue_left_by_a_closed_page_is_sent_on_the_next_visit(page, app, badges):
+    field = open_desk(page)
+    page.context.set_offline(True)
+    field.fill(badges[0])
+    field.press("Enter")
+    expect(page.locator("#queue-length")).to_have_text("1")
+    context = page.context
+    page.close()  # the queue outlives the page
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto("/courses/KSP-KUTIM-DEMO/desk")
+    expect(page.locator("#queue-length")).to_have_text("0")
+    expect(page.get_by_test_id("queue-log")).to_contain_text("Ahmad Fauzi")
+    assert attendance_count(app) == 1
+
+
+def badge_video(path, badge: str) -> None:
+    """A Y4M clip of a badge's QR code held up to the camera, for Chromium's fake camera."""
+    png = io.BytesIO()
+    segno.make(badge, error="m").save(png, kind="png", scale=8, border=4)
+    frame = Image.new("L", (640, 480), 255)
+    code = Image.open(png).convert("L")
+    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
+    chroma = bytes([128]) * (320 * 240)
+    with open(path, "wb") as video:
+        video.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            video.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
+
+
+def test_the_camera_reads_a_badge(app, badges, playwright, live_server, tmp_path):
+    video = tmp_path / "badge.y4m"
+    badge_video(video, badges[1])
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        *CHROMIUM_FLAGS, "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
+    try:
+        page = browser.new_context(base_url=live_server, locale="id-ID",
+                                   permissions=["camera"]).new_page()
+        page.set_default_timeout(10_000)
+        open_desk(page)
+        page.get_by_role("button", name="Pindai dengan kamera").click()
+        expect(page.locator('[data-result="ok"]')).to_contain_text("Nurul Hidayah")
+        expect(page.locator("#camera-video")).to_be_visible()
+        page.get_by_role("button", name="Matikan kamera").click()
+        expect(page.locator("#camera-video")).to_be_hidden()
+    finally:
+        browser.close()
+    assert attendance_count(app) == 1
