@@ -6,24 +6,27 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
+from bimtek import audit
+from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceStatus
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import COURSE_ROLES, Role, User
 from bimtek.courses import services as course_services
-from bimtek.courses.models import Course, CourseStatus, SessionKind
+from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.courses.reference import REFERENCE_REGIONS
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
-from bimtek.registration.models import Registration
+from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers import services as institution_services
 from bimtek.speakers.models import Speaker, SpeakerRole
+from bimtek.timeutil import minutes_between
 
 REFERENCE_COURSE_CODE = "KSP-KUTIM-2024"
 
@@ -557,6 +560,155 @@ def _demo_participants(courses: list[Course], participant: User) -> None:
                                        for p in people])
 
 
+# --- demo attendance -------------------------------------------------------------------
+# The reference course is over: the week of attendance it left, the same every time (a
+# fixed seed). Most people at most sessions, some late, some excused (izin) or sick for a
+# session or a day, and a few away for days, below the course's attendance threshold.
+
+DEMO_ATTENDANCE_SEED = 20241101
+DEMO_BELOW_THRESHOLD = 14  # away for whole days until their JP falls below the threshold
+DEMO_DAY_OFF = 6  # excused for one whole day that the threshold still allows
+DEMO_SESSION_MISS = 0.015  # anyone else's chance of missing a session
+DEMO_HABITUALLY_LATE = 0.06  # share of people who are often late
+DEMO_LATE = {False: 0.03, True: 0.3}  # chance of being late at a session, by habit
+DEMO_SELF_CHECK_IN = 0.5  # participants with an account scan the room's code this often
+# Where the scanners stand: two at the ballroom door, one at each discussion room.
+DEMO_DESKS = {"Ballroom": ("Meja 1", "Meja 2"), "Ruang Diskusi 1": ("Meja 3",),
+              "Ruang Diskusi 2": ("Meja 4",)}
+# What people write on the izin and sakit forms, for one session and for whole days.
+DEMO_SESSION_REASONS = {
+    AttendanceStatus.IZIN: ("Dipanggil rapat oleh Camat", "Mengurus surat perjalanan dinas",
+                            "Keperluan keluarga mendesak",
+                            "Menerima tamu dinas dari kecamatan"),
+    AttendanceStatus.SAKIT: ("Sakit kepala, istirahat di kamar",
+                             "Sakit perut, berobat ke klinik hotel",
+                             "Demam, diperiksa dokter hotel"),
+}
+DEMO_DAY_REASONS = {
+    AttendanceStatus.IZIN: ("Dinas luar", "Dinas luar: pengawasan kampanye di kecamatan",
+                            "Dinas luar: rapat pembentukan KPPS",
+                            "Dinas luar: pengamanan kampanye pasangan calon",
+                            "Keluarga meninggal dunia"),
+    AttendanceStatus.SAKIT: ("Sakit demam, surat dokter", "Sakit diare, surat keterangan dokter",
+                             "Sakit tifus, dirawat di rumah sakit"),
+}
+# An absence: izin or sakit with its reason, or None with "" for nobody saying anything.
+Absence = tuple[AttendanceStatus | None, str]
+
+
+def _whole_days(rng: random.Random, days: dict[date, list[Session]], allowance: float, *,
+                below: bool) -> dict[int, Absence]:
+    """Days away: until more JP is missed than `allowance` (below), or one day within it."""
+    status = rng.choice((AttendanceStatus.IZIN, AttendanceStatus.SAKIT, None)) if below \
+        else AttendanceStatus.IZIN
+    reason = rng.choice(DEMO_DAY_REASONS[status]) if status else ""
+    day_jp = {day: sum(s.jp for s in sessions) for day, sessions in days.items()}
+    if below:
+        away, missed = [], 0
+        for day in rng.sample(list(days), len(days)):
+            away.append(day)
+            missed += day_jp[day]
+            if missed > allowance:
+                break
+    else:
+        fits = [day for day in days if day_jp[day] <= allowance]
+        away = rng.sample(fits, min(1, len(fits)))
+    return {s.id: (status, reason) for day in away for s in days[day]}
+
+
+def _single_sessions(rng: random.Random, sessions: list[Session], allowance: float
+                     ) -> dict[int, Absence]:
+    """A session missed now and then, never so many that the certificate is lost."""
+    absences, missed = {}, 0
+    for session in sessions:
+        if rng.random() < DEMO_SESSION_MISS and missed + session.jp <= allowance:
+            missed += session.jp
+            status = rng.choice((AttendanceStatus.IZIN, AttendanceStatus.IZIN,
+                                 AttendanceStatus.SAKIT, None))
+            absences[session.id] = (status, rng.choice(DEMO_SESSION_REASONS[status])
+                                    if status else "")
+    return absences
+
+
+def _utc(course: Course, local: datetime) -> datetime:
+    """A wall-clock time in the course's zone as a stored instant (naive UTC)."""
+    return local.replace(tzinfo=ZoneInfo(course.timezone)).astimezone(UTC).replace(
+        tzinfo=None)
+
+
+def _scan(rng: random.Random, course: Course, session: Session, registration: Registration,
+          late_rate: float) -> dict:
+    """A badge scanned at the room's desk, or the room's code entered by a participant
+    with an account (it only works once the session has started): up to 20 minutes
+    early, or after the grace period when late."""
+    self_check_in = registration.user_id is not None and rng.random() < DEMO_SELF_CHECK_IN
+    late = rng.random() < late_rate
+    grace = course.late_after_minutes * 60
+    if late:
+        length = minutes_between(session.starts_at, session.ends_at) * 60
+        seconds = rng.randint(grace + 1, min(grace + 45 * 60, length - 5 * 60))
+    else:
+        seconds = rng.randint(0 if self_check_in else -20 * 60, grace)
+    return {
+        "status": AttendanceStatus.TERLAMBAT if late else AttendanceStatus.HADIR,
+        "reason": "",
+        "happened_at": _utc(course, datetime.combine(session.day, session.starts_at)
+                            + timedelta(seconds=seconds)),
+        "method": AttendanceMethod.SELF if self_check_in else AttendanceMethod.DESK,
+        "recorded_by_id": registration.user_id if self_check_in else None,
+        "device": "" if self_check_in else rng.choice(DEMO_DESKS[session.room.name]),
+    }
+
+
+def _marked(course: Course, session: Session, registration: Registration, organiser: User,
+            status: AttendanceStatus, reason: str) -> dict:
+    """Izin or sakit marked by the organiser when the session starts, audited as
+    services.mark() audits it."""
+    at = _utc(course, datetime.combine(session.day, session.starts_at))
+    event = audit.record("attendance.marked", registration, actor=organiser,
+                         session=session.title, previous=None, status=status.value,
+                         reason=reason)
+    event.at = at
+    return {"status": status, "reason": reason, "happened_at": at,
+            "method": AttendanceMethod.MANUAL, "recorded_by_id": organiser.id, "device": ""}
+
+
+def _demo_attendance(course: Course, organiser: User) -> None:
+    """Give the finished reference course its week of attendance, unless it has some."""
+    if db.session.scalar(select(Attendance.id).join(Attendance.session)
+                         .where(Session.course_id == course.id).limit(1)) is not None:
+        return
+    rng = random.Random(DEMO_ATTENDANCE_SEED)
+    sessions = [s for s in course.sessions if s.kind != SessionKind.BREAK]
+    days = {day: [s for s in sessions if s.day == day] for day in course.days}
+    # The JP one may miss and still get the certificate.
+    allowance = sum(s.jp for s in sessions) * (100 - course.min_attendance_percent) / 100
+    registrations = db.session.scalars(select(Registration).where(
+        Registration.course_id == course.id,
+        Registration.status == RegistrationStatus.REGISTERED).order_by(Registration.number)
+    ).all()
+    # The demo participant's own record stays clean: their certificate can be tried.
+    away = rng.sample([r for r in registrations if r.user_id is None],
+                      DEMO_BELOW_THRESHOLD + DEMO_DAY_OFF)
+    absences = {r.id: _whole_days(rng, days, allowance, below=n < DEMO_BELOW_THRESHOLD)
+                for n, r in enumerate(away)}
+    rows = []
+    for registration in registrations:
+        missing = absences.get(registration.id) or _single_sessions(rng, sessions, allowance)
+        late_rate = DEMO_LATE[rng.random() < DEMO_HABITUALLY_LATE]
+        for session in sessions:
+            if session.id not in missing:
+                row = _scan(rng, course, session, registration, late_rate)
+            elif missing[session.id][0] is not None:
+                row = _marked(course, session, registration, organiser, *missing[session.id])
+            else:
+                continue
+            rows.append({**row, "registration_id": registration.id, "session_id": session.id,
+                         "received_at": row["happened_at"]})
+    db.session.execute(insert(Attendance.__table__), rows)
+    db.session.commit()
+
+
 def seed(password: str) -> Course:
     """Idempotent: adds what is missing and leaves what exists alone."""
     institution_services.seed_reference_institutions()
@@ -564,15 +716,14 @@ def seed(password: str) -> Course:
     course = _reference_course()
     _reference_agenda(course)
     courses = [course, _live_demo_course(course)]
-    participant = None
+    users = {}
     for email, name, role, institutions in DEMO_ACCOUNTS:
-        user = _demo_account(email, name, role, institutions, password)
+        user = users[role] = _demo_account(email, name, role, institutions, password)
         if role in COURSE_ROLES:
             for each in courses:
                 auth_services.assign_course(user, each, role)
-        if role == Role.PARTICIPANT:
-            participant = user
-    _demo_participants(courses, participant)
+    _demo_participants(courses, users[Role.PARTICIPANT])
+    _demo_attendance(course, users[Role.ORGANISER])
     return course
 
 

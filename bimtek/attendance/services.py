@@ -5,13 +5,15 @@ import enum
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload
 
 from bimtek import audit
 from bimtek.attendance.models import (
@@ -24,6 +26,7 @@ from bimtek.courses.models import Course, Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
+from bimtek.speakers.models import Institution
 from bimtek.spreadsheets import write_table
 from bimtek.timeutil import utcnow
 
@@ -64,8 +67,11 @@ def session_window(session: Session) -> tuple[datetime, datetime]:
 def current_session(course: Course, instant: datetime) -> Session | None:
     """The session in progress at `instant` (UTC), else the one starting within 30 min."""
     local = wall_clock(course, instant)
-    open_now = [s for s in course.sessions if s.day == local.date()
-                and session_window(s)[0] <= local < session_window(s)[1]]
+    # Only that day's sessions, without their speakers: this runs for every scan.
+    day_sessions = db.session.scalars(
+        select(Session).where(Session.course_id == course.id, Session.day == local.date())
+        .order_by(Session.starts_at, Session.id).options(lazyload(Session.speaker_links)))
+    open_now = [s for s in day_sessions if session_window(s)[0] <= local < session_window(s)[1]]
     in_progress = [s for s in open_now if datetime.combine(s.day, s.starts_at) <= local]
     if in_progress:
         return in_progress[-1]  # of overlapping sessions, the one that started last
@@ -82,6 +88,25 @@ def _status_at(course: Course, session: Session, instant: datetime) -> Attendanc
 def _existing(registration: Registration, session: Session) -> Attendance | None:
     return db.session.scalar(select(Attendance).where(
         Attendance.registration_id == registration.id, Attendance.session_id == session.id))
+
+
+def scan_time(scanned_at: datetime, sent_at: datetime, received_at: datetime) -> datetime:
+    """When a queued desk scan happened, on the server's clock. A desk laptop's clock may
+    be off by minutes; what its clock does tell is how long the scan waited in the queue."""
+    waited = max(sent_at - scanned_at, timedelta(0))
+    return received_at - waited
+
+
+def _commit_keeping_state() -> None:
+    """Commit without expiring the loaded rows: a scan's answer is made of the rows it has
+    just read and written, and reading them back would cost three queries per scan."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def check_in(course: Course, badge: str, *, nonce: str | None = None,
@@ -109,14 +134,18 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
         return CheckIn(CheckInResult.NO_SESSION, registration)
     existing = _existing(registration, session)
     if existing is not None:
-        return CheckIn(CheckInResult.ALREADY_CHECKED_IN, registration, session, existing)
+        # The same scan sent again while its first sending was being recorded: it gets
+        # the first sending's answer, like any other repeated nonce.
+        result = CheckInResult.OK if nonce and existing.nonce == nonce \
+            else CheckInResult.ALREADY_CHECKED_IN
+        return CheckIn(result, registration, session, existing)
     attendance = Attendance(
         registration_id=registration.id, session_id=session.id, nonce=nonce or None,
         status=_status_at(course, session, scanned_at), happened_at=scanned_at,
         method=method, recorded_by_id=getattr(by, "id", None), device=device[:80])
     db.session.add(attendance)
     try:
-        db.session.commit()
+        _commit_keeping_state()
     except IntegrityError:
         # Another desk scanned the same badge for the same session at the same moment
         # (or the same nonce arrived twice): the database kept the first.
@@ -161,7 +190,8 @@ def revoke_device_token(device: DeviceToken, *, by=None) -> None:
 def device_for_token(token: str) -> DeviceToken | None:
     """The active device holding this token, or None (unknown or revoked)."""
     device = db.session.scalar(
-        select(DeviceToken).where(DeviceToken.token_hash == _token_hash(token)))
+        select(DeviceToken).where(DeviceToken.token_hash == _token_hash(token))
+        .options(joinedload(DeviceToken.course)))  # every scan needs its course
     return device if device is not None and device.is_active else None
 
 
@@ -199,17 +229,18 @@ def attendance_of(registration: Registration) -> dict[int, Attendance]:
 REASON_NEEDED = (AttendanceStatus.IZIN, AttendanceStatus.SAKIT)
 
 
-def mark(registration: Registration, session: Session, status: AttendanceStatus | str, *,
-         reason: str = "", by=None) -> Attendance:
-    """Set a participant's status for a session by hand; every change is audited."""
-    status = AttendanceStatus(status)
+def _reason(status: AttendanceStatus, reason: str) -> str:
     reason = " ".join(reason.split())
-    if session.course_id != registration.course_id:
-        raise ValidationError(_("This session belongs to another course."), field="session_id")
     if status in REASON_NEEDED and not reason:
         raise ValidationError(_("Write the reason for %(status)s.", status=status.label),
                               field="reason")
-    attendance = _existing(registration, session)
+    return reason
+
+
+def _set_status(registration: Registration, session: Session, attendance: Attendance | None,
+                status: AttendanceStatus, reason: str, by) -> Attendance:
+    """Write one participant's status and its audit event into the open transaction; the
+    caller commits, so that a batch is kept or dropped as a whole."""
     previous = attendance.status.value if attendance else None
     if attendance is None:
         attendance = Attendance(registration_id=registration.id, session_id=session.id,
@@ -220,8 +251,87 @@ def mark(registration: Registration, session: Session, status: AttendanceStatus 
     attendance.recorded_by_id = getattr(by, "id", None)
     audit.record("attendance.marked", registration, actor=by, session=session.title,
                  previous=previous, status=status.value, reason=reason)
-    db.session.commit()
     return attendance
+
+
+def _commit_marks() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A desk scanned one of these participants into the session between our read and
+        # our write: the unique pair kept the scan, and none of the marks is kept.
+        db.session.rollback()
+        raise ValidationError(_("Someone checked in one of these participants at the same "
+                                "moment. Nothing was saved; please try again.")) from None
+
+
+def mark(registration: Registration, session: Session, status: AttendanceStatus | str, *,
+         reason: str = "", by=None) -> Attendance:
+    """Set a participant's status for a session by hand; every change is audited."""
+    status = AttendanceStatus(status)
+    if session.course_id != registration.course_id:
+        raise ValidationError(_("This session belongs to another course."), field="session_id")
+    reason = _reason(status, reason)
+    attendance = _set_status(registration, session, _existing(registration, session), status,
+                             reason, by)
+    _commit_marks()
+    return attendance
+
+
+def mark_many(session: Session, registration_ids: Iterable[int],
+              status: AttendanceStatus | str, *, reason: str = "", by=None
+              ) -> list[Attendance]:
+    """Set one status for many participants of a session, each change audited: all of
+    them, or none when any id is not a registered participant of the session's course."""
+    status = AttendanceStatus(status)
+    ids = list(dict.fromkeys(registration_ids))
+    if not ids:
+        raise ValidationError(_("Choose at least one participant."), field="registration_id")
+    reason = _reason(status, reason)
+    registrations = {r.id: r for r in db.session.scalars(
+        _registered(session.course).where(Registration.id.in_(ids)))}
+    strangers = [str(i) for i in ids if i not in registrations]
+    if strangers:
+        raise ValidationError(_("Not a registered participant of this course: %(ids)s. "
+                                "Nothing was saved.", ids=", ".join(strangers)),
+                              field="registration_id")
+    records = {a.registration_id: a for a in db.session.scalars(select(Attendance).where(
+        Attendance.session_id == session.id, Attendance.registration_id.in_(ids)))}
+    marked = [_set_status(registrations[i], session, records.get(i), status, reason, by)
+              for i in ids]
+    _commit_marks()
+    return marked
+
+
+# --- who is registered, and one session's roll ----------------------------------------
+
+def _registered_in(course: Course) -> tuple:
+    """Conditions for the course's registered participants, neither waitlisted nor
+    cancelled: they are who a session expects."""
+    return (Registration.course_id == course.id,
+            Registration.status == RegistrationStatus.REGISTERED)
+
+
+def _registered(course: Course) -> Select:
+    return select(Registration).where(*_registered_in(course)).order_by(Registration.number)
+
+
+def registered_participants(course: Course) -> list[Registration]:
+    return list(db.session.scalars(_registered(course)))
+
+
+@dataclass
+class RollEntry:
+    registration: Registration
+    attendance: Attendance | None
+
+
+def session_roll(session: Session) -> list[RollEntry]:
+    """Every registered participant with their record for the session, in two queries."""
+    records = {a.registration_id: a for a in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id))}
+    return [RollEntry(registration, records.get(registration.id))
+            for registration in registered_participants(session.course)]
 
 
 # --- the attendance matrix -------------------------------------------------------------
@@ -246,13 +356,10 @@ def matrix(course: Course, *, day=None, unit: str = "", institution_id: int | No
            kecamatan_id: int | None = None) -> Matrix:
     """Registered participants × sessions, in three queries whatever the course's size.
     The JP percent always counts every scheduled session, even when a day is shown."""
-    registrations = db.session.scalars(
-        select(Registration).where(Registration.course_id == course.id,
-                                   Registration.status == RegistrationStatus.REGISTERED)
-        .where(*([Registration.institution_id == institution_id] if institution_id else []),
-               *([Registration.kecamatan_id == kecamatan_id] if kecamatan_id else []),
-               *([Registration.unit == unit] if unit else []))
-        .order_by(Registration.number)).all()
+    registrations = db.session.scalars(_registered(course).where(
+        *([Registration.institution_id == institution_id] if institution_id else []),
+        *([Registration.kecamatan_id == kecamatan_id] if kecamatan_id else []),
+        *([Registration.unit == unit] if unit else []))).all()
     statuses: dict[int, dict[int, AttendanceStatus]] = {}
     for registration_id, session_id, status in db.session.execute(
             select(Attendance.registration_id, Attendance.session_id, Attendance.status)
@@ -281,6 +388,70 @@ def matrix_table(course: Course, grid: Matrix, fmt: str) -> bytes:
              row.jp.attended_jp, row.jp.total_jp, round(row.jp.percent, 1)]
             for row in grid.rows]
     return write_table(fmt, headers, rows, title=course.code)
+
+
+# --- live counts -----------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    label: str
+    checked_in: int
+    registered: int
+
+
+@dataclass
+class LiveCounts:
+    registered: int
+    day: date
+    days: list[tuple[date, int]]  # participants checked in at least once, per course day
+    sessions: list[tuple[Session, int]]  # participants checked in, per session of `day`
+    session: Session | None  # the one broken down by unit and institution
+    units: list[Tally]
+    institutions: list[Tally]
+
+
+def live_counts(course: Course, *, day: date | None = None, session_id: int | None = None,
+                now: datetime | None = None) -> LiveCounts:
+    """Who has checked in (present or late) against who is registered, in a fixed number
+    of GROUP BY queries whatever the number of participants. Without a valid choice the
+    day is today, when the course runs, else its first day; the session is the one in
+    progress, else the day's first."""
+    now = now or utcnow()
+    today = wall_clock(course, now).date()
+    if day not in course.days:
+        day = today if course.starts_on <= today <= course.ends_on else course.starts_on
+    day_sessions = [s for s in course.sessions if s.day == day]
+    current = current_session(course, now) if day == today else None
+    session = next((s for s in day_sessions if s.id == session_id), None) or current \
+        or next(iter(day_sessions), None)
+    checked_in = (*_registered_in(course), Session.course_id == course.id,
+                  Attendance.status.in_(ATTENDED))
+    per_session = dict(db.session.execute(
+        select(Attendance.session_id, func.count())
+        .join(Attendance.registration).join(Attendance.session)
+        .where(*checked_in, Session.day == day).group_by(Attendance.session_id)).all())
+    per_day = dict(db.session.execute(
+        select(Session.day, func.count(Attendance.registration_id.distinct()))
+        .select_from(Attendance).join(Attendance.registration).join(Attendance.session)
+        .where(*checked_in).group_by(Session.day)).all())
+    return LiveCounts(
+        registered=db.session.scalar(select(func.count()).where(*_registered_in(course))),
+        day=day, days=[(d, per_day.get(d, 0)) for d in course.days],
+        sessions=[(s, per_session.get(s.id, 0)) for s in day_sessions], session=session,
+        units=_tallies(session, Registration.unit) if session else [],
+        institutions=_tallies(session, Institution.short_name) if session else [])
+
+
+def _tallies(session: Session, label) -> list[Tally]:
+    """Registered and checked in for `session`, grouped by `label`, in one query."""
+    rows = db.session.execute(
+        select(label, func.count(Attendance.id), func.count(Registration.id))
+        .select_from(Registration).join(Registration.institution)
+        .outerjoin(Attendance, and_(Attendance.registration_id == Registration.id,
+                                    Attendance.session_id == session.id,
+                                    Attendance.status.in_(ATTENDED)))
+        .where(*_registered_in(session.course)).group_by(label).order_by(label))
+    return [Tally(*row) for row in rows]
 
 
 # --- self check-in ---------------------------------------------------------------------

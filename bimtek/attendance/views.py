@@ -12,6 +12,7 @@ from flask_login import current_user
 from bimtek.attendance import bp, services
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.attendance.services import CheckInResult
+from bimtek.attendance.sign_in_sheet import sign_in_sheet_pdf
 from bimtek.auth.access import course_roles_required, roles_required
 from bimtek.auth.models import Role
 from bimtek.auth.services import can_act_in_course
@@ -20,7 +21,8 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.i18n import clock, zone_label
 from bimtek.registration import services as registration_services
-from bimtek.timeutil import utcnow
+from bimtek.registration.forms import RegistrationFilterForm
+from bimtek.timeutil import parse_instant, utcnow
 from bimtek.urls import public_url
 
 DESK_ROLES = (Role.DESK, Role.ORGANISER)
@@ -37,6 +39,17 @@ def desk(course):
         zone=zone_label(course.timezone))
 
 
+def _scan_time():
+    """The desk page sends when each scan happened and when it left the browser's queue."""
+    received_at = utcnow()
+    try:
+        scanned_at = parse_instant(request.form["scanned_at"])
+        sent_at = parse_instant(request.form["sent_at"])
+    except (KeyError, ValueError):
+        return received_at  # typed without the page's script: it happens now
+    return services.scan_time(scanned_at, sent_at, received_at)
+
+
 @bp.route("/courses/<course_code>/desk/scan", methods=["POST"])
 @course_roles_required(*DESK_ROLES)
 def scan(course):
@@ -44,12 +57,19 @@ def scan(course):
     outcome = services.check_in(
         course, request.form.get("badge", ""),
         nonce=request.form.get("nonce") or str(uuid.uuid4()), session_id=session_id,
-        by=current_user, device="web")
+        scanned_at=_scan_time(), by=current_user, device="web")
     checked_in_at = None
     if outcome.attendance is not None:
         checked_in_at = clock(services.wall_clock(course, outcome.attendance.happened_at))
     return render_template("attendance/_scan_result.html", outcome=outcome, Result=CheckInResult,
                            checked_in_at=checked_in_at, zone=zone_label(course.timezone))
+
+
+def _status_from_form() -> str:
+    status = request.form.get("status", "")
+    if status not in {s.value for s in AttendanceStatus}:
+        abort(400)  # the form offers only valid statuses
+    return status
 
 
 @bp.route("/courses/<course_code>/participants/<int:registration_id>/attendance",
@@ -60,12 +80,9 @@ def mark(course, registration_id: int):
     session = db.session.get(Session, request.form.get("session_id", type=int) or 0)
     if registration is None or session is None or session.course_id != course.id:
         abort(404)
-    status = request.form.get("status", "")
-    if status not in {s.value for s in AttendanceStatus}:
-        abort(400)
     try:
-        services.mark(registration, session, status, reason=request.form.get("reason", ""),
-                      by=current_user)
+        services.mark(registration, session, _status_from_form(),
+                      reason=request.form.get("reason", ""), by=current_user)
     except ValidationError as error:
         flash(error.message, "danger")
     else:
@@ -76,26 +93,24 @@ def mark(course, registration_id: int):
     return redirect(url_for("attendance.desk", course_code=course.code))
 
 
-def _matrix_filters(course) -> dict:
-    return {"day": request.args.get("day", type=date.fromisoformat),
-            "unit": request.args.get("unit", ""),
-            "institution_id": request.args.get("institution_id", type=int),
-            "kecamatan_id": request.args.get("kecamatan_id", type=int)}
+def _matrix_filters(who: RegistrationFilterForm) -> dict:
+    return {"day": request.args.get("day", type=date.fromisoformat), **who.filters}
 
 
 @bp.route("/courses/<course_code>/attendance")
 @course_roles_required(Role.ORGANISER)
 def attendance_matrix(course):
-    filters = _matrix_filters(course)
+    who = RegistrationFilterForm(request.args)
+    who.offer(registration_services.filter_choices(course))
+    filters = _matrix_filters(who)
     return render_template("attendance/matrix.html", course=course,
-                           grid=services.matrix(course, **filters), filters=filters,
-                           units=registration_services.unit_names(course))
+                           grid=services.matrix(course, **filters), filters=filters, who=who)
 
 
 @bp.route("/courses/<course_code>/attendance.xlsx")
 @course_roles_required(Role.ORGANISER)
 def attendance_matrix_xlsx(course):
-    grid = services.matrix(course, **_matrix_filters(course))
+    grid = services.matrix(course, **_matrix_filters(RegistrationFilterForm(request.args)))
     return send_file(BytesIO(services.matrix_table(course, grid, "xlsx")),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml"
                               ".sheet", download_name=f"kehadiran-{course.code}.xlsx",
@@ -134,3 +149,56 @@ def self_check_in():
                                          secret=current_app.config["SECRET_KEY"])
     return render_template("attendance/self_check_in.html", outcome=outcome,
                            Result=CheckInResult, code=request.args.get("code", ""))
+
+
+# --- one session: marking many at once, the paper sign-in sheet -----------------------
+
+@bp.route("/courses/<course_code>/sessions/<int:session_id>/attendance",
+          methods=["GET", "POST"])
+@course_roles_required(*DESK_ROLES)
+def session_attendance(course, session_id: int):
+    session = _course_session(course, session_id)
+    chosen: list[int] = []
+    if request.method == "POST":
+        try:
+            chosen = [int(value) for value in request.form.getlist("registration_id")]
+        except ValueError:
+            abort(400)  # the form sends only participant ids
+        try:
+            marked = services.mark_many(session, chosen, _status_from_form(),
+                                        reason=request.form.get("reason", ""), by=current_user)
+        except ValidationError as error:
+            flash(error.message, "danger")  # the page again, with the choices kept
+        else:
+            flash(_("Participants marked %(status)s: %(count)d.",
+                    status=marked[0].status.label, count=len(marked)), "success")
+            return redirect(url_for("attendance.session_attendance", course_code=course.code,
+                                    session_id=session.id))
+    return render_template("attendance/session.html", course=course, session=session,
+                           roll=services.session_roll(session), statuses=AttendanceStatus,
+                           chosen=set(chosen), zone=zone_label(course.timezone))
+
+
+@bp.route("/courses/<course_code>/sessions/<int:session_id>/sign-in-sheet.pdf")
+@course_roles_required(*DESK_ROLES)
+def sign_in_sheet(course, session_id: int):
+    session = _course_session(course, session_id)
+    return send_file(BytesIO(sign_in_sheet_pdf(session)), mimetype="application/pdf",
+                     download_name=f"daftar-hadir-{course.code}-{session.day.isoformat()}"
+                                   f"-{session.starts_at:%H%M}.pdf")
+
+
+# --- live counts -----------------------------------------------------------------------
+
+@bp.route("/courses/<course_code>/attendance/live")
+@course_roles_required(Role.ORGANISER)
+def live(course):
+    """Check-ins against registrations; the page polls this same URL for the counts."""
+    now = utcnow()
+    counts = services.live_counts(course, day=request.args.get("day", type=date.fromisoformat),
+                                  session_id=request.args.get("session_id", type=int), now=now)
+    context = {"course": course, "counts": counts, "zone": zone_label(course.timezone),
+               "updated_at": clock(services.wall_clock(course, now))}
+    if request.headers.get("HX-Request"):
+        return render_template("attendance/_live_counts.html", **context)
+    return render_template("attendance/live.html", **context)

@@ -46,6 +46,13 @@ def find_course(code: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.code == code))
 
 
+def lock_course(course: Course) -> None:
+    """Take the course's row lock (PostgreSQL) or SQLite's write lock until the transaction
+    ends, so counting and numbering under it cannot race."""
+    db.session.execute(update(Course).where(Course.id == course.id)
+                       .values(last_participant_number=Course.last_participant_number))
+
+
 def course_end(starts_on: date, days: int) -> date:
     return starts_on + timedelta(days=days - 1)
 

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from bimtek.forms import Form, optional_int
 from bimtek.registration.models import Gender, RegistrationStatus
+from bimtek.registration.services import FilterChoices
 
 
 class ParticipantForm(Form):
@@ -51,14 +52,33 @@ class UnitQuotaForm(Form):
     submit = SubmitField(_l("Set quota"))
 
 
-class ParticipantSearchForm(Form):
+class RegistrationFilterForm(Form):
+    """Which participants a list shows, read from the query string; the participants
+    list and the attendance matrix both filter this way."""
+
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name, NIK or NIP"), validators=[Optional()])
     institution_id = SelectField(_l("Institution"), coerce=optional_int, validate_choice=False)
     unit = SelectField(_l("Unit (unsur)"), validate_choice=False)
     kecamatan_id = SelectField(_l("Kecamatan"), coerce=optional_int, validate_choice=False)
+
+    def offer(self, choices: FilterChoices) -> None:
+        everyone = ("", _l("All"))
+        self.institution_id.choices = [everyone, *((i.id, i.short_name)
+                                                   for i in choices.institutions)]
+        self.unit.choices = [everyone, *((unit, unit) for unit in choices.units)]
+        self.kecamatan_id.choices = [everyone, *((k.id, k.name) for k in choices.kecamatan)]
+
+    @property
+    def filters(self) -> dict:
+        """The choices as keyword arguments of the services that filter."""
+        return {"institution_id": self.institution_id.data, "unit": self.unit.data or "",
+                "kecamatan_id": self.kecamatan_id.data}
+
+
+class ParticipantSearchForm(RegistrationFilterForm):
+    q = StringField(_l("Name, NIK or NIP"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=[("", _l("All")), *RegistrationStatus.choices()],
                          validate_choice=False)
 

@@ -79,11 +79,11 @@ class Nip:
 
 def clean_text(value: object) -> str:
     """Whitespace (incl. non-breaking spaces) collapsed, ends stripped, Excel's text marker
-    removed. None becomes ''."""
+    removed (all of them: no name or number starts with one). None becomes ''."""
     if value is None:
         return ""
     text = " ".join(str(value).translate(_INVISIBLE).split())
-    return text.removeprefix(_TEXT_MARKER).lstrip()
+    return text.lstrip(_TEXT_MARKER + " ")
 
 
 def _excel_float_error(value: object, field: str) -> ValidationError:

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bimtek import audit
+from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, Kecamatan
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -91,13 +92,6 @@ def check_participant(course: Course, data: ParticipantInput) -> CheckedParticip
     )
 
 
-def _lock_course(course: Course) -> None:
-    """Take the course's row lock (PostgreSQL) or SQLite's write lock, before counting
-    seats, so two registrations can never both take the last seat."""
-    db.session.execute(update(Course).where(Course.id == course.id)
-                       .values(last_participant_number=Course.last_participant_number))
-
-
 def _next_numbers(course: Course, count: int) -> range:
     last = db.session.execute(
         update(Course).where(Course.id == course.id)
@@ -166,7 +160,7 @@ def register_many(course: Course, participants: list[CheckedParticipant], *, act
                   ) -> list[Registration]:
     """Register everyone in one transaction, or no one: seats are given in order, the
     rest are waitlisted (or refused when `waitlist_when_full` is off)."""
-    _lock_course(course)
+    course_services.lock_course(course)  # two registrations never take the last seat
     existing = active_numbers(course, [p.fields["nik"] for p in participants])
     for participant in participants:
         if participant.fields["nik"] in existing:
@@ -244,7 +238,7 @@ def cancel(registration: Registration, *, actor=None, reason: str = "") -> Regis
     if registration.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("This registration is already cancelled."), field="status")
     course = registration.course
-    _lock_course(course)
+    course_services.lock_course(course)  # two registrations never take the last seat
     previous = registration.status
     registration.status = RegistrationStatus.CANCELLED
     audit.record("registration.cancelled", registration, actor=actor,
@@ -359,6 +353,27 @@ def unit_names(course: Course) -> list[str]:
         Registration.course_id == course.id, Registration.unit != "")).all()
     known = {fold_name(unit) for unit in KNOWN_UNITS}
     return KNOWN_UNITS + sorted(unit for unit in used if fold_name(unit) not in known)
+
+
+@dataclass
+class FilterChoices:
+    institutions: list[Institution]
+    units: list[str]
+    kecamatan: list[Kecamatan]
+
+
+def filter_choices(course: Course) -> FilterChoices:
+    """What a list of the course's participants can be narrowed to: the institutions and
+    kecamatan its participants come from, and the units (the usual ones and any in use)."""
+    def used_by(column, key):
+        return select(Registration.id).where(Registration.course_id == course.id,
+                                             column == key).exists()
+
+    institutions = db.session.scalars(select(Institution).where(
+        used_by(Registration.institution_id, Institution.id)).order_by(Institution.short_name))
+    kecamatan = db.session.scalars(select(Kecamatan).where(
+        used_by(Registration.kecamatan_id, Kecamatan.id)).order_by(Kecamatan.code))
+    return FilterChoices(list(institutions), unit_names(course), list(kecamatan))
 
 
 def unit_quotas_list(course: Course) -> list[UnitQuota]:

@@ -79,13 +79,10 @@ def _outcome_message(registration: Registration) -> str:
 @course_roles_required(Role.ORGANISER)
 def participants(course):
     search = ParticipantSearchForm(request.args)
-    _choices(search, course)
-    search.institution_id.choices[0] = search.unit.choices[0] = \
-        search.kecamatan_id.choices[0] = ("", _("All"))
+    search.offer(services.filter_choices(course))
     page = services.search_registrations(
-        course, text=search.q.data or "", institution_id=search.institution_id.data,
-        unit=search.unit.data or "", kecamatan_id=search.kecamatan_id.data,
-        status=search.status.data or "", page=request.args.get("page", 1, type=int))
+        course, text=search.q.data or "", **search.filters, status=search.status.data or "",
+        page=request.args.get("page", 1, type=int))
     return render_template("registration/participants.html", course=course, page=page,
                            search=search, counts=services.counts(course),
                            settings_form=RegistrationSettingsForm(obj=course),

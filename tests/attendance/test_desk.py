@@ -31,6 +31,9 @@ def test_desk_scans_show_green_then_amber(client, desk_setup):
     login(client, "desk@bimtek.test")
     page = client.get("/courses/KSP-KUTIM-DEMO/desk").get_data(as_text=True)
     assert "Sekarang: Simulasi" in page
+    sheet = f"/courses/KSP-KUTIM-DEMO/sessions/{desk_setup['session_id']}/sign-in-sheet.pdf"
+    assert sheet in page
+    assert client.get(sheet).mimetype == "application/pdf"
     first = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {"badge": desk_setup["badge"]})
     assert 'data-result="ok"' in first.get_data(as_text=True)
     assert "Ahmad Fauzi" in first.get_data(as_text=True)

@@ -1,6 +1,9 @@
 """The attendance matrix: JP-weighted percentages, filters, export, query count, access."""
 import io
+import re
 from datetime import date, datetime, time
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
@@ -20,17 +23,25 @@ from tests.registration.factories import participant
 
 @pytest.fixture
 def week(app, make_user):
-    """Two days, 2 + 3 + 2 JP; participant 1 attends Monday only, 2 attends nothing."""
+    """Two days, 2 + 3 + 2 JP; participant 1 (PPK, Muara Wahau) attends Monday only,
+    2 (Kesbangpol, Sangatta Utara) attends nothing."""
     with app.app_context():
-        course = make_course("KSP-KUTIM-2024")
+        course_services.seed_reference_regions()
+        course = make_course("KSP-KUTIM-2024", region=course_services.find_region("64.08"))
         for day, start, end in [(28, (8, 0), (9, 30)), (28, (9, 45), (12, 0)),
                                 (29, (8, 0), (9, 30))]:
             course_services.add_session(course, course_services.SessionInput(
                 day=date(2024, 10, day), starts_at=time(*start), ends_at=time(*end),
                 title=f"Materi {day} {start[0]}", kind=SessionKind.MATERIAL))
         ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
-        first, second = (services.register(course, participant(n, ppk, unit=u))
-                         for n, u in ((1, "PPK"), (2, "Kesbangpol")))
+        kesbangpol = save_institution(None, name="Badan Kesatuan Bangsa dan Politik",
+                                      short_name="Kesbangpol Kutim").id
+        save_institution(None, name="Badan Pusat Statistik", short_name="BPS")  # no one
+        wahau, sangatta = (services.find_kecamatan(course, name).id
+                           for name in ("Muara Wahau", "Sangatta Utara"))
+        first = services.register(course, participant(1, ppk, unit="PPK", kecamatan_id=wahau))
+        second = services.register(course, participant(2, kesbangpol, unit="Kesbangpol",
+                                                        kecamatan_id=sangatta))
         monday = [s for s in course.sessions if s.day == date(2024, 10, 28)]
         check_in(course, first.badge_code, session_id=monday[0].id,
                  scanned_at=datetime(2024, 10, 28, 0, 0))
@@ -78,3 +89,46 @@ def test_only_the_course_organiser_sees_the_matrix(app, client, make_user, week)
     login(client, "desk@bimtek.test")
     assert client.get("/courses/KSP-KUTIM-2024/attendance").status_code == 403
     assert client.get("/courses/KSP-KUTIM-2024/attendance.xlsx").status_code == 403
+
+
+def shown_numbers(html: str) -> list[int]:
+    """Participant numbers in the matrix's rows; none when the page shows the empty state."""
+    table = html.partition('data-testid="attendance-matrix"')[2].partition("</tbody>")[0]
+    return [int(n) for n in re.findall(r"<tr[^>]*>\s*<td>(\d+)</td>", table)]
+
+
+def exported_numbers(response) -> list[int]:
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_filtering_by_institution_and_kecamatan_on_the_page_and_in_the_export(app, client,
+                                                                                week):
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-2024")
+        people = [row.registration for row in matrix(course).rows]
+        ids = {name: key for r in people for name, key in (
+            (r.institution.short_name, r.institution_id), (r.kecamatan.name, r.kecamatan_id))}
+    login(client, "organiser@bimtek.test")
+    page = client.get("/courses/KSP-KUTIM-2024/attendance").get_data(as_text=True)
+    assert shown_numbers(page) == [1, 2]
+    # Only the institutions and kecamatan the course's participants come from are offered.
+    assert ">PPK</option>" in page and ">Kesbangpol Kutim</option>" in page
+    assert ">BPS</option>" not in page
+    assert ">Muara Wahau</option>" in page and ">Sangatta Utara</option>" in page
+    assert ">Busang</option>" not in page
+    for query, numbers in [({"institution_id": ids["Kesbangpol Kutim"]}, [2]),
+                           ({"institution_id": ids["PPK"]}, [1]),
+                           ({"kecamatan_id": ids["Muara Wahau"]}, [1]),
+                           ({"kecamatan_id": ids["Sangatta Utara"]}, [2]),
+                           ({"kecamatan_id": ids["Sangatta Utara"],
+                             "institution_id": ids["PPK"]}, [])]:
+        page = client.get("/courses/KSP-KUTIM-2024/attendance", query_string=query)
+        html = page.get_data(as_text=True)
+        assert shown_numbers(html) == numbers, query
+        for value in query.values():
+            assert f'<option selected value="{value}">' in html, query
+        export_link = unescape(re.search(r'href="([^"]*attendance\.xlsx[^"]*)"', html).group(1))
+        assert parse_qs(urlsplit(export_link).query) == {
+            name: [str(value)] for name, value in query.items()}
+        assert exported_numbers(client.get(export_link)) == numbers
