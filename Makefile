@@ -10,8 +10,9 @@ MO      := translations/id/LC_MESSAGES/messages.mo
 run: $(VENV)/.run-installed $(MO)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo "Bimtek is serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --threads 8 --access-logfile - app:app
+	@echo "Bimtek is serving on http://127.0.0.1:$(PORT), with a task consumer for PDF batches"
+	$(BIN)/huey_consumer bimtek.worker.huey -k thread -w 2 & trap "kill $$!" EXIT INT TERM; \
+	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --threads 8 --access-logfile - app:app
 
 test: $(VENV)/.test-installed $(MO)
 	scripts/system-deps.sh test

@@ -10,7 +10,16 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bimtek import config as settings
-from bimtek.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from bimtek.extensions import (
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    init_task_queue,
+    limiter,
+    login_manager,
+    migrate,
+)
 from bimtek.i18n import LANGUAGES, clock, date_range, long_date, select_locale, zone_label
 
 __version__ = "0.1.0"
@@ -54,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     )
     bootstrap.init_app(app)
     limiter.init_app(app)
+    init_task_queue(app)
 
     from bimtek.auth.models import User
 
@@ -71,7 +81,8 @@ def _init_extensions(app: Flask) -> None:
 # Importing these attaches routes and commands to their module's blueprint.
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "speakers.views", "courses.views",
                 "courses.cli", "registration.views", "registration.cli", "attendance.api",
-                "attendance.cli", "attendance.views", "reports.views")
+                "attendance.cli", "attendance.views", "certificates.views",
+                "certificates.cli", "exercises.views", "reports.views")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -48,6 +48,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Uploaded logos and rendered certificates; the backup copies this folder.
+        "FILES_DIR": os.environ.get("BIMTEK_FILES_DIR") or str(instance_path / "files"),
+        "TASKS_IMMEDIATE": os.environ.get("BIMTEK_TASKS_IMMEDIATE", "") == "1",
         "PUBLIC_BASE_URL": public_base_url,
         "PORT": int(os.environ.get("PORT", "5000")),
         "PROXY_HOPS": int(os.environ.get("BIMTEK_PROXY_HOPS", "0")),
@@ -73,6 +76,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOGIN_FAILURES_PER_ADDRESS": os.environ.get(
             "BIMTEK_LOGIN_LIMIT_ADDRESS", "60 per 15 minutes"
         ),
+        # Per client address on the public certificate check: enough for a desk verifying
+        # a stack of certificates by hand, too few to guess codes.
+        "VERIFY_RATE_LIMIT": os.environ.get("BIMTEK_VERIFY_LIMIT", "30 per minute"),
     }
     config.update(overrides)
     return config

@@ -21,6 +21,7 @@ from bimtek.auth.models import COURSE_ROLES, Role, User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.courses.reference import REFERENCE_REGIONS
+from bimtek.exercises.demo import seed_exercise
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import Registration, RegistrationStatus
@@ -724,6 +725,7 @@ def seed(password: str) -> Course:
                 auth_services.assign_course(user, each, role)
     _demo_participants(courses, users[Role.PARTICIPANT])
     _demo_attendance(course, users[Role.ORGANISER])
+    seed_exercise(course)
     return course
 
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import nullcontext
+from pathlib import Path
 
+from flask import Flask, has_app_context
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -11,6 +14,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from huey import Huey
+from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -36,6 +41,29 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address)
+# Background jobs (PDF batches). Until create_app() configures it, tasks run in-process.
+huey = Huey("bimtek", immediate=True)
+_task_app: Flask | None = None
+
+
+def init_task_queue(app: Flask) -> None:
+    """Huey on Redis when REDIS_URL is set, else on SQLite beside the database; tasks run
+    at once in the calling process when TASKS_IMMEDIATE is set (the tests)."""
+    global _task_app
+    _task_app = app
+    config, instance_path = app.config, Path(app.instance_path)
+    if config["REDIS_URL"]:
+        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": config["REDIS_URL"]}
+    else:
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {"filename": str(instance_path / "tasks.db")}
+    huey.immediate = config["TASKS_IMMEDIATE"]
+    huey.storage = huey.create_storage()
+
+
+def task_context():
+    """The app context a task runs in: the caller's when run at once, else the worker's."""
+    return nullcontext() if has_app_context() else _task_app.app_context()
 
 
 @event.listens_for(Engine, "connect")

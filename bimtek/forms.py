@@ -38,7 +38,9 @@ class _BabelTranslations:
         return flask_babel.gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return flask_babel.ngettext(singular, plural, n)
+        # Unformatted: WTForms fills in %(min)d/%(max)d itself, which Flask-Babel's
+        # ngettext (formatting with only `num`) would choke on.
+        return flask_babel.get_translations().ungettext(singular, plural, n)
 
 
 class Form(FlaskForm):

@@ -68,6 +68,7 @@ def build_app(database_url: str, instance_path, **overrides):
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "RATELIMIT_STORAGE_URI": "memory://",
+            "TASKS_IMMEDIATE": True,
             **overrides,
         },
         instance_path=instance_path,

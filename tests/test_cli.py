@@ -26,8 +26,10 @@ def test_seed_demo_is_idempotent(app):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     with app.app_context():
-        # Two courses (the reference one and the live batch) × three course roles.
-        assert counts() == after_first == (len(DEMO_ACCOUNTS), len(REFERENCE_INSTITUTIONS), 2, 6)
+        # Two courses (the reference one and the live batch) × three course roles, and the
+        # second evaluator of the reference course's exercise.
+        assert counts() == after_first == (len(DEMO_ACCOUNTS) + 1, len(REFERENCE_INSTITUTIONS),
+                                           2, 7)
         course = db.session.scalar(select(Course).where(Course.code == REFERENCE_COURSE_CODE))
         assert (course.starts_on.isoformat(), course.ends_on.isoformat()) == \
             ("2024-10-28", "2024-11-01")

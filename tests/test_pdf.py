@@ -1,11 +1,12 @@
-"""The WeasyPrint entry point fetches the app's static files and nothing else."""
+"""The WeasyPrint entry point fetches the app's static files, the course logos it is
+given, and nothing else."""
 import logging
 from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
 
-from bimtek.pdf import STATIC_ROOT, ResourceRefused, StaticFilesOnly, render_pdf
+from bimtek.pdf import STATIC_ROOT, ResourceRefused, StaticFilesOnly, render_parts, render_pdf
 
 # A 1×1 transparent PNG.
 PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42m"
@@ -19,6 +20,18 @@ def static_root(tmp_path):
     (root / "css" / "print.css").write_text("p { color: navy; }")
     (tmp_path / "secret.txt").write_text("rahasia")
     (root / "css" / "escape.css").symlink_to(tmp_path / "secret.txt")
+    return root
+
+
+@pytest.fixture
+def logo_root(tmp_path):
+    """Uploaded logos, one folder per course, beside a file that must stay private."""
+    root = tmp_path / "files" / "logos"
+    (root / "7").mkdir(parents=True)
+    (root / "7" / "kutim.png").write_bytes(b"\x89PNG\r\n\x1a\n logo")
+    (root / "7" / "notes.txt").write_text("not an image")
+    (tmp_path / "files" / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n secret")
+    (root / "7" / "escape.png").symlink_to(tmp_path / "files" / "secret.png")
     return root
 
 
@@ -53,6 +66,46 @@ def test_serves_inline_images():
 def test_refuses_everything_else(static_root, url):
     with pytest.raises(ResourceRefused):
         StaticFilesOnly(static_root).fetch(url)
+
+
+def test_serves_the_course_logos_from_the_logo_root(static_root, logo_root):
+    response = StaticFilesOnly(static_root, logo_root).fetch(
+        "https://bimtek.invalid/logos/7/kutim.png")
+    assert response.read() == b"\x89PNG\r\n\x1a\n logo"
+    assert response.content_type == "image/png"
+
+
+@pytest.mark.parametrize("url", [
+    "https://bimtek.invalid/logos/7/../../secret.png",
+    "https://bimtek.invalid/logos/7/%2e%2e/%2e%2e/secret.png",
+    "https://bimtek.invalid/logos/7/escape.png",     # a symlink leading out
+    "https://bimtek.invalid/logos/7/notes.txt",      # not an image
+    "https://bimtek.invalid/logos/7/missing.png",
+    "https://bimtek.invalid/logos/7",                # a folder
+    "https://bimtek.invalid/static/../files/secret.png",
+    "file:///logos/7/kutim.png",
+    "http://bimtek.invalid/logos/7/kutim.png",
+])
+def test_refuses_paths_escaping_the_logo_folder(static_root, logo_root, url):
+    with pytest.raises(ResourceRefused):
+        StaticFilesOnly(static_root, logo_root).fetch(url)
+
+
+def test_serves_no_logos_without_a_logo_root(static_root):
+    with pytest.raises(ResourceRefused):
+        StaticFilesOnly(static_root).fetch("https://bimtek.invalid/logos/7/kutim.png")
+
+
+def test_render_parts_cuts_one_document_into_a_pdf_per_part():
+    html = ('<style>@page { size: A5 } section { break-before: page }</style>'
+            '<section id="a">Depan A</section><section>Belakang A</section>'
+            '<section>Belakang A lagi</section><section id="b">Depan B</section>')
+    first, second = render_parts(html, ["a", "b"], pdf_variant="pdf/a-3b")
+    assert [page.extract_text() for page in PdfReader(BytesIO(first)).pages] == [
+        "Depan A", "Belakang A", "Belakang A lagi"]
+    assert [page.extract_text() for page in PdfReader(BytesIO(second)).pages] == ["Depan B"]
+    assert b"pdfaid" in PdfReader(BytesIO(second)).trailer["/Root"]["/Metadata"] \
+        .get_object().get_data()
 
 
 def test_render_pdf_skips_refused_resources_and_says_so(caplog):

@@ -5,13 +5,15 @@ import enum
 import hashlib
 import hmac
 import secrets
+import threading
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 
@@ -64,13 +66,30 @@ def session_window(session: Session) -> tuple[datetime, datetime]:
     return start - EARLY_CHECK_IN, datetime.combine(session.day, session.ends_at)
 
 
+# The statements of a scan, built once with placeholders for its values: building a
+# statement and working out its cache key costs SQLAlchemy several times what running it
+# costs SQLite, and every scan runs six of them.
+_DAY_SESSIONS = (  # without their speakers
+    select(Session).where(Session.course_id == bindparam("course_id"),
+                          Session.day == bindparam("day"))
+    .order_by(Session.starts_at, Session.id).options(lazyload(Session.speaker_links)))
+# A scan seldom finds an earlier record, by nonce or for the same participant and
+# session: without the eager join to the participant, looking costs a third.
+_BY_NONCE = (select(Attendance).where(Attendance.nonce == bindparam("nonce"))
+             .options(lazyload(Attendance.registration)))
+_EXISTING = (select(Attendance).where(Attendance.registration_id == bindparam("registration_id"),
+                                      Attendance.session_id == bindparam("session_id"))
+             .options(lazyload(Attendance.registration)))
+_BY_BADGE = select(Registration).where(Registration.badge_code == bindparam("badge"))
+_DEVICE = (select(DeviceToken).where(DeviceToken.token_hash == bindparam("token_hash"))
+           .options(joinedload(DeviceToken.course)))  # every scan needs its course
+
+
 def current_session(course: Course, instant: datetime) -> Session | None:
     """The session in progress at `instant` (UTC), else the one starting within 30 min."""
     local = wall_clock(course, instant)
-    # Only that day's sessions, without their speakers: this runs for every scan.
-    day_sessions = db.session.scalars(
-        select(Session).where(Session.course_id == course.id, Session.day == local.date())
-        .order_by(Session.starts_at, Session.id).options(lazyload(Session.speaker_links)))
+    day_sessions = db.session.scalars(_DAY_SESSIONS,
+                                      {"course_id": course.id, "day": local.date()})
     open_now = [s for s in day_sessions if session_window(s)[0] <= local < session_window(s)[1]]
     in_progress = [s for s in open_now if datetime.combine(s.day, s.starts_at) <= local]
     if in_progress:
@@ -86,8 +105,8 @@ def _status_at(course: Course, session: Session, instant: datetime) -> Attendanc
 
 
 def _existing(registration: Registration, session: Session) -> Attendance | None:
-    return db.session.scalar(select(Attendance).where(
-        Attendance.registration_id == registration.id, Attendance.session_id == session.id))
+    return db.session.scalar(_EXISTING, {"registration_id": registration.id,
+                                         "session_id": session.id})
 
 
 def scan_time(scanned_at: datetime, sent_at: datetime, received_at: datetime) -> datetime:
@@ -95,6 +114,18 @@ def scan_time(scanned_at: datetime, sent_at: datetime, received_at: datetime) ->
     be off by minutes; what its clock does tell is how long the scan waited in the queue."""
     waited = max(sent_at - scanned_at, timedelta(0))
     return received_at - waited
+
+
+# SQLite lets one connection write at a time; the others poll for its lock, sleeping
+# longer after each try (busy_timeout), so in a rush of scans some wait far longer than
+# the writes ahead of them take. Within this process, scans rather queue on this lock,
+# each getting the database as soon as the one before has committed.
+_sqlite_writer = threading.Lock()
+
+
+def _write_turn():
+    """Held around a scan's commit (its only write), on SQLite."""
+    return _sqlite_writer if db.engine.dialect.name == "sqlite" else nullcontext()
 
 
 def _commit_keeping_state() -> None:
@@ -116,11 +147,10 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
     """Record a badge scan. The scan time (UTC), not the time it reached the server,
     decides the session and whether it was late; a nonce seen before changes nothing."""
     if nonce:
-        replayed = db.session.scalar(select(Attendance).where(Attendance.nonce == nonce))
+        replayed = db.session.scalar(_BY_NONCE, {"nonce": nonce})
         if replayed is not None:
             return CheckIn(CheckInResult.OK, replayed.registration, replayed.session, replayed)
-    registration = db.session.scalar(
-        select(Registration).where(Registration.badge_code == badge.strip()))
+    registration = db.session.scalar(_BY_BADGE, {"badge": badge.strip()})
     if registration is None:
         return CheckIn(CheckInResult.UNKNOWN_BADGE)
     if registration.course_id != course.id:
@@ -145,7 +175,8 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
         method=method, recorded_by_id=getattr(by, "id", None), device=device[:80])
     db.session.add(attendance)
     try:
-        _commit_keeping_state()
+        with _write_turn():
+            _commit_keeping_state()
     except IntegrityError:
         # Another desk scanned the same badge for the same session at the same moment
         # (or the same nonce arrived twice): the database kept the first.
@@ -189,9 +220,7 @@ def revoke_device_token(device: DeviceToken, *, by=None) -> None:
 
 def device_for_token(token: str) -> DeviceToken | None:
     """The active device holding this token, or None (unknown or revoked)."""
-    device = db.session.scalar(
-        select(DeviceToken).where(DeviceToken.token_hash == _token_hash(token))
-        .options(joinedload(DeviceToken.course)))  # every scan needs its course
+    device = db.session.scalar(_DEVICE, {"token_hash": _token_hash(token)})
     return device if device is not None and device.is_active else None
 
 

@@ -31,7 +31,18 @@ TIMEZONES = [
 ]
 
 
-class CourseForm(Form):
+class SignatoryFields(Form):
+    """Who signs the course's certificates; edited with the course and with its
+    certificate settings."""
+    signatory_position = StringField(_l("Signatory's position"),
+                                     validators=[Optional(), Length(max=200)])
+    signatory_name = StringField(_l("Signatory's name with titles"),
+                                 validators=[Optional(), Length(max=200)])
+    signatory_nip = StringField(_l("Signatory's NIP"), validators=[Optional(), Length(max=21)],
+                                description=_l("18 digits; spaces are allowed."))
+
+
+class CourseForm(SignatoryFields):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Capital letters, digits and hyphens, e.g. KSP-KUTIM-2024."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -56,12 +67,6 @@ class CourseForm(Form):
     declared_jp = IntegerField(_l("Declared JP of material"), validators=[
                                Optional(), NumberRange(min=0, max=MAX_DECLARED_JP)],
                                description=_l("The agenda is checked against it."))
-    signatory_position = StringField(_l("Signatory's position"),
-                                     validators=[Optional(), Length(max=200)])
-    signatory_name = StringField(_l("Signatory's name with titles"),
-                                 validators=[Optional(), Length(max=200)])
-    signatory_nip = StringField(_l("Signatory's NIP"), validators=[Optional(), Length(max=21)],
-                                description=_l("18 digits; spaces are allowed."))
     submit = SubmitField(_l("Save"))
 
 

@@ -20,6 +20,7 @@ from bimtek.attendance import services as attendance_services
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.auth.access import course_roles_required, public
 from bimtek.auth.models import Role
+from bimtek.certificates import services as certificate_services
 from bimtek.courses import services as course_services
 from bimtek.courses.models import CourseStatus
 from bimtek.errors import ValidationError
@@ -305,4 +306,5 @@ def my_registration(token: str):
                            badge_svg=services.badge_qr_svg(registration),
                            sessions=course_services.published_sessions(registration.course),
                            attendance=attendance_services.attendance_of(registration),
-                           jp=attendance_services.jp_summary(registration))
+                           jp=attendance_services.jp_summary(registration),
+                           certificate=certificate_services.issued_certificate_of(registration))

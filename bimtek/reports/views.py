@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.access import login_only
-from bimtek.auth.models import User
+from bimtek.auth.models import Role, User
+from bimtek.certificates import services as certificate_services
 from bimtek.courses.models import Course
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
@@ -24,10 +25,15 @@ def home():
             for label, model in (("users", User), ("institutions", Institution),
                                  ("courses", Course))
         }
+    registrations = registration_services.registrations_of_user(current_user.id)
     return render_template(
         "reports/home.html",
         courses=auth_services.visible_courses(current_user),
-        registrations=registration_services.registrations_of_user(current_user.id),
+        registrations=registrations,
+        certificates=certificate_services.issued_certificates_by_registration(
+            [registration.id for registration in registrations]),
+        staff_courses=certificate_services.staff_courses(current_user)
+        if current_user.has_role(Role.HR) else [],
         totals=totals,
     )
 

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from bimtek.courses.forms import SignatoryFields
+from bimtek.forms import Form, optional_int
+
+
+class CertificateSettingsForm(SignatoryFields):
+    number_pattern = StringField(
+        _l("Number pattern"), validators=[DataRequired(), Length(max=120)],
+        description=_l("{seq:03} is the running number with three digits; also {year}, "
+                       "{month}, {month_roman} and {course}."))
+    izin_counts = BooleanField(_l("Excused absence (izin) counts as attended"))
+    heading = TextAreaField(_l("Heading lines"), validators=[Optional()],
+                            description=_l("Above SERTIFIKAT, one line each, e.g. "
+                                           "PEMERINTAH KABUPATEN KUTAI TIMUR."))
+    statement = TextAreaField(_l("Statement of participation"), validators=[DataRequired()],
+                              description=_l("Placeholders: {course}, {dates}, {place}, {jp}."))
+    signing_place = StringField(_l("Place of signing"),
+                                validators=[Optional(), Length(max=100)])
+    signing_date = DateField(_l("Date of signing"), validators=[Optional()],
+                             description=_l("Empty: the last day of the course."))
+    submit = SubmitField(_l("Save"))
+
+
+class LogoForm(Form):
+    file = FileField(_l("PNG or SVG file, at most 1 MB"), validators=[FileRequired()])
+    submit = SubmitField(_l("Upload"))
+
+
+class OverrideForm(Form):
+    eligible = IntegerField(widget=HiddenInput())
+    reason = StringField(_l("Reason for the decision"), validators=[DataRequired(),
+                                                                     Length(max=500)])
+
+
+class RevokeForm(Form):
+    reason = StringField(_l("Reason for revoking"), validators=[DataRequired(),
+                                                               Length(max=500)])
+
+
+class StaffFilterForm(Form):
+    """Which course's certificates an HR office looks at, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    course_id = SelectField(_l("Course"), coerce=optional_int, validate_choice=False)

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bimtek.auth.models import User
+from bimtek.courses.models import Course
+from bimtek.enums import LabelledEnum, enum_column_type
+from bimtek.extensions import db
+from bimtek.registration.models import Registration
+from bimtek.timeutil import utcnow
+
+# Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+DEFAULT_NUMBER_PATTERN = "{seq:03}/{course}/{month_roman}/{year}"
+DEFAULT_STATEMENT = ("telah mengikuti {course} yang diselenggarakan pada tanggal {dates} "
+                     "di {place} dengan jumlah {jp} Jam Pelajaran (JP).")
+
+
+def new_verification_code() -> str:
+    """Twelve random characters in three groups, e.g. 7KQ4-M9XD-2HPA (about 59 bits)."""
+    characters = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(characters[i:i + 4] for i in range(0, 12, 4))
+
+
+class CertificateSettings(db.Model):
+    """How a course's certificates are numbered, worded and signed. One row per course,
+    created with its defaults the first time someone opens the settings."""
+
+    __tablename__ = "certificate_settings"
+
+    course_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True)
+    number_pattern: Mapped[str] = mapped_column(sa.String(120), default=DEFAULT_NUMBER_PATTERN)
+    # Whether excused absence (izin) counts as attended JP.
+    izin_counts: Mapped[bool] = mapped_column(default=False)
+    # Lines above SERTIFIKAT, e.g. "PEMERINTAH KABUPATEN KUTAI TIMUR".
+    heading: Mapped[str] = mapped_column(sa.Text, default="")
+    statement: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_STATEMENT)
+    signing_place: Mapped[str] = mapped_column(sa.String(100), default="")
+    # Empty means the last day of the course.
+    signing_date: Mapped[date | None]
+    # Stored file names of the uploaded logos, under the course's upload folder.
+    logo: Mapped[str] = mapped_column(sa.String(80), default="")
+    partner_logo: Mapped[str] = mapped_column(sa.String(80), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship()
+
+
+class EligibilityOverride(db.Model):
+    """An organiser's decision against the attendance rule, with the written reason."""
+
+    __tablename__ = "eligibility_override"
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
+    eligible: Mapped[bool]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+
+class Certificate(db.Model):
+    """An issued certificate. Its number and code are never reused: a revoked certificate
+    stays, and issuing the participant again gives a new one."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "seq"),
+        # One valid certificate per participant, whatever the application checked first.
+        sa.Index("uq_certificate_valid_registration", "registration_id", unique=True,
+                 sqlite_where=sa.text("revoked_at IS NULL"),
+                 postgresql_where=sa.text("revoked_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    verification_code: Mapped[str] = mapped_column(
+        sa.String(14), unique=True, default=new_verification_code)
+    # What the certificate states, fixed when it is issued.
+    attended_jp: Mapped[int]
+    total_jp: Mapped[int]
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # The rendered PDF: its file under the certificate folder, its SHA-256, and a hash of
+    # everything that went into it, so issuing again renders only what changed.
+    pdf_file: Mapped[str] = mapped_column(sa.String(200), default="")
+    pdf_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    course: Mapped[Course] = relationship()
+    registration: Mapped[Registration] = relationship()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class BatchStatus(LabelledEnum):
+    QUEUED = "queued", _l("Waiting")
+    RUNNING = "running", _l("Rendering")
+    DONE = "done", _l("Done")
+    FAILED = "failed", _l("Failed")
+
+
+class CertificateBatch(db.Model):
+    """One run of issuing a course's certificates in the background; the page polls it."""
+
+    __tablename__ = "certificate_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"),
+                                           index=True)
+    status: Mapped[BatchStatus] = mapped_column(enum_column_type(BatchStatus),
+                                                default=BatchStatus.QUEUED)
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    # How many were rendered, as opposed to unchanged since the last batch.
+    rendered: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    course: Mapped[Course] = relationship()

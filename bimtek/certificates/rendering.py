@@ -1,0 +1,508 @@
+"""Certificates as PDF/A: the HTML of each certificate, the batch renderer that spreads a
+course's certificates over all CPU cores, and the files it leaves behind.
+
+The parent process builds every certificate's HTML (it needs the app and the database);
+worker processes only lay out HTML they are given (`bimtek.pdf.render_parts`), one
+document per chunk of certificates, and hand back one PDF per certificate."""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from flask import current_app, get_template_attribute, render_template
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from pypdf import PdfWriter
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from bimtek import pdf
+from bimtek.certificates import services, storage
+from bimtek.certificates.models import Certificate, CertificateSettings
+from bimtek.courses.models import Course, Session
+from bimtek.errors import ValidationError
+from bimtek.extensions import db
+from bimtek.i18n import date_range
+from bimtek.registration.badges import badge_qr_svg
+from bimtek.registration.models import Registration
+from bimtek.speakers.models import Institution, SpeakerRole
+
+TEMPLATE = "certificates/certificate_pdf.html"
+PAGES_TEMPLATE = "certificates/certificate_pdf_pages.html"
+# PDF/A-3 is what archives (and HR offices' document systems) accept for long-term keeping.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-3b"}
+SAMPLE_CODE = "XXXX-XXXX-XXXX"
+BACK_ANCHOR = "daftar-materi"
+# Certificates per WeasyPrint document: big enough that the stylesheet and fonts are
+# loaded for many certificates at once (and that a few certificates are not worth
+# starting worker processes for), small enough that every core gets several chunks (even
+# load, and the progress bar moves).
+MIN_CHUNK, MAX_CHUNK = 8, 50
+CHUNKS_PER_WORKER = 3
+STATEMENT_FIELDS = re.compile(r"\{(course|dates|place|jp)\}")
+UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9.-]+")
+
+
+# --- where the files go ----------------------------------------------------------------
+
+def file_name(text: str) -> str:
+    """`001/BIMTEK-PKS/XI/2024` → `001-BIMTEK-PKS-XI-2024`: safe on every file system."""
+    return UNSAFE_IN_FILE_NAME.sub("-", text).strip("-.") or "sertifikat"
+
+
+def certificate_path(certificate: Certificate) -> Path:
+    return storage.certificate_folder(certificate.course) / f"{file_name(certificate.number)}.pdf"
+
+
+def _bundle_folder(course: Course) -> Path:
+    # A folder of its own, so that no certificate number can name the same file.
+    return storage.certificate_folder(course) / "bundle"
+
+
+def combined_path(course: Course) -> Path:
+    """All valid certificates in one PDF, in number order, for printing."""
+    return _bundle_folder(course) / f"{file_name(course.code)}.pdf"
+
+
+def zip_path(course: Course) -> Path:
+    """All valid certificates as separate PDFs in one ZIP."""
+    return _bundle_folder(course) / f"{file_name(course.code)}.zip"
+
+
+def logo_root(course: Course) -> Path:
+    """What the PDF fetcher serves `/logos/…` from: the folder of all courses' logos."""
+    return storage.logo_folder(course).parent
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Readers (a download in progress) see the old file or the new one, never half; a
+    temporary file of its own keeps two writers from mixing their bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    Path(partial).replace(path)
+
+
+# --- the certificate's HTML --------------------------------------------------------------
+
+def verification_url(code: str) -> str:
+    """What the QR code holds: the public verification page, as `public_url` gives it.
+    Built from the URL map because `url_for` needs a request, and batches run without."""
+    path = current_app.url_map.bind("").build("certificates.verify", {"code": code})
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+@dataclass
+class Material:
+    number: int
+    title: str
+    speakers: list[str]
+    jp: int
+
+
+@dataclass
+class CourseSheet:
+    """What all certificates of a course print alike, worked out once per course."""
+
+    course: Course
+    settings: CertificateSettings
+    heading: list[str]
+    logos: list[str]
+    dates: str
+    place: str
+    signed: str
+    materials: list[Material]
+    # The back page, the same on every certificate of the course.
+    back: Markup = Markup()
+    # A hash of the back, the document around the pages (stylesheet, fonts) and the
+    # logos' bytes: when it changes, every certificate of the course changes.
+    digest: str = ""
+
+    @property
+    def materials_jp(self) -> int:
+        return sum(material.jp for material in self.materials)
+
+
+def _materials(course: Course) -> list[Material]:
+    """The sessions with JP in agenda order, with those who taught them (moderators lead
+    a discussion rather than teach, so they are left out)."""
+    sessions = db.session.scalars(
+        select(Session).where(Session.course_id == course.id, Session.jp > 0)
+        .order_by(Session.day, Session.starts_at, Session.id))
+    return [Material(number, session.title,
+                     [link.speaker.full_name for link in session.speaker_links
+                      if link.role != SpeakerRole.MODERATOR], session.jp)
+            for number, session in enumerate(sessions, start=1)]
+
+
+def _place(course: Course) -> str:
+    """'Hotel Harris Samarinda', or 'Aula Kantor Bupati, Sangatta': the city once."""
+    if course.city and course.city.casefold() not in course.venue.casefold():
+        return ", ".join(filter(None, (course.venue, course.city)))
+    return course.venue or course.city
+
+
+def _macro(name: str):
+    return get_template_attribute(PAGES_TEMPLATE, name)
+
+
+def _course_sheet(course: Course) -> CourseSheet:
+    settings = services.settings_for(course)
+    logos = [name for name in (settings.logo, settings.partner_logo) if name]
+    signing_date = settings.signing_date or course.ends_on
+    sheet = CourseSheet(
+        course=course, settings=settings,
+        heading=[line.strip() for line in settings.heading.splitlines() if line.strip()],
+        logos=[f"/logos/{course.id}/{name}" for name in logos],
+        dates=date_range(course.starts_on, course.ends_on), place=_place(course),
+        signed=f"{settings.signing_place or course.city}, {_day(signing_date)}",
+        materials=_materials(course))
+    sheet.back = _macro("back")(sheet=sheet)
+    digest = hashlib.sha256(render_template(TEMPLATE, sheet=sheet, pages=[]).encode())
+    digest.update(sheet.back.encode())
+    # A new logo under the same name must still re-render the certificates.
+    for name in logos:
+        path = storage.logo_folder(course) / name
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    sheet.digest = digest.hexdigest()
+    return sheet
+
+
+def _day(day: date) -> str:
+    return format_date(day, "d MMMM y")
+
+
+def _statement(sheet: CourseSheet, certificate: Certificate) -> Markup:
+    """The course's statement with {course}, {dates}, {place} and {jp} filled in. The
+    organiser's wording and the values are both escaped; only the emphasis is markup."""
+    values = {"course": Markup("<strong>{}</strong>").format(sheet.course.title),
+              "dates": escape(sheet.dates), "place": escape(sheet.place),
+              "jp": escape(str(certificate.total_jp))}
+    return Markup(STATEMENT_FIELDS.sub(lambda match: values[match[1]],
+                                       str(escape(sheet.settings.statement))))
+
+
+@dataclass
+class Front:
+    """One certificate's front page as HTML, a hash of everything in its PDF, and where
+    the PDF goes."""
+
+    certificate: Certificate
+    anchor: str
+    html: Markup
+    content_hash: str
+    path: Path
+
+    @property
+    def is_stale(self) -> bool:
+        """Whether the stored PDF, if any, shows something else (or is gone)."""
+        return self.certificate.content_hash != self.content_hash or not self.path.is_file()
+
+
+def _front(sheet: CourseSheet, certificate: Certificate) -> Front:
+    anchor = f"sertifikat-{certificate.verification_code}"
+    html = _macro("front")(sheet=sheet, certificate=certificate, anchor=anchor,
+                           statement=_statement(sheet, certificate),
+                           qr=badge_qr_svg(verification_url(certificate.verification_code)))
+    return Front(certificate, anchor, html,
+                 hashlib.sha256(sheet.digest.encode() + html.encode()).hexdigest(),
+                 certificate_path(certificate))
+
+
+def _document(sheet: CourseSheet, pages: list[Markup]) -> str:
+    return render_template(TEMPLATE, sheet=sheet, pages=pages)
+
+
+def _load_holders(certificates: list[Certificate]) -> None:
+    """Every certificate's participant in one query, instead of one query each."""
+    holders = {registration.id: registration for registration in db.session.scalars(
+        select(Registration).where(Registration.id.in_(
+            {certificate.registration_id for certificate in certificates})))}
+    for certificate in certificates:
+        if certificate.registration_id in holders:
+            set_committed_value(certificate, "registration",
+                                holders[certificate.registration_id])
+
+
+def certificate_html(certificates: list[Certificate]) -> str:
+    """One HTML document with the front and back of each certificate, A4 landscape."""
+    if not certificates:
+        raise ValidationError(_("There is no certificate to render."), field="certificates")
+    _load_holders(certificates)
+    sheets: dict[int, CourseSheet] = {}
+    pages = []
+    with force_locale("id"):  # an Indonesian official document, whatever the UI language
+        for certificate in certificates:
+            if certificate.course_id not in sheets:
+                sheets[certificate.course_id] = _course_sheet(certificate.course)
+            sheet = sheets[certificate.course_id]
+            pages += [_front(sheet, certificate).html, sheet.back]
+        return _document(sheets[certificates[0].course_id], pages)
+
+
+# --- preview ---------------------------------------------------------------------------
+
+def _made_up_participant(course: Course) -> Registration:
+    return Registration(course_id=course.id, number=1, name="Nama Peserta",
+                        back_titles="S.Sos.", nip="199001012015011001",
+                        position="Jabatan Peserta",
+                        institution=Institution(name="Instansi Peserta",
+                                                short_name="Instansi"))
+
+
+def sample_certificate(course: Course) -> Certificate:
+    """An unsaved certificate as the first participant would get it (an eligible one if
+    any), or a made-up participant when nobody has registered yet."""
+    settings = services.settings_for(course)
+    pattern = services.check_number_pattern(settings.number_pattern)
+    rows = services.eligibility(course)
+    holder = next((row for row in rows if row.eligible), rows[0] if rows else None)
+    jp = services.total_jp(course)
+    return Certificate(
+        course_id=course.id, course=course, seq=1,
+        registration=holder.registration if holder else _made_up_participant(course),
+        number=services.format_number(pattern, 1, course.code,
+                                      settings.signing_date or course.ends_on),
+        verification_code=SAMPLE_CODE, attended_jp=jp, total_jp=jp)
+
+
+def preview_pdf(course: Course) -> bytes:
+    """One certificate, front and back, rendered as the batch would render it."""
+    return pdf.render_pdf(certificate_html([sample_certificate(course)]),
+                          logo_root=logo_root(course), **PDF_OPTIONS)
+
+
+# --- rendering many --------------------------------------------------------------------
+
+def _pool() -> ProcessPoolExecutor:
+    # A fork server forks each worker from a clean process that has WeasyPrint loaded
+    # already: quicker than spawning, and unlike a plain fork it copies no threads or
+    # database connections of this (multi-threaded) process. Workers start as chunks
+    # are submitted, up to one per core.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bimtek.pdf"])
+    return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context)
+
+
+def _chunk_size_for(count: int) -> int:
+    even_share = -(-count // ((os.cpu_count() or 1) * CHUNKS_PER_WORKER))  # rounded up
+    return min(MAX_CHUNK, max(MIN_CHUNK, even_share))
+
+
+class _ChunkRenderer:
+    """Renders fronts in chunks as they are added, so that the workers start on the first
+    chunk while this process builds the HTML of the next. A chunk is one document: its
+    fronts, then the course's back once, which every certificate's PDF ends with. Chunks
+    go to worker processes, except when all fronts fit in one chunk: then this process
+    renders it, as starting workers would take longer. `finished(fronts, pdfs)` gets each
+    chunk's PDFs, in this thread, whenever `add` or `close` finds a chunk done."""
+
+    def __init__(self, sheet: CourseSheet, size: int,
+                 finished: Callable[[list[Front], list[bytes]], None]):
+        self.sheet, self.size, self.finished = sheet, size, finished
+        self.back = _macro("back")(sheet=sheet, anchor=BACK_ANCHOR)
+        self.options = {"common_anchor": BACK_ANCHOR, "logo_root": logo_root(sheet.course),
+                        **PDF_OPTIONS}
+        self.chunk: list[Front] = []
+        self.pool: ProcessPoolExecutor | None = None
+        self.running: dict[Future, list[Front]] = {}
+
+    def __enter__(self) -> _ChunkRenderer:
+        return self
+
+    def __exit__(self, error_type, _error, _traceback) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=error_type is not None)
+
+    def _job(self, chunk: list[Front]) -> tuple[str, list[str]]:
+        return (_document(self.sheet, [*(front.html for front in chunk), self.back]),
+                [front.anchor for front in chunk])
+
+    def _submit(self) -> None:
+        if self.pool is None:
+            self.pool = _pool()
+        self.running[self.pool.submit(pdf.render_parts, *self._job(self.chunk),
+                                      **self.options)] = self.chunk
+        self.chunk = []
+
+    def _collect(self, *, block: bool) -> None:
+        if not self.running:
+            return
+        done, _pending = wait(self.running, timeout=None if block else 0,
+                              return_when=FIRST_COMPLETED)
+        for future in done:
+            self.finished(self.running.pop(future), future.result())
+
+    def add(self, front: Front) -> None:
+        self.chunk.append(front)
+        if len(self.chunk) == self.size:
+            self._submit()
+        self._collect(block=False)
+
+    def close(self) -> None:
+        if self.chunk and self.pool is None:
+            self.finished(self.chunk, pdf.render_parts(*self._job(self.chunk),
+                                                       **self.options))
+        elif self.chunk:
+            self._submit()
+        while self.running:
+            self._collect(block=True)
+
+
+class _Combined:
+    """The combined PDF of the files `order`, appended to in that order while chunks
+    finish in any order."""
+
+    def __init__(self, order: list[Path]):
+        self.writer, self.order, self.next = PdfWriter(), order, 0
+        self.waiting: dict[Path, bytes | Path] = {}
+
+    def add(self, path: Path, document: bytes | Path) -> None:
+        """`document` is the PDF of `path`, or `path` itself when it is stored already."""
+        self.waiting[path] = document
+        while self.next < len(self.order) and self.order[self.next] in self.waiting:
+            document = self.waiting.pop(self.order[self.next])
+            self.writer.append(BytesIO(document) if isinstance(document, bytes) else document,
+                               import_outline=False)
+            self.next += 1
+
+    def pdf(self) -> bytes:
+        assert self.next == len(self.order), "a certificate is missing from the combined PDF"
+        output = BytesIO()
+        self.writer.write(output)
+        return output.getvalue()
+
+
+@dataclass
+class Issued:
+    files: list[Path]  # every valid certificate's PDF, in number order
+    rendered: int
+
+
+def render_course(course: Course, *, progress: Callable[[int], None] | None = None,
+                  chunk_size: int | None = None) -> Issued:
+    """Render the course's valid certificates whose content changed or whose file is
+    missing, then the combined PDF and the ZIP. `progress(done)`, with how many
+    certificates are ready, is called before each commit: one per finished chunk."""
+    certificates = services.valid_certificates(course)
+    _load_holders(certificates)
+    files = [certificate_path(certificate) for certificate in certificates]
+    combined = _Combined(files)
+    rendered = done = 0
+
+    def finished(fronts: list[Front], pdfs: list[bytes]) -> None:
+        nonlocal done
+        for front, document in zip(fronts, pdfs, strict=True):
+            _write_atomically(front.path, document)
+            combined.add(front.path, document)
+        # One statement for the chunk rather than one per certificate.
+        db.session.execute(update(Certificate), [
+            {"id": front.certificate.id, "pdf_file": front.path.name,
+             "pdf_sha256": hashlib.sha256(document).hexdigest(),
+             "content_hash": front.content_hash}
+            for front, document in zip(fronts, pdfs, strict=True)])
+        done += len(fronts)
+        _commit_progress(progress, done)
+
+    with force_locale("id"):  # an Indonesian official document, whatever the UI language
+        sheet = _course_sheet(course)
+        with _ChunkRenderer(sheet, chunk_size or _chunk_size_for(len(certificates)),
+                            finished) as renderer:
+            for certificate in certificates:
+                front = _front(sheet, certificate)
+                if front.is_stale:
+                    renderer.add(front)
+                    rendered += 1
+                else:
+                    combined.add(front.path, front.path)
+                    done += 1
+            _commit_progress(progress, done)
+            renderer.close()
+    # The PDFs' columns were written past the loaded rows.
+    db.session.expire_all()
+    if certificates:
+        _write_atomically(combined_path(course), combined.pdf())
+        _write_atomically(zip_path(course), _zip(files))
+    else:
+        _remove_bundles(course)
+    return Issued(files, rendered)
+
+
+def _commit_progress(progress: Callable[[int], None] | None, done: int) -> None:
+    """Commit, so that the page polling the batch sees it, without expiring what the
+    session has loaded: the batch goes on building HTML from the certificates it loaded,
+    and expiring them would load each one again."""
+    if progress:
+        progress(done)
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+def _remove_bundles(course: Course) -> None:
+    combined_path(course).unlink(missing_ok=True)
+    zip_path(course).unlink(missing_ok=True)
+
+
+def write_bundles(course: Course) -> None:
+    """Rewrite the combined PDF and the ZIP, if a batch has written them, from the valid
+    certificates: after a revocation they must drop the revoked one. While a certificate
+    waits for rendering they cannot be complete, so they go until a batch writes them."""
+    if not (combined_path(course).exists() or zip_path(course).exists()):
+        return
+    certificates = services.valid_certificates(course)
+    if certificates and all(map(_is_stored, certificates)):
+        _write_atomically(combined_path(course), combined_pdf(certificates))
+        _write_atomically(zip_path(course), zip_of(certificates))
+    else:
+        _remove_bundles(course)
+
+
+def _is_stored(certificate: Certificate) -> bool:
+    return bool(certificate.pdf_file) and certificate_path(certificate).is_file()
+
+
+def _stored_files(certificates: list[Certificate]) -> list[Path]:
+    for certificate in certificates:
+        if not _is_stored(certificate):
+            raise ValidationError(_("Certificate %(number)s has not been rendered yet.",
+                                    number=certificate.number), field="certificates")
+    return [certificate_path(certificate) for certificate in certificates]
+
+
+def combined_pdf(certificates: list[Certificate]) -> bytes:
+    """The certificates' stored PDFs one after another, in the order given."""
+    paths = _stored_files(certificates)
+    combined = _Combined(paths)
+    for path in paths:
+        combined.add(path, path)
+    return combined.pdf()
+
+
+def _zip(paths: list[Path]) -> bytes:
+    # Stored, not deflated: a PDF's streams are compressed already.
+    output = BytesIO()
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_STORED) as archive:
+        for path in paths:
+            archive.write(path, arcname=path.name)
+    return output.getvalue()
+
+
+def zip_of(certificates: list[Certificate]) -> bytes:
+    """The certificates' stored PDFs in one ZIP, each under its own file name."""
+    return _zip(_stored_files(certificates))

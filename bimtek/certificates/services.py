@@ -1,0 +1,497 @@
+"""Who earns a certificate, the numbers they get, revocation and lookup by code."""
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from bimtek import audit
+from bimtek.attendance.models import Attendance, AttendanceStatus
+from bimtek.auth.models import User
+from bimtek.auth.services import can_see_institution
+from bimtek.certificates import storage
+from bimtek.certificates.models import (
+    CODE_ALPHABET,
+    Certificate,
+    CertificateSettings,
+    EligibilityOverride,
+)
+from bimtek.courses import services as course_services
+from bimtek.courses.models import Course, Session
+from bimtek.errors import ValidationError
+from bimtek.extensions import db
+from bimtek.registration.models import Registration, RegistrationStatus
+from bimtek.spreadsheets import write_table
+from bimtek.timeutil import utcnow
+
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+NUMBER_FIELDS = {"seq", "year", "month", "month_roman", "course"}
+
+
+# --- settings --------------------------------------------------------------------------
+
+def settings_for(course: Course) -> CertificateSettings:
+    """The course's certificate settings, with sensible defaults until someone edits them."""
+    settings = db.session.get(CertificateSettings, course.id)
+    if settings is None:
+        host = course.host_institution
+        settings = CertificateSettings(course_id=course.id, course=course,
+                                       heading=host.name.upper() if host else "",
+                                       signing_place=course.city)
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+# --- numbering -------------------------------------------------------------------------
+
+def check_number_pattern(pattern: str) -> str:
+    """The pattern, trimmed, if it can number certificates; else a message naming the
+    problem. It must contain {seq} so that no two certificates share a number."""
+    pattern = pattern.strip()
+    try:
+        fields = [(name, spec) for _text, name, spec, _conv in string.Formatter().parse(pattern)
+                  if name is not None]
+    except ValueError as error:
+        raise ValidationError(_("The number pattern has an unmatched brace."),
+                              field="number_pattern") from error
+    unknown = sorted({name for name, _spec in fields} - NUMBER_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown field in the number pattern: %(fields)s. Use "
+                                "{seq}, {year}, {month}, {month_roman} and {course}.",
+                                fields=", ".join(f"{{{name}}}" for name in unknown)),
+                              field="number_pattern")
+    if "seq" not in {name for name, _spec in fields}:
+        raise ValidationError(_("The number pattern needs {seq}, the running number."),
+                              field="number_pattern")
+    try:
+        format_number(pattern, 1, "X", date(2024, 11, 1))
+    except ValueError as error:
+        raise ValidationError(_("A format in the number pattern is not valid: write the "
+                                "running number as {seq}, or zero-padded as {seq:03}."),
+                              field="number_pattern") from error
+    return pattern
+
+
+def format_number(pattern: str, seq: int, course_code: str, issued_on: date) -> str:
+    """`{seq:03}/BIMTEK-PKS/{month_roman}/{year}` → `001/BIMTEK-PKS/XI/2024`."""
+    return pattern.format(seq=seq, year=issued_on.year, month=f"{issued_on.month:02d}",
+                          month_roman=ROMAN_MONTHS[issued_on.month - 1], course=course_code)
+
+
+# --- eligibility -----------------------------------------------------------------------
+
+@dataclass
+class Eligibility:
+    registration: Registration
+    attended_jp: int
+    total_jp: int
+    minimum_percent: int
+    override: EligibilityOverride | None
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.attended_jp / self.total_jp if self.total_jp else 0.0
+
+    @property
+    def meets_rule(self) -> bool:
+        return self.total_jp > 0 and self.percent >= self.minimum_percent
+
+    @property
+    def eligible(self) -> bool:
+        return self.override.eligible if self.override is not None else self.meets_rule
+
+    @property
+    def summary(self) -> str:
+        """E.g. "28 dari 40 JP, 70%"."""
+        return _("%(attended)s of %(total)s JP, %(percent)s%%", attended=self.attended_jp,
+                 total=self.total_jp, percent=f"{self.percent:.0f}")
+
+
+def counted_statuses(settings: CertificateSettings) -> tuple[AttendanceStatus, ...]:
+    counted = (AttendanceStatus.HADIR, AttendanceStatus.TERLAMBAT)
+    return (*counted, AttendanceStatus.IZIN) if settings.izin_counts else counted
+
+
+def total_jp(course: Course) -> int:
+    """The JP of all the course's sessions, whether held yet or not."""
+    return db.session.scalar(select(func.coalesce(func.sum(Session.jp), 0))
+                             .where(Session.course_id == course.id, Session.jp > 0))
+
+
+def eligibility(course: Course) -> list[Eligibility]:
+    """Every registered participant with their attended JP, in three queries."""
+    settings = settings_for(course)
+    attended = dict(db.session.execute(
+        select(Attendance.registration_id, func.sum(Session.jp)).join(Session)
+        .where(Session.course_id == course.id, Session.jp > 0,
+               Attendance.status.in_(counted_statuses(settings)))
+        .group_by(Attendance.registration_id)).all())
+    overrides = {o.registration_id: o for o in db.session.scalars(
+        select(EligibilityOverride).join(Registration)
+        .where(Registration.course_id == course.id))}
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.course_id == course.id,
+                                   Registration.status == RegistrationStatus.REGISTERED)
+        .order_by(Registration.number)).all()
+    course_jp = total_jp(course)
+    return [Eligibility(r, attended.get(r.id, 0), course_jp, course.min_attendance_percent,
+                        overrides.get(r.id)) for r in registrations]
+
+
+def override_eligibility(registration: Registration, eligible: bool, reason: str, *,
+                         by=None) -> EligibilityOverride:
+    """Decide against (or for) the attendance rule for one participant, in writing."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError(_("Write the reason for the decision."), field="reason")
+    override = db.session.get(EligibilityOverride, registration.id)
+    if override is None:
+        override = EligibilityOverride(registration_id=registration.id)
+        db.session.add(override)
+    override.eligible, override.reason = eligible, reason
+    override.decided_by_id, override.decided_at = getattr(by, "id", None), utcnow()
+    audit.record("certificate.eligibility_overridden", registration, actor=by,
+                 eligible=eligible, reason=reason)
+    db.session.commit()
+    return override
+
+
+def clear_override(registration: Registration, *, by=None) -> None:
+    override = db.session.get(EligibilityOverride, registration.id)
+    if override is not None:
+        db.session.delete(override)
+        audit.record("certificate.override_cleared", registration, actor=by)
+        db.session.commit()
+
+
+# --- issuing ---------------------------------------------------------------------------
+
+def assign_certificates(course: Course, *, by=None, issued_on: date | None = None
+                        ) -> list[Certificate]:
+    """Give every eligible participant without a valid certificate a new one, numbered in
+    participant-number order after the course's highest number ever given (revoked
+    numbers included), and return all the course's valid certificates."""
+    settings = settings_for(course)
+    check_number_pattern(settings.number_pattern)
+    issued_on = issued_on or settings.signing_date or course.ends_on
+    course_services.lock_course(course)
+    holders = set(db.session.scalars(select(Certificate.registration_id).where(
+        Certificate.course_id == course.id, Certificate.revoked_at.is_(None))))
+    last_seq = db.session.scalar(select(func.coalesce(func.max(Certificate.seq), 0))
+                                 .where(Certificate.course_id == course.id))
+    newcomers = [row for row in eligibility(course)
+                 if row.eligible and row.registration.id not in holders]
+    numbers = [format_number(settings.number_pattern, last_seq + offset, course.code,
+                             issued_on) for offset in range(1, len(newcomers) + 1)]
+    taken = db.session.scalar(select(Certificate.number).where(Certificate.number.in_(numbers))
+                              .limit(1)) if numbers else None
+    if taken is not None:
+        db.session.rollback()
+        raise ValidationError(_("Number %(number)s is already on another certificate. Put "
+                                "{course} in the number pattern, or start it differently.",
+                                number=taken), field="number_pattern")
+    for row, number in zip(newcomers, numbers, strict=True):
+        last_seq += 1
+        certificate = Certificate(
+            course_id=course.id, registration_id=row.registration.id, seq=last_seq,
+            number=number, attended_jp=row.attended_jp, total_jp=row.total_jp,
+            issued_by_id=getattr(by, "id", None))
+        db.session.add(certificate)
+        db.session.flush()
+        audit.record("certificate.issued", certificate, actor=by, number=certificate.number)
+    db.session.commit()
+    return valid_certificates(course)
+
+
+def valid_certificates(course: Course) -> list[Certificate]:
+    return list(db.session.scalars(
+        select(Certificate).join(Registration)
+        .where(Certificate.course_id == course.id, Certificate.revoked_at.is_(None))
+        .order_by(Certificate.seq)))
+
+
+def revoke(certificate: Certificate, reason: str, *, by=None) -> None:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError(_("Write the reason for revoking the certificate."),
+                              field="reason")
+    if not certificate.is_valid:
+        raise ValidationError(_("Certificate %(number)s is already revoked.",
+                                number=certificate.number), field="number")
+    certificate.revoked_at, certificate.revoked_reason = utcnow(), reason
+    certificate.revoked_by_id = getattr(by, "id", None)
+    audit.record("certificate.revoked", certificate, actor=by, number=certificate.number,
+                 reason=reason)
+    db.session.commit()
+
+
+def find_by_number(number: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.number == number.strip()))
+
+
+def normalise_code(code: str) -> str | None:
+    """A code as typed from paper (any case, spaces or dashes anywhere) in its printed
+    form, or None when it cannot be one."""
+    characters = re.sub(r"[\s-]", "", code).upper()
+    if len(characters) != 12 or any(c not in CODE_ALPHABET for c in characters):
+        return None
+    return "-".join(characters[i:i + 4] for i in range(0, 12, 4))
+
+
+def find_by_code(code: str) -> Certificate | None:
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    return db.session.scalar(select(Certificate).where(
+        Certificate.verification_code == normalised))
+
+
+# --- wording, signature and logos ------------------------------------------------------
+
+STATEMENT_FIELDS = ("course", "dates", "place", "jp")
+STATEMENT_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def check_statement(statement: str) -> str:
+    """The statement, trimmed, if its only braces are the placeholders the certificate
+    fills; else a message naming what is wrong."""
+    statement = statement.strip()
+    unknown = sorted({name for name in STATEMENT_PLACEHOLDER.findall(statement)
+                      if name not in STATEMENT_FIELDS})
+    if unknown:
+        raise ValidationError(_("Unknown placeholder in the statement: %(fields)s. Use "
+                                "{course}, {dates}, {place} and {jp}.",
+                                fields=", ".join(f"{{{name}}}" for name in unknown)),
+                              field="statement")
+    if re.search(r"[{}]", STATEMENT_PLACEHOLDER.sub("", statement)):
+        raise ValidationError(_("The statement has an unmatched brace."), field="statement")
+    return statement
+
+
+def check_can_issue(course: Course) -> None:
+    """Issuing needs JP to state and at least one participant to give a certificate to."""
+    if total_jp(course) == 0:
+        raise ValidationError(_("The course has no JP yet: give the material sessions "
+                                "their JP in the agenda before issuing certificates."))
+    if not any(row.eligible for row in eligibility(course)):
+        raise ValidationError(_("Nobody is eligible for a certificate: no participant "
+                                "attended enough JP and no decision makes one eligible."))
+
+
+def example_number(course: Course, pattern: str | None = None) -> str:
+    """The number the first certificate gets under `pattern` (default: the saved one)."""
+    settings = settings_for(course)
+    pattern = check_number_pattern(settings.number_pattern if pattern is None else pattern)
+    return format_number(pattern, 1, course.code, settings.signing_date or course.ends_on)
+
+
+def save_settings(course: Course, *, number_pattern: str, izin_counts: bool, heading: str,
+                  statement: str, signing_place: str, signing_date: date | None,
+                  signatory_position: str, signatory_name: str, signatory_nip: str,
+                  by=None) -> CertificateSettings:
+    """Save the wording and numbering of the course's certificates and its signatory (kept
+    on the course), all or nothing."""
+    number_pattern = check_number_pattern(number_pattern)
+    statement = check_statement(statement)
+    settings = settings_for(course)
+    settings.number_pattern, settings.izin_counts = number_pattern, izin_counts
+    settings.heading, settings.statement = heading.strip(), statement
+    settings.signing_place, settings.signing_date = signing_place.strip(), signing_date
+    audit.record("certificate.settings_saved", course, actor=by, course_id=course.id,
+                 number_pattern=number_pattern, izin_counts=izin_counts)
+    try:
+        course_services.save_course(
+            course, code=course.code, signatory_position=signatory_position.strip(),
+            signatory_name=signatory_name.strip(), signatory_nip=signatory_nip)
+    except ValidationError:
+        db.session.rollback()
+        raise
+    return settings
+
+
+MAX_LOGO_BYTES = 1024 * 1024
+LOGO_FIELDS = ("logo", "partner_logo")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG_ROOTS = ("svg", "{http://www.w3.org/2000/svg}svg")
+# Inline raster images are what drawing programs embed; anything else would be fetched.
+SVG_INLINE_IMAGES = ("data:image/png;", "data:image/jpeg;")
+
+
+def logo_format(data: bytes) -> str:
+    """'png' or 'svg', judged by the content whatever the file's name says; an SVG must
+    hold no script and refer to nothing outside itself."""
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValidationError(_("The logo is larger than 1 MB."), field="file")
+    if data.startswith(PNG_SIGNATURE):
+        return "png"
+    _check_svg(data)
+    return "svg"
+
+
+def _local_name(name: str) -> str:
+    return name.rpartition("}")[2].lower()
+
+
+def _check_svg(data: bytes) -> None:
+    not_an_image = ValidationError(_("The logo must be a PNG or SVG image."), field="file")
+    # A DTD is how XML entity attacks get in, and no logo needs one.
+    if re.search(rb"<!\s*(DOCTYPE|ENTITY)", data, re.IGNORECASE):
+        raise not_an_image
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise not_an_image from error
+    if root.tag not in SVG_ROOTS:
+        raise not_an_image
+    for element in root.iter():
+        if _local_name(element.tag) in ("script", "foreignobject") or any(
+                _local_name(name).startswith("on") for name in element.attrib):
+            raise ValidationError(_("An SVG logo may not contain scripts."), field="file")
+        references = [value for name, value in element.attrib.items()
+                      if _local_name(name) == "href"]
+        # url() may sit in a style attribute, a <style> element or a presentation
+        # attribute such as fill.
+        css = " ".join([*element.attrib.values(),
+                        element.text or "" if _local_name(element.tag) == "style" else ""])
+        if any(not value.startswith("#") and not value.startswith(SVG_INLINE_IMAGES)
+               for value in references) or re.search(r"url\(\s*['\"]?(?!#)|@import",
+                                                     css, re.IGNORECASE):
+            raise ValidationError(_("An SVG logo may not refer to other files or addresses."),
+                                  field="file")
+
+
+def _check_logo_field(which: str) -> None:
+    if which not in LOGO_FIELDS:
+        raise ValueError(f"unknown logo {which!r}")
+
+
+def save_logo(course: Course, which: str, data: bytes, *, by=None) -> CertificateSettings:
+    """Store an uploaded logo under a random name, replacing (and deleting) the old one."""
+    _check_logo_field(which)
+    kind = logo_format(data)
+    folder = storage.logo_folder(course)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(12)}.{kind}"
+    (folder / name).write_bytes(data)
+    return _replace_logo(course, which, name, "certificate.logo_uploaded", by)
+
+
+def remove_logo(course: Course, which: str, *, by=None) -> CertificateSettings:
+    _check_logo_field(which)
+    return _replace_logo(course, which, "", "certificate.logo_removed", by)
+
+
+def _replace_logo(course: Course, which: str, name: str, action: str, by
+                  ) -> CertificateSettings:
+    settings = settings_for(course)
+    old = getattr(settings, which)
+    setattr(settings, which, name)
+    audit.record(action, course, actor=by, course_id=course.id, logo=which)
+    db.session.commit()
+    # Deleted only once the new name is committed: a failed commit leaves a stray file,
+    # never a certificate pointing at a missing one.
+    if old:
+        (storage.logo_folder(course) / old).unlink(missing_ok=True)
+    return settings
+
+
+def logo_path(course: Course, which: str) -> Path | None:
+    _check_logo_field(which)
+    name = getattr(settings_for(course), which)
+    return storage.logo_folder(course) / name if name else None
+
+
+# --- who sees which certificate --------------------------------------------------------
+
+def mask_nip(nip: str | None) -> str:
+    """'1986**** ****** * 001': enough for a reader of a public page to match the holder,
+    too little to be used as their NIP."""
+    if not nip:
+        return ""
+    hidden = nip[:4] + "*" * (len(nip) - 7) + nip[-3:]
+    return f"{hidden[:8]} {hidden[8:14]} {hidden[14:15]} {hidden[15:]}"
+
+
+def _with_holder_and_course(query):
+    """Loads each certificate's participant and course (with its host) in the same query."""
+    return (query.join(Certificate.registration).join(Certificate.course)
+            .options(contains_eager(Certificate.registration),
+                     contains_eager(Certificate.course).joinedload(Course.host_institution)))
+
+
+def issued(query):
+    """Only certificates that are valid and rendered, i.e. can be downloaded."""
+    return query.where(Certificate.revoked_at.is_(None), Certificate.pdf_file != "")
+
+
+def _of_staff(query, user: User):
+    """Narrowed to holders from the HR user's institutions (an admin: everyone)."""
+    if user.is_admin:
+        return query
+    return query.where(Registration.institution_id.in_(
+        [institution.id for institution in user.institutions]))
+
+
+def staff_certificates(user: User, *, course_id: int | None = None) -> list[Certificate]:
+    """The issued certificates of the HR user's staff across all courses, newest first."""
+    query = _of_staff(issued(_with_holder_and_course(select(Certificate))), user)
+    if course_id is not None:
+        query = query.where(Certificate.course_id == course_id)
+    return list(db.session.scalars(query.order_by(
+        Course.starts_on.desc(), Course.code, Registration.name, Registration.number)))
+
+
+def staff_courses(user: User) -> list[Course]:
+    """The courses in which the HR user's staff hold issued certificates."""
+    held = _of_staff(issued(select(Certificate.course_id).join(Certificate.registration)),
+                     user)
+    return list(db.session.scalars(select(Course).where(Course.id.in_(held))
+                                   .order_by(Course.starts_on.desc(), Course.code)))
+
+
+def find_issued(certificate_id: int) -> Certificate | None:
+    return db.session.scalar(issued(_with_holder_and_course(select(Certificate)))
+                             .where(Certificate.id == certificate_id))
+
+
+def staff_certificate(user: User, certificate_id: int) -> Certificate | None:
+    """One issued certificate, when its holder is from the HR user's institutions."""
+    certificate = find_issued(certificate_id)
+    if certificate is None or not can_see_institution(
+            user, certificate.registration.institution_id):
+        return None
+    return certificate
+
+
+RECAP_HEADERS = ("Nama", "NIP", "Nama Pelatihan", "Penyelenggara", "Tanggal Mulai",
+                 "Tanggal Selesai", "JP", "Nomor Sertifikat", "Tahun")
+
+
+def jp_recap(certificates: list[Certificate], fmt: str) -> bytes:
+    """What an HR office records per course in the national civil-servant system."""
+    rows = [(c.registration.full_name, c.registration.nip or "", c.course.title,
+             c.course.host_institution.name if c.course.host_institution else "",
+             c.course.starts_on, c.course.ends_on, c.total_jp, c.number,
+             c.course.ends_on.year) for c in certificates]
+    return write_table(fmt, RECAP_HEADERS, rows, text_columns=(1, 7), title="Rekap JP")
+
+
+def issued_certificate_of(registration: Registration) -> Certificate | None:
+    """The participant's own certificate, once issued and as long as it is valid."""
+    return db.session.scalar(issued(select(Certificate)).where(
+        Certificate.registration_id == registration.id))
+
+
+def issued_certificates_by_registration(registration_ids: list[int]
+                                        ) -> dict[int, Certificate]:
+    return {c.registration_id: c for c in db.session.scalars(issued(select(Certificate)).where(
+        Certificate.registration_id.in_(registration_ids)))}

@@ -1,0 +1,66 @@
+"""Issuing a course's certificates in the background: numbers are given at once, the PDFs
+are rendered by a Huey task that the issue page polls."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from bimtek.certificates import rendering, services
+from bimtek.certificates.models import BatchStatus, CertificateBatch
+from bimtek.courses.models import Course
+from bimtek.errors import ValidationError
+from bimtek.extensions import db, huey, task_context
+from bimtek.timeutil import utcnow
+
+# A 400-certificate batch takes a minute or two; one "running" for this long has died.
+UNFINISHED_BATCH_EXPIRES = timedelta(hours=1)
+
+
+def start_batch(course: Course, *, by=None) -> CertificateBatch:
+    """Number every eligible participant's certificate, then queue the rendering. The
+    batch is committed before it is queued, so the task always finds it. One batch of a
+    course at a time; one left unfinished for long (a worker that died) no longer counts."""
+    latest = latest_batch(course)
+    if latest is not None and latest.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) \
+            and latest.requested_at > utcnow() - UNFINISHED_BATCH_EXPIRES:
+        raise ValidationError(_("The certificates of this course are being issued already. "
+                                "Wait for that batch to finish."), field="batch")
+    certificates = services.assign_certificates(course, by=by)
+    batch = CertificateBatch(course_id=course.id, total=len(certificates),
+                             requested_by_id=getattr(by, "id", None))
+    db.session.add(batch)
+    db.session.commit()
+    run_batch(batch.id)
+    return batch
+
+
+def latest_batch(course: Course) -> CertificateBatch | None:
+    return db.session.scalar(select(CertificateBatch).where(
+        CertificateBatch.course_id == course.id)
+        .order_by(CertificateBatch.requested_at.desc(), CertificateBatch.id.desc()).limit(1))
+
+
+@huey.task()
+def run_batch(batch_id: int) -> None:
+    with task_context():
+        batch = db.session.get(CertificateBatch, batch_id)
+        batch.status = BatchStatus.RUNNING
+        db.session.commit()
+
+        def progress(done: int) -> None:
+            batch.done = done  # committed by the renderer with the chunk's certificates
+
+        try:
+            issued = rendering.render_course(batch.course, progress=progress)
+        except Exception as error:  # the page shows it; the log keeps the traceback
+            current_app.logger.exception("certificate batch %s failed", batch_id)
+            db.session.rollback()
+            batch.status, batch.error = BatchStatus.FAILED, str(error) or type(error).__name__
+        else:
+            batch.status, batch.rendered = BatchStatus.DONE, issued.rendered
+            batch.total = batch.done = len(issued.files)
+        batch.finished_at = utcnow()
+        db.session.commit()

@@ -1,0 +1,362 @@
+"""Certificate pages: settings, eligibility, issuing, verification, HR downloads."""
+from __future__ import annotations
+
+from collections import Counter
+from io import BytesIO
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bimtek.attendance.services import wall_clock
+from bimtek.auth.access import course_roles_required, public, roles_required
+from bimtek.auth.models import Role
+from bimtek.certificates import bp, rendering, services, tasks
+from bimtek.certificates.forms import (
+    CertificateSettingsForm,
+    LogoForm,
+    OverrideForm,
+    RevokeForm,
+    StaffFilterForm,
+)
+from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
+from bimtek.courses import services as course_services
+from bimtek.errors import ValidationError
+from bimtek.extensions import db, limiter
+from bimtek.forms import show_error
+from bimtek.registration import services as registration_services
+
+PDF = "application/pdf"
+ZIP = "application/zip"
+SPREADSHEET_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     "csv": "text/csv"}
+LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+SETTINGS_TEXT_FIELDS = ("number_pattern", "heading", "statement", "signing_place",
+                        "signatory_position", "signatory_name", "signatory_nip")
+SIGNATORY_FIELDS = ("signatory_position", "signatory_name", "signatory_nip")
+
+
+def _stored_file(path: Path, name: str, mimetype: str = PDF):
+    """A rendered file as a download; 404 while it has not been rendered."""
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=mimetype, download_name=name, as_attachment=True)
+
+
+def _certificate_download(certificate: Certificate):
+    path = rendering.certificate_path(certificate)
+    return _stored_file(path, path.name)
+
+
+# --- settings --------------------------------------------------------------------------
+
+@bp.route("/courses/<course_code>/certificates/settings", methods=["GET", "POST"])
+@course_roles_required(Role.ORGANISER)
+def settings(course):
+    settings = services.settings_for(course)
+    form = CertificateSettingsForm(obj=settings, **{
+        name: getattr(course, name) for name in SIGNATORY_FIELDS})
+    if form.validate_on_submit():
+        try:
+            services.save_settings(
+                course, izin_counts=form.izin_counts.data, signing_date=form.signing_date.data,
+                by=current_user, **{name: getattr(form, name).data or ""
+                                    for name in SETTINGS_TEXT_FIELDS})
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Certificate settings saved. The first certificate gets the number "
+                    "%(number)s.", number=services.example_number(course)), "success")
+            return redirect(url_for("certificates.settings", course_code=course.code))
+    return render_template("certificates/settings.html", course=course, settings=settings,
+                           form=form, logo_form=LogoForm(),
+                           example_number=services.example_number(course))
+
+
+@bp.route("/courses/<course_code>/certificates/settings/example")
+@course_roles_required(Role.ORGANISER)
+def example_number(course):
+    """The number a pattern gives, shown while the organiser types it."""
+    try:
+        number, error = services.example_number(
+            course, request.args.get("number_pattern", "")), None
+    except ValidationError as problem:
+        number, error = None, problem.message
+    return render_template("certificates/_example_number.html", number=number, error=error)
+
+
+@bp.route("/courses/<course_code>/certificates/settings/<any(logo, partner_logo):which>")
+@course_roles_required(Role.ORGANISER)
+def logo(course, which: str):
+    path = services.logo_path(course, which)
+    if path is None or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=LOGO_TYPES[path.suffix.lstrip(".")])
+    # Opened on its own, an SVG is a document: it may not run or load anything.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@bp.route("/courses/<course_code>/certificates/settings/<any(logo, partner_logo):which>",
+          methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def upload_logo(course, which: str):
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            services.save_logo(course, which, form.file.data.read(), by=current_user)
+        except ValidationError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("Logo saved."), "success")
+    else:
+        flash(_("Choose a PNG or SVG file."), "danger")
+    return redirect(url_for("certificates.settings", course_code=course.code))
+
+
+@bp.route("/courses/<course_code>/certificates/settings/<any(logo, partner_logo):which>"
+          "/remove", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def remove_logo(course, which: str):
+    services.remove_logo(course, which, by=current_user)
+    flash(_("Logo removed."), "success")
+    return redirect(url_for("certificates.settings", course_code=course.code))
+
+
+@bp.route("/courses/<course_code>/certificates/preview.pdf")
+@course_roles_required(Role.ORGANISER)
+def preview(course):
+    return send_file(BytesIO(rendering.preview_pdf(course)), mimetype=PDF,
+                     download_name=f"contoh-sertifikat-{course.code}.pdf")
+
+
+# --- eligibility and issuing -----------------------------------------------------------
+
+@bp.route("/courses/<course_code>/certificates")
+@course_roles_required(Role.ORGANISER)
+def eligibility(course):
+    rows = services.eligibility(course)
+    counts = Counter(row.eligible for row in rows)
+    show = request.args.get("show", "")
+    if show in ("eligible", "not_eligible"):
+        rows = [row for row in rows if row.eligible == (show == "eligible")]
+    return render_template(
+        "certificates/eligibility.html", course=course, rows=rows, show=show,
+        eligible=counts[True], not_eligible=counts[False], total_jp=services.total_jp(course),
+        certificates={c.registration_id: c for c in services.valid_certificates(course)},
+        batch=tasks.latest_batch(course), override_form=OverrideForm(),
+        revoke_form=RevokeForm())
+
+
+def _back_to_list(course):
+    return redirect(url_for("certificates.eligibility", course_code=course.code,
+                            show=request.args.get("show") or None))
+
+
+@bp.route("/courses/<course_code>/certificates/participants/<int:registration_id>/override",
+          methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def override(course, registration_id: int):
+    registration = registration_services.find_registration(course, registration_id)
+    if registration is None:
+        abort(404)
+    form = OverrideForm()
+    if form.eligible.data not in (0, 1):
+        abort(400)  # the page offers only these two
+    try:
+        services.override_eligibility(registration, form.eligible.data == 1,
+                                      form.reason.data or "", by=current_user)
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("Decision for %(name)s saved.", name=registration.full_name), "success")
+    return _back_to_list(course)
+
+
+@bp.route("/courses/<course_code>/certificates/participants/<int:registration_id>/override"
+          "/clear", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def clear_override(course, registration_id: int):
+    registration = registration_services.find_registration(course, registration_id)
+    if registration is None:
+        abort(404)
+    services.clear_override(registration, by=current_user)
+    flash(_("%(name)s is judged by attendance again.", name=registration.full_name), "success")
+    return _back_to_list(course)
+
+
+def _course_certificate(course, certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.course_id != course.id:
+        abort(404)
+    return certificate
+
+
+@bp.route("/courses/<course_code>/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def revoke(course, certificate_id: int):
+    certificate = _course_certificate(course, certificate_id)
+    try:
+        services.revoke(certificate, RevokeForm().reason.data or "", by=current_user)
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        _refresh_bundles(course)
+        flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
+    return _back_to_list(course)
+
+
+def _refresh_bundles(course) -> None:
+    """The printing PDF and the ZIP without the revoked certificate. While some
+    certificates are not rendered yet, the old bundles go: the next issue writes them."""
+    try:
+        rendering.write_bundles(course)
+    except ValidationError:
+        rendering.combined_path(course).unlink(missing_ok=True)
+        rendering.zip_path(course).unlink(missing_ok=True)
+
+
+@bp.route("/courses/<course_code>/certificates/<int:certificate_id>.pdf")
+@course_roles_required(Role.ORGANISER)
+def download(course, certificate_id: int):
+    certificate = services.find_issued(certificate_id)
+    if certificate is None or certificate.course_id != course.id:
+        abort(404)
+    return _certificate_download(certificate)
+
+
+@bp.route("/courses/<course_code>/certificates/issue", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def issue(course):
+    try:
+        services.check_can_issue(course)
+        batch = tasks.start_batch(course, by=current_user)
+    except ValidationError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("certificates.eligibility", course_code=course.code))
+    return redirect(url_for("certificates.batch", course_code=course.code, batch_id=batch.id))
+
+
+@bp.route("/courses/<course_code>/certificates/batches/<int:batch_id>")
+@course_roles_required(Role.ORGANISER)
+def batch(course, batch_id: int):
+    batch = db.session.get(CertificateBatch, batch_id)
+    if batch is None or batch.course_id != course.id:
+        abort(404)
+    template = ("certificates/_batch_status.html" if request.headers.get("HX-Request")
+                else "certificates/batch.html")
+    return render_template(template, course=course, batch=batch, Status=BatchStatus)
+
+
+@bp.route("/courses/<course_code>/certificates/all.pdf")
+@course_roles_required(Role.ORGANISER)
+def combined(course):
+    return _stored_file(rendering.combined_path(course), f"sertifikat-{course.code}.pdf")
+
+
+@bp.route("/courses/<course_code>/certificates/all.zip")
+@course_roles_required(Role.ORGANISER)
+def zip_file(course):
+    return _stored_file(rendering.zip_path(course), f"sertifikat-{course.code}.zip", ZIP)
+
+
+# --- public verification ---------------------------------------------------------------
+
+@bp.route("/verify")
+@public
+def verify_form():
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("certificates.verify",
+                                code=services.normalise_code(code) or code))
+    return render_template("certificates/verify_form.html")
+
+
+@bp.route("/verify/<code>")
+@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"], scope="verify")
+@public
+def verify(code: str):
+    certificate = services.find_by_code(code)
+    if certificate is None:
+        return render_template("certificates/verify.html", certificate=None, code=code,
+                               malformed=services.normalise_code(code) is None), 404
+    revoked_on = (wall_clock(certificate.course, certificate.revoked_at).date()
+                  if certificate.revoked_at else None)
+    return render_template("certificates/verify.html", certificate=certificate,
+                           course=certificate.course, holder=certificate.registration,
+                           nip=services.mask_nip(certificate.registration.nip),
+                           revoked_on=revoked_on)
+
+
+# --- HR offices ------------------------------------------------------------------------
+
+def _staff_filter() -> StaffFilterForm:
+    form = StaffFilterForm(request.args)
+    form.course_id.choices = [("", _("All courses")), *(
+        (course.id, f"{course.code} · {course.title}")
+        for course in services.staff_courses(current_user))]
+    return form
+
+
+@bp.route("/hr/certificates")
+@roles_required(Role.HR)
+def staff():
+    form = _staff_filter()
+    return render_template("certificates/staff.html", form=form,
+                           certificates=services.staff_certificates(
+                               current_user, course_id=form.course_id.data))
+
+
+@bp.route("/hr/certificates/<int:certificate_id>.pdf")
+@roles_required(Role.HR)
+def staff_download(certificate_id: int):
+    certificate = services.staff_certificate(current_user, certificate_id)
+    if certificate is None:
+        abort(404)
+    return _certificate_download(certificate)
+
+
+@bp.route("/hr/certificates/courses/<course_code>.zip")
+@roles_required(Role.HR)
+def staff_zip(course_code: str):
+    course = course_services.find_course(course_code)
+    if course is None:
+        abort(404)
+    certificates = services.staff_certificates(current_user, course_id=course.id)
+    if not certificates:
+        abort(404)
+    return send_file(BytesIO(rendering.zip_of(certificates)), mimetype=ZIP,
+                     as_attachment=True, download_name=f"sertifikat-{course.code}.zip")
+
+
+@bp.route("/hr/certificates/recap.<any(xlsx, csv):fmt>")
+@roles_required(Role.HR)
+def staff_recap(fmt: str):
+    certificates = services.staff_certificates(
+        current_user, course_id=StaffFilterForm(request.args).course_id.data)
+    return send_file(BytesIO(services.jp_recap(certificates, fmt)),
+                     mimetype=SPREADSHEET_TYPES[fmt], as_attachment=True,
+                     download_name=f"rekap-jp.{fmt}")
+
+
+# --- participants ----------------------------------------------------------------------
+
+@bp.route("/me/<token>/certificate.pdf")
+@public
+def my_certificate(token: str):
+    """The participant's own certificate; their personal link is the key."""
+    registration = registration_services.find_by_personal_token(token)
+    certificate = services.issued_certificate_of(registration) if registration else None
+    if certificate is None:
+        abort(404)
+    return _certificate_download(certificate)
