@@ -65,10 +65,11 @@ def _reference_course() -> Course:
         capacity=400,
         min_attendance_percent=80,
         signatory_position="Sekretaris Kabupaten Kutai Timur",
+        signatory_name="Dr. H. Rizali Hadi, M.Pd.",
         signatory_nip="197206012005011008",
         declared_jp=40,
         region=course_services.find_region("64.08"),
-        status=CourseStatus.PUBLISHED,
+        status=CourseStatus.FINISHED,
     )
     db.session.add(course)
     db.session.commit()
@@ -197,7 +198,8 @@ def _live_demo_course(reference: Course) -> Course:
         timezone=reference.timezone, capacity=reference.capacity,
         min_attendance_percent=reference.min_attendance_percent,
         declared_jp=reference.declared_jp, signatory_position=reference.signatory_position,
-        signatory_nip=reference.signatory_nip, region_id=reference.region_id,
+        signatory_name=reference.signatory_name, signatory_nip=reference.signatory_nip,
+        region_id=reference.region_id,
         registration_open=True)
     course_services.copy_agenda(reference, course)
     course.status = CourseStatus.PUBLISHED
