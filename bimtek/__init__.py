@@ -153,7 +153,9 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from bimtek import demo
+    from bimtek import backup, demo
 
     app.cli.add_command(demo.seed_demo)
     app.cli.add_command(demo.seed_reference)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)

@@ -2,6 +2,7 @@
 # Makes sure the Debian packages Bimtek needs are present.
 #   scripts/system-deps.sh run    python3-venv and WeasyPrint's Pango libraries
 #   scripts/system-deps.sh test   the same, plus Debian's chromium for the browser tests
+# Either adds postgresql-client (pg_dump, for backups) when the database is PostgreSQL.
 # As root, missing packages are installed with apt-get; otherwise the script says
 # exactly what to install and fails.
 set -euo pipefail
@@ -17,6 +18,11 @@ done
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
+# Backups of a PostgreSQL database, and their tests, run pg_dump and pg_restore.
+if [[ "${DATABASE_URL:-}" == postgresql* || ( "$mode" = test && -n "${TEST_DATABASE_URL:-}" ) ]]
+then
+  command -v pg_dump >/dev/null || missing+=(postgresql-client)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

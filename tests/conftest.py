@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from bimtek import create_app
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
-from bimtek.extensions import db, limiter
+from bimtek.extensions import db, init_task_queue, limiter
 from bimtek.speakers import services as institution_services
 
 TEST_PASSWORD = "rahasia-123"
@@ -87,7 +87,11 @@ def app(database_factory, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
-    """Each test starts with empty tables and fresh rate-limit counters."""
+    """Each test starts with empty tables, fresh rate-limit counters, and background tasks
+    run at once by the suite's app (any app a test builds points the shared queue at
+    itself)."""
+    if "app" in request.fixturenames:
+        init_task_queue(request.getfixturevalue("app"))
     yield
     if "app" not in request.fixturenames:
         return

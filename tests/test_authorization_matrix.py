@@ -33,7 +33,7 @@ from bimtek.courses.models import SessionKind
 from bimtek.exercises import report
 from bimtek.exercises import services as exercise_services
 from bimtek.exercises.models import Exercise, StaffRole
-from bimtek.extensions import db, limiter
+from bimtek.extensions import db, init_task_queue, limiter
 from bimtek.registration import services as registration_services
 from bimtek.speakers.models import SessionSpeaker
 from tests.certificates.factories import finished_course, institution, participants_of
@@ -473,6 +473,7 @@ def _clean_state():
 
 @pytest.fixture(scope="module")
 def world(app, tmp_path_factory):
+    init_task_queue(app)  # certificates are issued at once, whatever app a test built last
     files_dir = app.config["FILES_DIR"]
     app.config["FILES_DIR"] = str(tmp_path_factory.mktemp("matrix-files"))
     yield World(app)

@@ -18,7 +18,7 @@ from bimtek.certificates import rendering, services, tasks
 from bimtek.certificates.models import BatchStatus, CertificateBatch
 from bimtek.courses.models import Session
 from bimtek.errors import ValidationError
-from bimtek.extensions import db, huey, init_task_queue
+from bimtek.extensions import db, huey
 from bimtek.timeutil import utcnow
 from tests.certificates.factories import finished_course, participants_of
 from tests.conftest import build_app
@@ -198,7 +198,6 @@ def worker_app(app, database_factory, tmp_path):
     yield queued
     with queued.app_context():
         db.engine.dispose()
-    init_task_queue(app)  # the other tests run their tasks at once again
 
 
 def test_a_batch_runs_in_a_huey_consumer(worker_app):
