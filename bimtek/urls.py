@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -18,5 +18,7 @@ def safe_next_url(target: str | None) -> str | None:
 
 def public_url(endpoint: str, **values) -> str:
     """An address to hand to people outside the app: built on PUBLIC_BASE_URL, not on
-    whatever host name the current request came in under."""
-    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
+    whatever host name the current request came in under. It needs no request, so
+    background jobs (certificate batches) use it too."""
+    path = current_app.url_map.bind("").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"] + path

@@ -19,7 +19,7 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-from flask import current_app, get_template_attribute, render_template
+from flask import get_template_attribute, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -37,6 +37,7 @@ from bimtek.i18n import date_range
 from bimtek.registration.badges import badge_qr_svg
 from bimtek.registration.models import Registration
 from bimtek.speakers.models import Institution, SpeakerRole
+from bimtek.urls import public_url
 
 TEMPLATE = "certificates/certificate_pdf.html"
 PAGES_TEMPLATE = "certificates/certificate_pdf_pages.html"
@@ -50,7 +51,7 @@ BACK_ANCHOR = "daftar-materi"
 # load, and the progress bar moves).
 MIN_CHUNK, MAX_CHUNK = 8, 50
 CHUNKS_PER_WORKER = 3
-STATEMENT_FIELDS = re.compile(r"\{(course|dates|place|jp)\}")
+STATEMENT_PLACEHOLDER = re.compile(r"\{(" + "|".join(services.STATEMENT_FIELDS) + r")\}")
 UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9.-]+")
 
 
@@ -98,10 +99,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 # --- the certificate's HTML --------------------------------------------------------------
 
 def verification_url(code: str) -> str:
-    """What the QR code holds: the public verification page, as `public_url` gives it.
-    Built from the URL map because `url_for` needs a request, and batches run without."""
-    path = current_app.url_map.bind("").build("certificates.verify", {"code": code})
-    return current_app.config["PUBLIC_BASE_URL"] + path
+    """What the QR code holds: the public verification page."""
+    return public_url("certificates.verify", code=code)
 
 
 @dataclass
@@ -190,7 +189,7 @@ def _statement(sheet: CourseSheet, certificate: Certificate) -> Markup:
     values = {"course": Markup("<strong>{}</strong>").format(sheet.course.title),
               "dates": escape(sheet.dates), "place": escape(sheet.place),
               "jp": escape(str(certificate.total_jp))}
-    return Markup(STATEMENT_FIELDS.sub(lambda match: values[match[1]],
+    return Markup(STATEMENT_PLACEHOLDER.sub(lambda match: values[match[1]],
                                        str(escape(sheet.settings.statement))))
 
 
