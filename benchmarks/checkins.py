@@ -17,17 +17,14 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import traceback
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as clock
@@ -37,13 +34,13 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.servers import served  # noqa: E402
+
 CLIENTS = 8
 # `make run`'s server settings.
-GUNICORN = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--threads", "8",
-            "--access-logfile", "-"]
+GUNICORN_OPTIONS = ("--threads", "8", "--access-logfile", "-")
 AIM_RATIO = 0.5  # of the reference's throughput
 AIM_P95_MS = 25
-STARTUP_SECONDS = 30
 
 
 @dataclass
@@ -63,41 +60,6 @@ class Rush:
     def line(self, label: str) -> str:
         return (f"  {label:<34}{self.throughput:8.0f} check-ins/s   p50 "
                 f"{self.percentile_ms(50):6.1f} ms   p95 {self.percentile_ms(95):6.1f} ms")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def served(application: str, environment: dict, *options: str):
-    """gunicorn serving `application` on a free port, up once /healthz answers."""
-    port = free_port()
-    server = subprocess.Popen(
-        [*GUNICORN, *options, "--bind", f"127.0.0.1:{port}", application], cwd=ROOT,
-        env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{application} did not start: "
-                                       f"{server.communicate(timeout=5)[1].decode()}") from None
-                time.sleep(0.1)
-            finally:
-                connection.close()
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=STARTUP_SECONDS)
 
 
 def rush(port: int, path: str, bodies: list[bytes], headers: dict) -> Rush:
@@ -200,11 +162,11 @@ def measure(workers: int) -> tuple[Rush, Rush, int, int, int]:
             connection.execute("CREATE TABLE checkin (id INTEGER PRIMARY KEY, badge TEXT "
                                "NOT NULL, nonce TEXT NOT NULL UNIQUE, received_at TEXT NOT NULL)")
         with served("reference_insert_app:app",
-                    {"REFERENCE_DATABASE": str(reference_database)},
+                    {"REFERENCE_DATABASE": str(reference_database)}, *GUNICORN_OPTIONS,
                     "--pythonpath", str(ROOT / "benchmarks"), *options) as port:
             reference = rush(port, "/checkins", bodies, headers)
         with served("app:app", {"DATABASE_URL": database_url, "SECRET_KEY": "benchmark"},
-                    *options) as port:
+                    *GUNICORN_OPTIONS, *options) as port:
             bimtek = rush(port, "/api/v1/checkins", bodies, headers)
         live, everything = attendance_counts(database_url, folder / "instance")
     return bimtek, reference, len(bodies), live, everything
