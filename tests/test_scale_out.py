@@ -5,7 +5,8 @@ The morning rush goes through both instances at once: every badge is scanned onc
 of them, the desk's retry of the same scan (same nonce) reaches the other, and a second
 desk scans the same badge again at the other. Meanwhile an organiser, logged in on the
 first instance, issues a finished course's certificates and watches the batch on the second.
-The records must be exact and the batch must complete in the consumer.
+The records must be exact and the batch must complete in the consumer. Then password
+guesses spread over both instances are stopped by the one login limit kept in Redis.
 
 Needs the PostgreSQL server of TEST_DATABASE_URL and the Redis server of TEST_REDIS_URL
 (default redis://127.0.0.1:6379/13, a database this test empties): it is collected in the
@@ -17,11 +18,13 @@ import hashlib
 import http.client
 import http.cookiejar
 import io
+import itertools
 import json
 import os
 import re
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -116,6 +119,14 @@ class Browser:
         with self.opener.open(f"http://127.0.0.1:{port}{action}", body, timeout=30) as response:
             return response.geturl(), response.read().decode()
 
+    def log_in(self, port: int, password: str) -> int:
+        """The organiser's login attempt: the HTTP status of the answer."""
+        try:
+            self.submit(port, "/login", "/login", email=ORGANISER, password=password)
+        except urllib.error.HTTPError as error:
+            return error.code
+        return 200
+
 
 def batch_status(page: str) -> str:
     return BATCH_STATUS.search(page).group(1)
@@ -181,7 +192,7 @@ def test_two_instances_and_a_consumer_share_one_course(database_factory, tmp_pat
             served("app:app", environment, *GUNICORN_OPTIONS) as first, \
             served("app:app", environment, *GUNICORN_OPTIONS) as second:
         organiser = Browser()
-        organiser.submit(first, "/login", "/login", email=ORGANISER, password=TEST_PASSWORD)
+        assert organiser.log_in(first, TEST_PASSWORD) == 200
         batch_url, _html = organiser.submit(
             first, f"/courses/{FINISHED}/certificates", f"/courses/{FINISHED}/certificates/issue")
         batch_path = urllib.parse.urlsplit(batch_url).path
@@ -201,6 +212,14 @@ def test_two_instances_and_a_consumer_share_one_course(database_factory, tmp_pat
             assert time.monotonic() < deadline, f"the batch is still {status}"
             time.sleep(1)
 
+        # Someone guessing the organiser's password at both instances: the failures are
+        # counted in Redis, together, so the limit of 5 holds across every worker.
+        guesser = Browser()
+        guesses = [guesser.log_in(port, f"tebakan-{n}") for n, port in
+                   zip(range(5), itertools.cycle((first, second)))]
+        refused = [Browser().log_in(port, TEST_PASSWORD) for port in (first, second)]
+
+    assert guesses == [200] * 5 and refused == [429, 429]
     first_answers = {scan["nonce"]: answer for scan, _status, answer in answered}
     assert Counter(status for _scan, status, _answer in answered) == {201: BADGES}
     assert Counter((status, answer["result"]) for _scan, status, answer in retried) == {
