@@ -20,6 +20,8 @@ The roles (columns) and the objects their URLs name:
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import time
 
 import pytest
@@ -398,6 +400,15 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
     }
 
 
+def build_url(rule, values: dict, extra: dict | None = None) -> str:
+    """The path of `rule` naming the objects in `values` (a course's URL values, as
+    `build_course` returns them), or in `extra` first."""
+    names = PARAMETERS.get(rule.endpoint, {})
+    extra = extra or {}
+    return rule.build({name: extra.get(name, values[names.get(name, name)])
+                       for name in rule.arguments})[1]
+
+
 class World:
     """Both courses, a logged-in client per role and the URL values of each role."""
 
@@ -439,10 +450,7 @@ class World:
         self.tokens[role] = csrf_token(client)
 
     def url(self, rule, endpoint, role, extra):
-        names = PARAMETERS.get(endpoint, {})
-        values = self.values[role]
-        return rule.build({name: extra.get(name, values[names.get(name, name)])
-                           for name in rule.arguments})[1]
+        return build_url(rule, self.values[role], extra)
 
     def request(self, method, key, rule, role, expected):
         extra = {}
@@ -471,8 +479,10 @@ def _clean_state():
     yield
 
 
-@pytest.fixture(scope="module")
-def world(app, tmp_path_factory):
+@contextmanager
+def world_of(app, tmp_path_factory) -> Iterator[World]:
+    """A World for one test module, its files in a folder of their own; every table is
+    emptied afterwards. Modules that use it override `_clean_state` as above."""
     init_task_queue(app)  # certificates are issued at once, whatever app a test built last
     files_dir = app.config["FILES_DIR"]
     app.config["FILES_DIR"] = str(tmp_path_factory.mktemp("matrix-files"))
@@ -484,6 +494,12 @@ def world(app, tmp_path_factory):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+
+
+@pytest.fixture(scope="module")
+def world(app, tmp_path_factory):
+    with world_of(app, tmp_path_factory) as built:
+        yield built
 
 
 # --- the tests ---------------------------------------------------------------------------
