@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_pages(app)
+    _register_response_headers(app)
     _register_template_helpers(app)
     _register_cli(app)
     return app
@@ -138,6 +139,17 @@ def _register_error_pages(app: Flask) -> None:
 
             return render_template("auth/login.html", form=LoginForm(), blocked=message), 429
         return page(429, _("Too many requests"), message)
+
+
+def _register_response_headers(app: Flask) -> None:
+    @app.after_request
+    def harden(response):
+        # Some URLs carry a token (a participant's page, a speaker's agenda): never send
+        # them on as a referrer. No page is meant to be framed, nor sniffed as another type.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -74,3 +74,12 @@ def test_footer_shows_the_version(client):
     from bimtek import __version__
 
     assert f"Versi {__version__}" in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/login", "/me/not-a-token", "/api/v1/openapi.json",
+                                 "/static/js/desk.js", "/healthz"])
+def test_no_answer_may_be_framed_sniffed_or_leak_its_url_as_a_referrer(client, url):
+    headers = client.get(url).headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
