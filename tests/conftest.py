@@ -98,7 +98,11 @@ def _clean_state(request):
     yield
     if "app" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
+    empty_database(request.getfixturevalue("app"))
+
+
+def empty_database(app) -> None:
+    """Every table emptied and the rate-limit counters reset."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

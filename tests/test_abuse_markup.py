@@ -67,9 +67,9 @@ from bimtek.speakers.models import Institution, SessionSpeaker, Speaker
 from bimtek.spreadsheets import looks_like_formula
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
-from tests.certificates.factories import finished_course, institution, participants_of
-from tests.conftest import csrf_token, login
-from tests.exercises.factories import account, staff_user
+from tests.certificates.factories import institution
+from tests.conftest import csrf_token, empty_database, login
+from tests.exercises.factories import account, finished_course_with_accounts
 from tests.registration.factories import nik, participant
 from tests.test_authorization_matrix import DONE, MATRIX, OK, build_url, endpoint_keys
 
@@ -269,24 +269,16 @@ def _course_today(p: Texts, desk: User, member_account: User) -> dict:
 
 
 def build_world(p: Texts) -> tuple[dict, dict, dict]:
-    course = finished_course(4, code=CODE)
-    people = participants_of(course)
-    accounts = [account(f"peserta{serial}@xss.test", Role.PARTICIPANT)
-                for serial in range(1, len(people) + 1)]
-    db.session.flush()
-    for registration, user in zip(people, accounts, strict=True):
-        registration.user_id = user.id
-    db.session.commit()
-    organiser = staff_user("organiser@xss.test", course, Role.ORGANISER)
-    facilitator = staff_user("fasilitator@xss.test", course, Role.FACILITATOR)
-    desk = staff_user("desk@xss.test", course, Role.DESK)
+    course, people, staff = finished_course_with_accounts(CODE, "xss")
+    organiser, facilitator, desk = staff["organiser"], staff["facilitator"], staff["desk"]
     kesbangpol = institution("Kesbangpol Kutim")
     hr = account("hr@xss.test", Role.HR)
     hr.institutions = [kesbangpol]
     admin = account("admin@xss.test", Role.ADMIN)
     db.session.commit()
+    member = db.session.get(User, people[0].user_id)
     users = {"organiser": organiser, "facilitator": facilitator, "desk": desk, "hr": hr,
-             "admin": admin, "participant": accounts[0]}
+             "admin": admin, "participant": member}
 
     speaker_services.save_institution(kesbangpol,
                                       name=p.payload("inst.name", Institution.name),
@@ -302,11 +294,11 @@ def build_world(p: Texts) -> tuple[dict, dict, dict]:
     cancelled = registration_services.register(course, participant(
         9, kesbangpol.id, name=p.payload("p9.name", Registration.name)))
     registration_services.cancel(cancelled, reason=p.payload("cancel.reason"), actor=organiser)
-    exercise = _run_exercise(p, course, organiser, facilitator, accounts[0])
+    exercise = _run_exercise(p, course, organiser, facilitator, member)
     certificates = _issue_certificates(p, course, people, organiser)
     # A scanner's name is stored with its scans and shown on no page; its token is used.
     _device, token = attendance_services.issue_device_token(course, p.payload("device.name"))
-    today = _course_today(p, desk, accounts[0])
+    today = _course_today(p, desk, member)
     values = {
         "course_code": course.code, "course_id": course.id, "user_id": desk.id,
         "role": "desk", "registration_id": people[0].id, "absent_registration_id": absent.id,
@@ -345,12 +337,7 @@ def world(app, tmp_path_factory):
         values, today, emails = build_world(texts)
     yield World(texts, values, today, emails, fetched)
     app.config["FILES_DIR"] = files_dir
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        limiter.reset()
+    empty_database(app)
 
 
 # --- the places texts are read, one row each -------------------------------------------

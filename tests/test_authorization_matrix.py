@@ -38,9 +38,9 @@ from bimtek.exercises.models import Exercise, StaffRole
 from bimtek.extensions import db, init_task_queue, limiter
 from bimtek.registration import services as registration_services
 from bimtek.speakers.models import SessionSpeaker
-from tests.certificates.factories import finished_course, institution, participants_of
-from tests.conftest import csrf_token, login
-from tests.exercises.factories import account, staff_user
+from tests.certificates.factories import institution
+from tests.conftest import csrf_token, empty_database, login
+from tests.exercises.factories import account, finished_course_with_accounts, staff_user
 from tests.registration.factories import participant
 
 THIS, OTHER = "BIMTEK-PKS-2024", "KSP-SINTANG-2024"
@@ -348,19 +348,10 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
     """A finished course with four participants (accounts peserta<n>@<tag>.test, three
     eligible), issued certificates, its staff and a running exercise; returns the values
     its URLs take."""
-    course = finished_course(4, code=code)
-    people = participants_of(course)
-    accounts = [account(f"peserta{serial}@{tag}.test", Role.PARTICIPANT)
-                for serial in range(1, len(people) + 1)]
-    db.session.flush()
-    for registration, user in zip(people, accounts, strict=True):
-        registration.user_id = user.id
-    db.session.commit()
-    organiser = staff_user(f"organiser@{tag}.test", course, Role.ORGANISER)
-    facilitator = staff_user(f"fasilitator@{tag}.test", course, Role.FACILITATOR)
-    desk = staff_user(f"desk@{tag}.test", course, Role.DESK)
+    course, people, course_staff = finished_course_with_accounts(code, tag)
+    organiser, facilitator = course_staff["organiser"], course_staff["facilitator"]
     spare = staff_user(f"cadangan@{tag}.test", course, Role.DESK)
-    staff.update(organiser=organiser, facilitator=facilitator, desk=desk)
+    staff.update(course_staff)
     batch = tasks.start_batch(course)
     certificates = {c.registration_id: c for c in db.session.scalars(
         select(Certificate).where(Certificate.course_id == course.id))}
@@ -488,12 +479,7 @@ def world_of(app, tmp_path_factory) -> Iterator[World]:
     app.config["FILES_DIR"] = str(tmp_path_factory.mktemp("matrix-files"))
     yield World(app)
     app.config["FILES_DIR"] = files_dir
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        limiter.reset()
+    empty_database(app)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from bimtek.exercises.models import Delivery, Exercise, Inject, Objective, Team
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import Registration
-from tests.certificates.factories import institution
+from tests.certificates.factories import finished_course, institution, participants_of
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_course
 from tests.registration.factories import participant
@@ -101,6 +101,23 @@ def staff_user(email: str, course: Course, role: Role) -> User:
     db.session.commit()
     auth_services.assign_course(user, course, role)
     return user
+
+
+def finished_course_with_accounts(code: str, tag: str) -> tuple[Course, list[Registration], dict]:
+    """`finished_course` with four participants holding accounts peserta<n>@<tag>.test,
+    and its organiser, facilitator and desk (organiser@<tag>.test, …)."""
+    course = finished_course(4, code=code)
+    people = participants_of(course)
+    accounts = [account(f"peserta{serial}@{tag}.test", Role.PARTICIPANT)
+                for serial in range(1, len(people) + 1)]
+    db.session.flush()
+    for registration, user in zip(people, accounts, strict=True):
+        registration.user_id = user.id
+    db.session.commit()
+    staff = {role: staff_user(f"{prefix}@{tag}.test", course, Role(role))
+             for role, prefix in (("organiser", "organiser"), ("facilitator", "fasilitator"),
+                                  ("desk", "desk"))}
+    return course, people, staff
 
 
 def simulation_course(code: str = "KSP-KUTIM-2024", participants: int = 12,
