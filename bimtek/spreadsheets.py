@@ -11,8 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import secrets
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -22,6 +24,7 @@ from typing import TypeVar
 import openpyxl
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from bimtek.errors import ValidationError
@@ -84,8 +87,24 @@ def read_rows(filename: str, data: bytes, columns: Columns, *, no_rows_message: 
     return _data_rows(read_table(filename, data), columns, no_rows_message)
 
 
+# Bounds on what one uploaded file may make us read. A list of 2,000 participants is
+# about 1.4 MB of sheet XML, packed some 11 times; anything far beyond is not a list of
+# people but a file made to exhaust the server's memory (a "zip bomb").
+MAX_ROWS = 10_000
+# Blank rows that Excel keeps for their formatting don't count as rows, as far as this.
+MAX_SHEET_ROWS = 10 * MAX_ROWS
+# Columns beyond this are not read: no file of ours has half as many.
+MAX_COLUMNS = 100
+MAX_UNPACKED_MB = 50
+# Real sheets pack 10 to 20 times; a zip bomb's ratio runs into the hundreds (deflate
+# stops near 1,000).
+MAX_PACKING_RATIO = 100
+_RATIO_CHECKED_FROM = 1024 * 1024
+
+
 def read_table(filename: str, data: bytes) -> list[Sequence[Cell]]:
-    """Every row of the file, the type chosen by the file name's extension."""
+    """Every row of the file, the type chosen by the file name's extension; at most
+    MAX_ROWS rows of at most MAX_COLUMNS cells, or ValidationError."""
     readers = {f".{XLSX}": _xlsx_table, f".{CSV}": _csv_table}
     reader = readers.get(PurePath(filename).suffix.lower())
     if reader is None:
@@ -95,31 +114,82 @@ def read_table(filename: str, data: bytes) -> list[Sequence[Cell]]:
     return reader(data)
 
 
+def _too_many_rows() -> ValidationError:
+    return ValidationError(_("The file has more than %(limit)d rows; split it into smaller "
+                             "files.", limit=MAX_ROWS), field="file")
+
+
+def _check_packing(data: bytes) -> None:
+    """Refuses a workbook that would unpack to too much, judged by the sizes its zip
+    directory declares (which is all that is ever unpacked: Python's zipfile stops at the
+    declared size), before any of it is unpacked."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except Exception as error:  # not a zip, or a damaged one
+        raise ValidationError(_("The file could not be read as an Excel workbook (.xlsx)."),
+                              field="file") from error
+    if sum(member.file_size for member in members) > MAX_UNPACKED_MB * 1024 * 1024:
+        raise ValidationError(_("The spreadsheet is too large when unpacked (more than "
+                                "%(limit)d MB); remove what is not needed or split it.",
+                                limit=MAX_UNPACKED_MB), field="file")
+    if any(member.file_size >= _RATIO_CHECKED_FROM
+           and member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1)
+           for member in members):
+        raise ValidationError(_("The spreadsheet is packed far more tightly than a real one "
+                                "can be; it is not read. Save it again from Excel."),
+                              field="file")
+
+
 def _xlsx_table(data: bytes) -> list[Sequence[Cell]]:
+    _check_packing(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
             # Some programs record a wrong sheet size; read every row that is there instead.
             sheet.reset_dimensions()
-            return list(sheet.iter_rows(values_only=True))
+            # One row past the limit is enough to know; openpyxl stops there, and fills gaps
+            # in the row numbers only up to it. A blank row stays as () so that the rows
+            # after it keep their numbers.
+            rows = [row if any(value is not None for value in row) else ()
+                    for row in sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1,
+                                               max_col=MAX_COLUMNS, values_only=True)]
         finally:
             workbook.close()
     except Exception as error:  # a damaged workbook fails in many different ways
         raise ValidationError(_("The file could not be read as an Excel workbook (.xlsx)."),
                               field="file") from error
+    if len(rows) > MAX_SHEET_ROWS:
+        raise _too_many_rows()
+    while rows and not rows[-1]:
+        rows.pop()
+    if len(rows) > MAX_ROWS:
+        raise _too_many_rows()
+    return rows
 
 
 def _csv_table(data: bytes) -> list[Sequence[Cell]]:
     text = _decode(data)
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    # Excel writes semicolons where the decimal separator is a comma, as in Indonesia.
-    delimiter = ";" if header.count(";") > header.count(",") else ","
+    if "\x00" in text:
+        # Not text, or text in UTF-16 ("Unicode Text"); and PostgreSQL stores no NUL.
+        raise ValidationError(_("The file could not be read as CSV text."), field="file")
+    # Excel writes semicolons where the decimal separator is a comma, as in Indonesia. The
+    # first lines decide together: a title above the header may hold no separator at all.
+    # Read lazily: a file of millions of short lines is refused below, never split whole.
+    first = list(itertools.islice(
+        (line for line in io.StringIO(text, newline="") if line.strip()), 10))
+    semicolons, commas = (sum(line.count(mark) for line in first) for mark in ";,")
+    delimiter = ";" if semicolons > commas else ","
+    rows: list[Sequence[Cell]] = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) == MAX_ROWS:
+                raise _too_many_rows()
+            rows.append(cells[:MAX_COLUMNS])
     except csv.Error as error:
         raise ValidationError(_("The file could not be read as CSV text."),
                               field="file") from error
+    return rows
 
 
 def _decode(data: bytes) -> str:
@@ -255,19 +325,29 @@ TEXT_FORMAT = "@"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+def _storable(value: Cell) -> Cell:
+    """The value without the control characters (a pasted ESC or BEL) that an XLSX file
+    cannot hold; they show as nothing anyway."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]],
                 text_columns: set[int], title: str) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     if title:
         sheet.title = _SHEET_NAME_FORBIDDEN.sub("", title)[:31] or sheet.title
-    sheet.append(list(headers))
+    sheet.append([_storable(header) for header in headers])
     for position in text_columns:
         # The whole column, so that rows typed in later stay text too.
         sheet.column_dimensions[get_column_letter(position + 1)].number_format = TEXT_FORMAT
-    for row in rows:
-        sheet.append(list(row))
-        for position, cell in enumerate(sheet[sheet.max_row]):
+    # Row numbers counted here: sheet.max_row looks at every cell, so asking it once per
+    # row made an export of 10,000 rows take most of a minute.
+    for number, row in enumerate(rows, start=2):
+        values = [_storable(value) for value in row]
+        sheet.append(values)
+        for position in range(len(values)):
+            cell = sheet.cell(row=number, column=position + 1)
             if position in text_columns:
                 cell.number_format = TEXT_FORMAT
             if looks_like_formula(cell.value):

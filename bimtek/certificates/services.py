@@ -1,15 +1,18 @@
 """Who earns a certificate, the numbers they get, revocation and lookup by code."""
 from __future__ import annotations
 
+import io
 import re
 import secrets
 import string
+import struct
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
 from flask_babel import gettext as _
+from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -326,15 +329,54 @@ SVG_ROOTS = ("svg", "{http://www.w3.org/2000/svg}svg")
 SVG_INLINE_IMAGES = ("data:image/png;", "data:image/jpeg;")
 
 
+# A logo is printed a few centimetres wide; 4,000 pixels a side is poster size already,
+# and a PNG declaring more is a small file that would unpack to gigabytes when drawn.
+MAX_LOGO_SIDE = 4000
+_PNG_HEADER = struct.Struct(">I4sII")  # the IHDR chunk: length, type, width, height
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk, always these 12 bytes
+# SVG animation can set a link after the checks below have looked at the attributes.
+SVG_ANIMATIONS = ("set", "animate")
+SVG_ANIMATED_VALUES = ("to", "from", "by", "values")
+
+
 def logo_format(data: bytes) -> str:
-    """'png' or 'svg', judged by the content whatever the file's name says; an SVG must
-    hold no script and refer to nothing outside itself."""
+    """'png' or 'svg', judged by the content whatever the file's name says; a PNG must be
+    whole and of a sane size, an SVG must hold no script and refer to nothing outside
+    itself."""
     if len(data) > MAX_LOGO_BYTES:
         raise ValidationError(_("The logo is larger than 1 MB."), field="file")
     if data.startswith(PNG_SIGNATURE):
+        _check_png(data)
         return "png"
     _check_svg(data)
     return "svg"
+
+
+def _check_png(data: bytes) -> None:
+    damaged = ValidationError(_("The PNG logo is damaged or incomplete; save it again and "
+                                "upload it again."), field="file")
+    header = data[len(PNG_SIGNATURE):len(PNG_SIGNATURE) + _PNG_HEADER.size]
+    if len(header) < _PNG_HEADER.size:
+        raise damaged
+    _length, kind, width, height = _PNG_HEADER.unpack(header)
+    # A file cut short anywhere no longer ends with IEND. Checked here because Pillow,
+    # once WeasyPrint is loaded, draws what it has of a truncated image without a word.
+    if kind != b"IHDR" or not width or not height or not data.endswith(_PNG_END):
+        raise damaged
+    # Read from the header before any pixel is unpacked.
+    if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
+        raise ValidationError(_("The logo is %(width)d × %(height)d pixels; it may be at most "
+                                "%(limit)d pixels wide and high.", width=width,
+                                height=height, limit=MAX_LOGO_SIDE), field="file")
+    try:
+        # verify() checks the checksums and load() reads the pixels: a file failing either
+        # is better refused now than found in a batch of PDFs.
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            image.load()
+    except Exception as error:  # a damaged image fails in many different ways
+        raise damaged from error
 
 
 def _local_name(name: str) -> str:
@@ -343,9 +385,20 @@ def _local_name(name: str) -> str:
 
 def _check_svg(data: bytes) -> None:
     not_an_image = ValidationError(_("The logo must be a PNG or SVG image."), field="file")
+    # XML parsers also read UTF-16, in which the DTD check below would find nothing;
+    # drawing programs write SVG in UTF-8.
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise not_an_image from None
     # A DTD is how XML entity attacks get in, and no logo needs one.
-    if re.search(rb"<!\s*(DOCTYPE|ENTITY)", data, re.IGNORECASE):
+    if "\x00" in text or re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.IGNORECASE):
         raise not_an_image
+    # The parsed tree leaves processing instructions out, so a style sheet linked by one
+    # is looked for in the text.
+    if re.search(r"<\?\s*xml-stylesheet", text, re.IGNORECASE):
+        raise ValidationError(_("An SVG logo may not refer to other files or addresses."),
+                              field="file")
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
@@ -358,6 +411,10 @@ def _check_svg(data: bytes) -> None:
             raise ValidationError(_("An SVG logo may not contain scripts."), field="file")
         references = [value for name, value in element.attrib.items()
                       if _local_name(name) == "href"]
+        if _local_name(element.tag) in SVG_ANIMATIONS and element.get(
+                "attributeName", "").rpartition(":")[2].lower() == "href":
+            references += [element.get(name) for name in SVG_ANIMATED_VALUES
+                           if element.get(name) is not None]
         # url() may sit in a style attribute, a <style> element or a presentation
         # attribute such as fill.
         css = " ".join([*element.attrib.values(),

@@ -5,6 +5,7 @@ institutions will be matched or created; `apply_import()` writes it in one trans
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -181,6 +182,8 @@ def _minutes_of_day(value: Cell) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None  # a crafted workbook's 1E999: no time of day, and no whole minutes
         if 0 <= value < 1:
             return round(value * MINUTES_PER_DAY)  # a time cell's raw value: part of a day
         # "08.30" typed into a General cell becomes the number 8.3: hours, then minutes.

@@ -15,7 +15,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from bimtek.auth.forms import MultiCheckboxField
 from bimtek.exercises.models import Delivery, TeamRole
-from bimtek.exercises.services import MAX_OFFSET_MINUTES, MAX_RESPONSE_LENGTH, MAX_TEAMS
+from bimtek.exercises.services import (
+    MAX_INJECT_NUMBER,
+    MAX_OFFSET_MINUTES,
+    MAX_RESPONSE_LENGTH,
+    MAX_TEAMS,
+)
 from bimtek.forms import Form, optional_int
 
 
@@ -66,7 +71,8 @@ class MemberRoleForm(Form):
 
 
 class InjectForm(Form):
-    number = IntegerField(_l("Number"), validators=[InputRequired(), NumberRange(min=1)])
+    number = IntegerField(_l("Number"), validators=[
+        InputRequired(), NumberRange(min=1, max=MAX_INJECT_NUMBER)])
     scenario_time = StringField(_l("Scenario time"), validators=[Optional(), Length(max=60)],
                                 description=_l("The time in the story, e.g. H-3 09.00."))
     planned_offset_minutes = IntegerField(

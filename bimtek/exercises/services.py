@@ -47,6 +47,8 @@ STAFF_COURSE_ROLES = (Role.ORGANISER, Role.FACILITATOR)
 PRESENT = (AttendanceStatus.HADIR, AttendanceStatus.TERLAMBAT)
 MAX_TEAMS = 20
 MAX_OFFSET_MINUTES = 7 * 24 * 60
+# Far beyond any MSEL, and well inside the database's 32-bit column.
+MAX_INJECT_NUMBER = 99_999
 MAX_RESPONSE_LENGTH = 5000
 # Worst first: a tie between ratings is summarised by the worse one.
 RATINGS_WORST_FIRST = (Rating.U, Rating.M, Rating.S, Rating.P)
@@ -532,8 +534,9 @@ def check_inject(exercise: Exercise, data: InjectInput, *, taken: Iterable[int] 
     """The inject's column values, or ValidationError naming the field; `taken` are the
     numbers other injects already use."""
     columns = Inject.__table__.c
-    if data.number is None or data.number < 1:
-        raise ValidationError(_("The number must be 1 or more."), field="number")
+    if data.number is None or not 1 <= data.number <= MAX_INJECT_NUMBER:
+        raise ValidationError(_("The number must be between 1 and %(most)d.",
+                                most=MAX_INJECT_NUMBER), field="number")
     if data.number in set(taken):
         raise ValidationError(_("Inject number %(number)d is already used.",
                                 number=data.number), field="number")

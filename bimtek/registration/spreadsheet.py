@@ -120,7 +120,10 @@ def _as_excel_stored_it(value: Cell) -> Cell:
     fix the file (format the column as Text)."""
     if isinstance(value, int) and not isinstance(value, bool) \
             and len(str(abs(value))) > EXCEL_SIGNIFICANT_DIGITS:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # beyond even a float, so typed by no one: judged as text
+            return str(value)
     return value
 
 

@@ -161,6 +161,13 @@ def test_a_number_used_twice_in_the_file_names_both_rows(setting):
         ["Row 3: No (Number) 5 is already used in row 2."]
 
 
+def test_an_inject_number_beyond_99999_is_refused_by_row(setting):
+    data = xlsx([HEADER, [100_000, "", 0, "", "", "", "Terlalu jauh", "", ""]])
+    preview = msel.preview_msel(setting.exercise, "msel.xlsx", data)
+    assert [message for _row, message in preview.errors] == \
+        ["Row 2: No (Number): The number must be between 1 and 99999."]
+
+
 def test_a_file_without_rows_or_of_another_type_is_refused(setting):
     assert msel.preview_msel(setting.exercise, "msel.xlsx", xlsx([HEADER])).errors == \
         [(None, "The file has no injects below its header.")]

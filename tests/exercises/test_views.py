@@ -357,6 +357,10 @@ def test_an_inject_is_added_with_a_form(app, client, site):
         "number": "5", "planned_offset_minutes": "0", "delivery": "message",
         "to_all_teams": "y", "message": "Lagi"})
     assert "Inject number 5 is already used." in clash.get_data(as_text=True)
+    too_far = post(client, site.base + "/msel/new", {
+        "number": "99999999999", "planned_offset_minutes": "0", "delivery": "message",
+        "to_all_teams": "y", "message": "Lagi"})
+    assert "Number must be between 1 and 99999." in too_far.get_data(as_text=True)
     assert run(app, lambda e: db.session.scalar(
         select(db.func.count()).select_from(Inject))) == 5
 

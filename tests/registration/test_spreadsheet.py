@@ -412,6 +412,16 @@ def test_csv_export_is_utf8_with_a_mark_and_neutralises_formulas(course, institu
     assert dict(zip(header, helene, strict=True))["Nama"] == "Hélène Ma'ruf"
 
 
+def test_control_characters_pasted_into_a_name_do_not_break_the_xlsx_export(course,
+                                                                          institutions):
+    services.register(course, participant(1, institutions["PPK"],
+                                          name="Budi\x1b[0m Santoso\x07", position="Staf\x0b"))
+    data = export_participants(course, "xlsx")
+    row = dict(zip(*(list(cells) for cells in openpyxl.load_workbook(
+        io.BytesIO(data)).active.iter_rows(values_only=True)), strict=True))
+    assert (row["Nama"], row["Jabatan"]) == ("Budi[0m Santoso", "Staf")
+
+
 # --- the commands ----------------------------------------------------------------------
 
 @pytest.fixture
