@@ -169,39 +169,39 @@ def _xlsx_table(data: bytes) -> list[Sequence[Cell]]:
 
 
 def _csv_table(data: bytes) -> list[Sequence[Cell]]:
-    text = _decode(data)
-    if "\x00" in text:
+    unreadable = ValidationError(_("The file could not be read as CSV text."), field="file")
+    if b"\x00" in data:
         # Not text, or text in UTF-16 ("Unicode Text"); and PostgreSQL stores no NUL.
-        raise ValidationError(_("The file could not be read as CSV text."), field="file")
-    # Excel writes semicolons where the decimal separator is a comma, as in Indonesia. The
-    # first lines decide together: a title above the header may hold no separator at all.
-    # Read lazily: a file of millions of short lines is refused below, never split whole.
-    first = list(itertools.islice(
-        (line for line in io.StringIO(text, newline="") if line.strip()), 10))
-    semicolons, commas = (sum(line.count(mark) for line in first) for mark in ";,")
-    delimiter = ";" if semicolons > commas else ","
-    rows: list[Sequence[Cell]] = []
-    try:
-        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) == MAX_ROWS:
-                raise _too_many_rows()
-            rows.append(cells[:MAX_COLUMNS])
-    except csv.Error as error:
-        raise ValidationError(_("The file could not be read as CSV text."),
-                              field="file") from error
-    return rows
-
-
-def _decode(data: bytes) -> str:
+        raise unreadable
     # Excel saves "CSV UTF-8" with a byte-order mark and plain "CSV" in Windows-1252; the
     # mark goes first because some tools put it before Windows-1252 text too.
     data = data.removeprefix(codecs.BOM_UTF8)
     for encoding in ("utf-8", "cp1252"):
         try:
-            return data.decode(encoding)
+            return _csv_rows(data, encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(_("The file could not be read as CSV text."), field="file")
+        except csv.Error as error:
+            raise unreadable from error
+    raise unreadable
+
+
+def _csv_rows(data: bytes, encoding: str) -> list[Sequence[Cell]]:
+    """The rows of `data` in `encoding`, decoded as they are read: a file of a million
+    short lines is refused after its first MAX_ROWS, never decoded whole."""
+    def lines():
+        return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+
+    # Excel writes semicolons where the decimal separator is a comma, as in Indonesia. The
+    # first lines decide together: a title above the header may hold no separator at all.
+    first = list(itertools.islice((line for line in lines() if line.strip()), 10))
+    semicolons, commas = (sum(line.count(mark) for line in first) for mark in ";,")
+    rows: list[Sequence[Cell]] = []
+    for cells in csv.reader(lines(), delimiter=";" if semicolons > commas else ","):
+        if len(rows) == MAX_ROWS:
+            raise _too_many_rows()
+        rows.append(cells[:MAX_COLUMNS])
+    return rows
 
 
 def _data_rows(table: Sequence[Sequence[Cell]], columns: Columns, no_rows_message: str
