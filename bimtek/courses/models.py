@@ -184,7 +184,9 @@ class Session(db.Model):
     course: Mapped[Course] = relationship(back_populates="sessions")
     room: Mapped[Room | None] = relationship(lazy="joined")
     speaker_links: Mapped[list[SessionSpeaker]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by=SessionSpeaker.role
+        # The speaker's id breaks ties, so that two narasumber keep one order everywhere.
+        cascade="all, delete-orphan", lazy="selectin",
+        order_by=(SessionSpeaker.role, SessionSpeaker.speaker_id),
     )
 
     def __str__(self) -> str:
