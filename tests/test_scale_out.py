@@ -198,11 +198,14 @@ def test_two_instances_and_a_consumer_share_one_course(database_factory, tmp_pat
         batch_path = urllib.parse.urlsplit(batch_url).path
         assert re.fullmatch(rf"/courses/{FINISHED}/certificates/batches/\d+", batch_path)
 
-        first_scans = [{"badge": badge, "nonce": f"desk-1-{n}"} for n, badge in enumerate(badges)]
+        # The session named, as the desk page does: a run at 23:59 WITA still finds it.
+        first_scans = [{"badge": badge, "nonce": f"desk-1-{n}", "session_id": live_session}
+                       for n, badge in enumerate(badges)]
         answered = rush((first, second), token, [first_scans[0::2], first_scans[1::2]])
         # The desks' retries of those scans, and a second desk scanning every badge again,
         # each through the instance that did not take the first scan.
-        second_scans = [{"badge": badge, "nonce": f"desk-2-{n}"} for n, badge in enumerate(badges)]
+        second_scans = [{"badge": badge, "nonce": f"desk-2-{n}", "session_id": live_session}
+                        for n, badge in enumerate(badges)]
         retried = rush((second, first), token, [first_scans[0::2] + second_scans[0::2],
                                                 first_scans[1::2] + second_scans[1::2]])
 
