@@ -13,7 +13,7 @@ import tempfile
 import zlib
 from contextlib import closing
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 
 from bimtek import __version__
 from bimtek.extensions import db
+from bimtek.spreadsheets import UploadStash
 from bimtek.timeutil import utcnow
 
 FORMAT = "bimtek-backup/1"
@@ -148,10 +149,14 @@ def _load_database(kind: str, path: Path) -> None:
 
 # --- the archive ---------------------------------------------------------------------------
 
-def _skip_partial_files(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
-    """A file still being written sits beside its final name as `.name.xxxx`; it is not
-    part of any state worth restoring."""
-    return None if Path(member.name).name.startswith(".") else member
+def _skip_transient_files(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    """Neither a file still being written, which sits beside its final name as
+    `.name.xxxx`, nor an upload waiting for its import to be confirmed (kept a day at most,
+    and confirmed against the database it was checked with) is state worth restoring."""
+    path = PurePosixPath(member.name)
+    if path.name.startswith(".") or path.parts[:2] == (FILES, UploadStash.FOLDER):
+        return None
+    return member
 
 
 def create_backup(target: Path) -> Manifest:
@@ -179,7 +184,7 @@ def create_backup(target: Path) -> Manifest:
             archive.addfile(info, io.BytesIO(content))
             archive.add(dump, arcname=dump.name)
             if _files_dir().is_dir():
-                archive.add(_files_dir(), arcname=FILES, filter=_skip_partial_files)
+                archive.add(_files_dir(), arcname=FILES, filter=_skip_transient_files)
         partial.replace(target)
     return manifest
 

@@ -15,6 +15,7 @@ import itertools
 import re
 import secrets
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,7 @@ from typing import TypeVar
 
 import openpyxl
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
@@ -91,7 +93,7 @@ def read_rows(filename: str, data: bytes, columns: Columns, *, no_rows_message: 
 # about 1.4 MB of sheet XML, packed some 11 times; anything far beyond is not a list of
 # people but a file made to exhaust the server's memory (a "zip bomb").
 MAX_ROWS = 10_000
-# Blank rows that Excel keeps for their formatting don't count as rows, as far as this.
+# Blank rows (Excel keeps those it has formatted) don't count as rows, up to this row.
 MAX_SHEET_ROWS = 10 * MAX_ROWS
 # Columns beyond this are not read: no file of ours has half as many.
 MAX_COLUMNS = 100
@@ -112,11 +114,6 @@ def read_table(filename: str, data: bytes) -> list[Sequence[Cell]]:
             _("%(name)s is neither an Excel workbook (.xlsx) nor a CSV file (.csv).",
               name=filename), field="file")
     return reader(data)
-
-
-def _too_many_rows() -> ValidationError:
-    return ValidationError(_("The file has more than %(limit)d rows; split it into smaller "
-                             "files.", limit=MAX_ROWS), field="file")
 
 
 def _check_packing(data: bytes) -> None:
@@ -142,30 +139,25 @@ def _check_packing(data: bytes) -> None:
 
 def _xlsx_table(data: bytes) -> list[Sequence[Cell]]:
     _check_packing(data)
+    unreadable = ValidationError(_("The file could not be read as an Excel workbook (.xlsx)."),
+                                 field="file")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            # Some programs record a wrong sheet size; read every row that is there instead.
-            sheet.reset_dimensions()
-            # One row past the limit is enough to know; openpyxl stops there, and fills gaps
-            # in the row numbers only up to it. A blank row stays as () so that the rows
-            # after it keep their numbers.
-            rows = [row if any(value is not None for value in row) else ()
-                    for row in sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1,
-                                               max_col=MAX_COLUMNS, values_only=True)]
-        finally:
-            workbook.close()
     except Exception as error:  # a damaged workbook fails in many different ways
-        raise ValidationError(_("The file could not be read as an Excel workbook (.xlsx)."),
-                              field="file") from error
-    if len(rows) > MAX_SHEET_ROWS:
-        raise _too_many_rows()
-    while rows and not rows[-1]:
-        rows.pop()
-    if len(rows) > MAX_ROWS:
-        raise _too_many_rows()
-    return rows
+        raise unreadable from error
+    try:
+        sheet = workbook.worksheets[0]
+        # Some programs record a wrong sheet size; read every row that is there instead.
+        sheet.reset_dimensions()
+        # openpyxl fills gaps in the row numbers only up to max_row.
+        return _bounded(sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS,
+                                        values_only=True))
+    except ValidationError:
+        raise
+    except Exception as error:
+        raise unreadable from error
+    finally:
+        workbook.close()
 
 
 def _csv_table(data: bytes) -> list[Sequence[Cell]]:
@@ -192,16 +184,50 @@ def _csv_rows(data: bytes, encoding: str) -> list[Sequence[Cell]]:
     def lines():
         return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
 
-    # Excel writes semicolons where the decimal separator is a comma, as in Indonesia. The
-    # first lines decide together: a title above the header may hold no separator at all.
     first = list(itertools.islice((line for line in lines() if line.strip()), 10))
-    semicolons, commas = (sum(line.count(mark) for line in first) for mark in ";,")
-    rows: list[Sequence[Cell]] = []
-    for cells in csv.reader(lines(), delimiter=";" if semicolons > commas else ","):
-        if len(rows) == MAX_ROWS:
-            raise _too_many_rows()
-        rows.append(cells[:MAX_COLUMNS])
-    return rows
+    return _bounded(cells[:MAX_COLUMNS]
+                    for cells in csv.reader(lines(), delimiter=_delimiter(first)))
+
+
+def _delimiter(first_lines: list[str]) -> str:
+    """';' or ',', whichever splits more of the first lines into one number of fields.
+    Excel writes semicolons where the decimal separator is a comma, as in Indonesia, and
+    leaves the commas in the text unquoted; a title above the header may hold neither."""
+    def agreeing_lines(mark: str) -> int:
+        widths = Counter(len(cells) for cells in csv.reader(first_lines, delimiter=mark)
+                         if len(cells) > 1)
+        return max(widths.values(), default=0)
+
+    return max((";", ","), key=agreeing_lines)
+
+
+def _is_blank(row: Sequence[Cell]) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip())
+               for value in row)
+
+
+def _bounded(rows: Iterable[Sequence[Cell]]) -> list[Sequence[Cell]]:
+    """The rows, a blank one kept as () so that the rows after it keep their numbers, the
+    blank ones at the end dropped. Refused past MAX_ROWS rows that are not blank, or past
+    MAX_SHEET_ROWS rows in all (blank rows that Excel keeps for their formatting)."""
+    table: list[Sequence[Cell]] = []
+    filled = 0
+    for row in rows:
+        if len(table) == MAX_SHEET_ROWS:
+            raise ValidationError(_("The sheet goes on below row %(limit)d; delete the rows "
+                                    "below the list and save it again.",
+                                    limit=MAX_SHEET_ROWS), field="file")
+        if _is_blank(row):
+            table.append(())
+            continue
+        filled += 1
+        if filled > MAX_ROWS:
+            raise ValidationError(_("The file has more than %(limit)d rows; split it into "
+                                    "smaller files.", limit=MAX_ROWS), field="file")
+        table.append(row)
+    while table and not table[-1]:
+        table.pop()
+    return table
 
 
 def _data_rows(table: Sequence[Sequence[Cell]], columns: Columns, no_rows_message: str
@@ -341,8 +367,8 @@ def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]],
     for position in text_columns:
         # The whole column, so that rows typed in later stay text too.
         sheet.column_dimensions[get_column_letter(position + 1)].number_format = TEXT_FORMAT
-    # Row numbers counted here: sheet.max_row looks at every cell, so asking it once per
-    # row made an export of 10,000 rows take most of a minute.
+    # Row numbers counted here: sheet.max_row scans every cell, so asking it per row would
+    # make the export quadratic.
     for number, row in enumerate(rows, start=2):
         values = [_storable(value) for value in row]
         sheet.append(values)
@@ -379,10 +405,19 @@ class UploadStash:
 
     NAME = re.compile(r"^[A-Za-z0-9_-]{22}\.(xlsx|csv)$")
     LIFETIME = timedelta(days=1)
+    # The stashes' folder inside FILES_DIR; transient, so backups leave it out.
+    FOLDER = "imports"
 
     def __init__(self, folder: Path, course):
         self.course = course
         self.folder = folder / str(course.id)
+
+    @classmethod
+    def for_import(cls, kind: str, course) -> UploadStash:
+        """The stash of one importer (`kind`: agenda, participants, msel) for `course`, in
+        FILES_DIR: every web server shares that folder, so the confirmation may reach
+        another server than the preview did."""
+        return cls(Path(current_app.config["FILES_DIR"]) / cls.FOLDER / kind, course)
 
     def keep(self, filename: str, data: bytes) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -388,7 +387,7 @@ def agenda_ics(course):
 # --- agenda import ---------------------------------------------------------------------
 
 def _stash(course: Course) -> UploadStash:
-    return UploadStash(Path(current_app.instance_path) / "agenda-imports", course)
+    return UploadStash.for_import("agenda", course)
 
 
 @bp.route("/<course_code>/agenda/import", methods=["GET", "POST"])

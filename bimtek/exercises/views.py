@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from functools import wraps
 from io import BytesIO
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -430,7 +429,7 @@ def export_msel(exercise):
 
 
 def _stash(exercise: Exercise) -> UploadStash:
-    return UploadStash(Path(current_app.instance_path) / "msel-imports", exercise.course)
+    return UploadStash.for_import("msel", exercise.course)
 
 
 @bp.route("/courses/<course_code>/exercises/<int:exercise_id>/msel/import",

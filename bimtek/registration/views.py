@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from io import BytesIO
-from pathlib import Path
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -207,7 +205,7 @@ def set_quota(course):
 # --- import and export -----------------------------------------------------------------
 
 def _stash(course) -> UploadStash:
-    return UploadStash(Path(current_app.instance_path) / "participant-imports", course)
+    return UploadStash.for_import("participants", course)
 
 
 @bp.route("/courses/<course_code>/participants/import", methods=["GET", "POST"])

@@ -129,6 +129,21 @@ def test_an_import_reads_words_names_and_numbers(setting):
         (Delivery.MESSAGE, True, 0)
 
 
+def test_a_semicolon_csv_from_excel_is_read_although_its_messages_hold_commas(setting):
+    # Excel with Indonesian settings separates with ';' and leaves commas in text unquoted:
+    # here the commas outnumber the semicolons.
+    messages = ["Massa dari Sangatta, Bengalon, Rantau Pulung, Kaliorang, Kaubun, Sandaran, "
+                "Muara Ancalong, Muara Wahau, Telen dan Busang berkumpul.",
+                "Polisi, TNI, Satpol PP, Linmas, Bawaslu, KPU, camat, lurah, RT dan relawan siaga."]
+    lines = ["MSEL Simulasi Pilkada", "No;Menit ke-;Media;Kepada;Pesan;Sasaran",
+             f"1;0;Telepon;Tim 1;{messages[0]};2", f"2;15;Pesan;semua;{messages[1]};"]
+    data = "\r\n".join(lines).encode("cp1252")
+    assert data.count(b",") > data.count(b";")
+    preview = msel.preview_msel(setting.exercise, "msel.csv", data)
+    assert preview.ok, preview.errors
+    assert [row.message for _row, row in preview.rows] == messages
+
+
 def test_import_errors_name_row_and_column_and_nothing_is_written(setting):
     before = injects_of(setting.exercise)
     data = xlsx([
