@@ -11,8 +11,10 @@ memory, is measured in benchmarks/hostile_uploads.py (make bench), not here.
 """
 from __future__ import annotations
 
+import base64
 import io
 import itertools
+import logging
 import os
 import random
 import re
@@ -40,6 +42,7 @@ from bimtek.courses.models import Course, Room, Session
 from bimtek.errors import ValidationError
 from bimtek.exercises import msel
 from bimtek.extensions import db
+from bimtek.pdf import render_pdf
 from bimtek.registration import spreadsheet as participant_import
 from bimtek.registration.identity import (
     format_nip,
@@ -49,7 +52,14 @@ from bimtek.registration.identity import (
 )
 from bimtek.registration.models import Registration
 from bimtek.speakers.models import Institution, Speaker
-from bimtek.spreadsheets import MAX_COLUMNS, MAX_ROWS, Columns, UploadStash, read_table
+from bimtek.spreadsheets import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_SHEET_ROWS,
+    Columns,
+    UploadStash,
+    read_table,
+)
 from tests.conftest import csrf_token, login
 from tests.exercises.factories import ExerciseSetting, exercise_setting
 from tests.factories import make_course
@@ -462,12 +472,25 @@ def test_every_importer_refuses_a_file_of_too_many_rows(world, tmp_path, monkeyp
                 (importer.name, fmt)
 
 
-def test_a_row_numbered_in_the_millions_is_refused_as_too_many_rows():
+def test_a_row_numbered_in_the_millions_is_refused_as_beyond_the_sheet_limit():
     # openpyxl hands out an empty row for every row number skipped: 5 million of them here,
     # of which no more than MAX_SHEET_ROWS + 1 are read. (What refusing it costs is
     # measured in benchmarks/hostile_uploads.py.)
-    with pytest.raises(ValidationError, match=re.escape(TOO_MANY_ROWS)):
+    with pytest.raises(ValidationError, match=re.escape(
+            f"The sheet goes on below row {MAX_SHEET_ROWS}; delete the rows below the list "
+            "and save it again.")):
         read_table("daftar.xlsx", far_row_workbook(5_000_000))
+
+
+def test_only_rows_that_are_not_blank_count_towards_the_limit():
+    # A CSV's blank lines are as blank as a sheet's empty rows.
+    lines = [EVERY_HEADER, *itertools.repeat(a_row(), MAX_ROWS - 1), [], [""]]
+    assert len(read_table("daftar.csv", csv_bytes(lines))) == MAX_ROWS
+    # Refused at the first row past the limit, whatever follows.
+    single_cells = workbook([SHEET_HEAD, *(xml_row([f"Peserta {n}"], n)
+                                           for n in range(1, 3 * MAX_ROWS)), SHEET_TAIL])
+    with pytest.raises(ValidationError, match=re.escape(TOO_MANY_ROWS)):
+        read_table("daftar.xlsx", single_cells)
 
 
 def test_blank_rows_excel_keeps_below_the_table_are_not_counted_as_rows():
@@ -564,6 +587,17 @@ def svg(body: str, prolog: str = "") -> bytes:
     return f'{prolog}<svg {SVG_NS} width="40" height="40">{body}</svg>'.encode()
 
 
+def svg_in(encoding: str, body: str, prolog: str = "", codec: str | None = None) -> bytes:
+    """An SVG declaring `encoding` and written in it (or in `codec`)."""
+    return (f'<?xml version="1.0" encoding="{encoding}"?>{prolog}'
+            f'<svg {SVG_NS} width="40" height="40">{body}</svg>').encode(codec or encoding)
+
+
+# What CorelDRAW and Illustrator CS6 and older write.
+SVG_11_DOCTYPE = ('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+                  '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">')
+
+
 def laughs(levels: int = 9) -> str:
     entities = '<!ENTITY a "lol">' + "".join(
         f'<!ENTITY {chr(98 + level)} "{("&" + chr(97 + level) + ";") * 10}">'
@@ -631,6 +665,51 @@ BAD_LOGOS = {
     "svg-entity-smuggling-a-script-in-utf16": ("logo", "logo.svg", lambda: svg(
         "&s;", prolog='<!DOCTYPE svg [<!ENTITY s "<script>alert(1)</script>">]>'
         ).decode().encode("utf-16"), NOT_AN_IMAGE),
+    # Expat reads one-byte encodings through Python's codecs and still reports the DTD.
+    "svg-billion-laughs-in-latin-1": ("logo", "logo.svg", lambda: svg_in(
+        "ISO-8859-1", "<text>&j; é</text>", prolog=laughs()), NOT_AN_IMAGE),
+    "svg-billion-laughs-in-windows-1252": ("logo", "logo.svg", lambda: svg_in(
+        "windows-1252", "<text>&j; – é</text>", prolog=laughs()), NOT_AN_IMAGE),
+    "svg-billion-laughs-in-koi8-r": ("partner_logo", "logo.svg", lambda: svg_in(
+        "KOI8-R", "<text>&j; Ж</text>", prolog=laughs()), NOT_AN_IMAGE),
+    "svg-external-entity-in-utf16-with-a-declaration": ("logo", "logo.svg", lambda: svg_in(
+        "UTF-16", "<text>&x;</text>", codec="utf-16",
+        prolog='<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'), NOT_AN_IMAGE),
+    "svg-11-doctype-with-an-internal-subset": ("logo", "logo.svg", lambda: svg(
+        "<text>&x;</text>", prolog=SVG_11_DOCTYPE[:-1] + ' [<!ENTITY x "lol">]>'),
+        NOT_AN_IMAGE),
+    "svg-doctype-with-only-an-attribute-list": ("logo", "logo.svg", lambda: svg(
+        "", prolog='<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]>'), NOT_AN_IMAGE),
+    "svg-doctype-with-an-empty-internal-subset": ("logo", "logo.svg", lambda: svg(
+        "", prolog="<!DOCTYPE svg []>"), NOT_AN_IMAGE),
+    # Encodings expat cannot read: EBCDIC, multi-byte ones (UTF-7 hides markup from a
+    # byte search), UTF-32 and names Python does not know.
+    "svg-in-ebcdic": ("logo", "logo.svg", lambda: svg_in(
+        "cp037", "<text>&j;</text>", prolog=laughs()), NOT_AN_IMAGE),
+    "svg-in-utf7": ("logo", "logo.svg", lambda: svg_in(
+        "UTF-7", "<script>alert(1)</script>"), NOT_AN_IMAGE),
+    "svg-in-shift-jis": ("logo", "logo.svg", lambda: svg_in(
+        "Shift_JIS", "<title>県</title>"), NOT_AN_IMAGE),
+    "svg-in-utf32": ("logo", "logo.svg", lambda: svg_in(
+        "UTF-32", '<circle r="4"/>'), NOT_AN_IMAGE),
+    "svg-in-an-unknown-encoding": ("logo", "logo.svg", lambda: svg_in(
+        "x-unknown", '<circle r="4"/>', codec="ascii"), NOT_AN_IMAGE),
+    "svg-in-a-codec-that-is-not-an-encoding": ("logo", "logo.svg", lambda: svg_in(
+        "rot13", '<circle r="4"/>', codec="ascii"), NOT_AN_IMAGE),
+    "svg-linked-style-sheet-in-utf16": ("logo", "logo.svg", lambda: svg(
+        "", prolog='<?xml-stylesheet type="text/css" href="http://evil.test/x.css"?>'
+        ).decode().encode("utf-16"), REFERS),
+    "svg-linked-style-sheet-after-the-doctype": ("logo", "logo.svg", lambda: svg(
+        "", prolog=SVG_11_DOCTYPE + '<?xml-stylesheet href="http://evil.test/x.css"?>'),
+        REFERS),
+    "svg-animated-link-in-a-later-value": ("logo", "logo.svg", lambda: svg(
+        '<a href="#x"><animate attributeName="href" values="#a; https://evil.test/"'
+        ' dur="1s"/><rect width="4" height="4"/></a>'), REFERS),
+    "svg-animated-xlink-in-a-later-value": ("partner_logo", "logo.svg", lambda: svg(
+        '<a href="#x"><animate attributeName="xlink:href" values="#a;#b;javascript:alert(1)"'
+        ' dur="1s"/><rect width="4" height="4"/></a>'), REFERS),
+    "png-with-its-end-further-than-4-kb-back": ("logo", "logo.png", lambda: png() + bytes(
+        4096 - 11), DAMAGED_PNG),
     "svg-one-byte-over-1-mb": ("logo", "logo.svg", lambda: svg(
         "<!--" + "x" * (MB - len(svg("<!---->")) + 1) + "-->"), TOO_HEAVY),
 }
@@ -713,6 +792,49 @@ def test_logos_up_to_the_limits_are_accepted(english):
     assert certificate_services.logo_format(exactly_1_mb) == "svg"
     assert certificate_services.logo_format(
         b"\xef\xbb\xbf" + svg('<text>Kabupaten Kutai Timur \u2013 Sangatta</text>')) == "svg"
+
+
+HONEST_SVG_BODY = '<rect width="40" height="40" fill="#c00"/>'
+HONEST_LOGOS = {
+    "coreldraw-svg-with-the-svg-1.1-doctype": ("logo", "kabupaten.svg", lambda: svg_in(
+        "utf-8", f"<title>Kabupaten Kutai Timur \u2013 Sangatta</title>{HONEST_SVG_BODY}",
+        prolog=SVG_11_DOCTYPE)),
+    "latin-1-svg-with-an-accented-title": ("partner_logo", "mitra.svg", lambda: svg_in(
+        "ISO-8859-1", f"<title>Dinas Pariwisata - Caf\u00e9 \u00d6sterreich</title>"
+        f"{HONEST_SVG_BODY}", prolog=SVG_11_DOCTYPE)),
+    "windows-1252-svg": ("logo", "logo.svg", lambda: svg_in(
+        "windows-1252", f"<title>Pemda \u2013 \u00e9</title>{HONEST_SVG_BODY}")),
+    "utf16-svg-with-a-bom": ("logo", "logo.svg", lambda: svg_in(
+        "UTF-16", f"<title>Kabupaten \u00e9</title>{HONEST_SVG_BODY}", codec="utf-16",
+        prolog=SVG_11_DOCTYPE)),
+    "svg-with-other-processing-instructions": ("logo", "logo.svg", lambda: svg(
+        f"<metadata><?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?><?xpacket end='w'?>"
+        f"</metadata>{HONEST_SVG_BODY}")),
+    "svg-animating-a-link-between-own-targets": ("logo", "logo.svg", lambda: svg(
+        '<a href="#x"><animate attributeName="href" values="#a; #b;" dur="1s"/>'
+        f"{HONEST_SVG_BODY}</a>")),
+    "png-with-16-bytes-after-its-end": ("logo", "logo.png", lambda: png(
+        (64, 64), "green") + random.Random(5).randbytes(16)),
+    "png-with-its-end-exactly-4-kb-back": ("partner_logo", "mitra.png", lambda: png(
+        ) + bytes(4096 - 12)),
+}
+
+
+@pytest.mark.parametrize("case", HONEST_LOGOS)
+def test_honest_logos_from_drawing_programs_are_accepted_and_drawn(client, world, logos,
+                                                                   case, caplog):
+    which, filename, build = HONEST_LOGOS[case]
+    data = build()
+    response = upload(client, f"{logos}/{which}", data, filename)
+    assert "Logo saved." in response.get_data(as_text=True)
+    assert data in logo_files(world).values()
+    assert client.get(f"{logos}/{which}").data == data
+    # WeasyPrint reads it with the same parser and draws it, fetching nothing (not even
+    # the DTD the DOCTYPE names: the fetcher would refuse it, and say so in the log).
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    kind = "image/png" if filename.endswith(".png") else "image/svg+xml"
+    render_pdf(f'<img src="data:{kind};base64,{base64.b64encode(data).decode()}">')
+    assert not caplog.records
 
 
 # --- 4. random tables thrown at the importers (Hypothesis) ------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from flask_babel import gettext as _
 from PIL import Image
@@ -334,6 +335,8 @@ SVG_INLINE_IMAGES = ("data:image/png;", "data:image/jpeg;")
 MAX_LOGO_SIDE = 4000
 _PNG_HEADER = struct.Struct(">I4sII")  # the IHDR chunk: length, type, width, height
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk, always these 12 bytes
+# Some programs write a little after IEND (padding, a signature); a cut file has no IEND.
+_PNG_END_WITHIN = 4096
 # SVG animation can set a link after the checks below have looked at the attributes.
 SVG_ANIMATIONS = ("set", "animate")
 SVG_ANIMATED_VALUES = ("to", "from", "by", "values")
@@ -359,9 +362,9 @@ def _check_png(data: bytes) -> None:
     if len(header) < _PNG_HEADER.size:
         raise damaged
     _length, kind, width, height = _PNG_HEADER.unpack(header)
-    # A file cut short anywhere no longer ends with IEND. Checked here because Pillow,
-    # once WeasyPrint is loaded, draws what it has of a truncated image without a word.
-    if kind != b"IHDR" or not width or not height or not data.endswith(_PNG_END):
+    # A file cut short anywhere has lost its IEND. Checked here because Pillow, once
+    # WeasyPrint is loaded, draws what it has of a truncated image without a word.
+    if kind != b"IHDR" or not width or not height or _PNG_END not in data[-_PNG_END_WITHIN:]:
         raise damaged
     # Read from the header before any pixel is unpacked.
     if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
@@ -385,23 +388,12 @@ def _local_name(name: str) -> str:
 
 def _check_svg(data: bytes) -> None:
     not_an_image = ValidationError(_("The logo must be a PNG or SVG image."), field="file")
-    # XML parsers also read UTF-16, in which the DTD check below would find nothing;
-    # drawing programs write SVG in UTF-8.
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise not_an_image from None
-    # A DTD is how XML entity attacks get in, and no logo needs one.
-    if "\x00" in text or re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-        raise not_an_image
-    # The parsed tree leaves processing instructions out, so a style sheet linked by one
-    # is looked for in the text.
-    if re.search(r"<\?\s*xml-stylesheet", text, re.IGNORECASE):
-        raise ValidationError(_("An SVG logo may not refer to other files or addresses."),
-                              field="file")
+    refers_outside = ValidationError(_("An SVG logo may not refer to other files or "
+                                       "addresses."), field="file")
+    _check_svg_prolog(data, not_an_image, refers_outside)
     try:
         root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as error:
+    except (ElementTree.ParseError, ValueError, LookupError) as error:
         raise not_an_image from error
     if root.tag not in SVG_ROOTS:
         raise not_an_image
@@ -413,8 +405,10 @@ def _check_svg(data: bytes) -> None:
                       if _local_name(name) == "href"]
         if _local_name(element.tag) in SVG_ANIMATIONS and element.get(
                 "attributeName", "").rpartition(":")[2].lower() == "href":
-            references += [element.get(name) for name in SVG_ANIMATED_VALUES
-                           if element.get(name) is not None]
+            # `values` is a list, one link per step of the animation.
+            references += [value.strip() for name in SVG_ANIMATED_VALUES
+                           for value in (element.get(name) or "").split(";")
+                           if value.strip()]
         # url() may sit in a style attribute, a <style> element or a presentation
         # attribute such as fill.
         css = " ".join([*element.attrib.values(),
@@ -422,8 +416,41 @@ def _check_svg(data: bytes) -> None:
         if any(not value.startswith("#") and not value.startswith(SVG_INLINE_IMAGES)
                for value in references) or re.search(r"url\(\s*['\"]?(?!#)|@import",
                                                      css, re.IGNORECASE):
-            raise ValidationError(_("An SVG logo may not refer to other files or addresses."),
-                                  field="file")
+            raise refers_outside
+
+
+def _check_svg_prolog(data: bytes, not_an_image: ValidationError,
+                      refers_outside: ValidationError) -> None:
+    """Refuse what the parsed tree no longer shows: a DTD with declarations of its own
+    (how entity attacks get in) and a linked style sheet. Expat reads the file in the
+    encoding it declares, so this holds in every encoding it accepts: UTF-8, UTF-16,
+    ISO-8859-1 and US-ASCII itself and, through Python's codecs, the one-byte encodings
+    that keep ASCII as it is (windows-1252, ISO-8859-2, KOI8-R …). EBCDIC, multi-byte
+    encodings (UTF-7, Shift JIS …), UTF-32 and unknown names it refuses. WeasyPrint reads
+    SVG with the same parser (ElementTree), so it draws whatever passes, UTF-16 included."""
+    def doctype(_name, _system_id, _public_id, has_internal_subset):
+        # The DOCTYPE CorelDRAW and older Illustrator write names the SVG 1.1 DTD, which
+        # nothing here fetches: expat reads no external DTD and WeasyPrint asks for none.
+        if has_internal_subset:
+            raise not_an_image
+
+    def entity(*_declaration):
+        raise not_an_image
+
+    def instruction(target, _data):
+        if target.lower() == "xml-stylesheet":
+            raise refers_outside
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.ProcessingInstructionHandler = instruction
+    try:
+        parser.Parse(data, True)
+    # ValueError: a multi-byte encoding; LookupError: a name Python does not know.
+    except (expat.ExpatError, ValueError, LookupError) as error:
+        raise not_an_image from error
 
 
 def _check_logo_field(which: str) -> None:
