@@ -3,11 +3,12 @@
 Builds the hostile files that tests/test_abuse_uploads.py checks the messages of (their
 builders are in tests/hostile_files.py): a 250 MB zip bomb, a workbook packed some 300 to 1,
 a zip declaring 4 KB for a sheet of 250 MB, a workbook with one row numbered 5,000,000,
-400 rows above 20,000 formatted but empty rows, 10,000 rows with a cell in column XFD, a
-15.5 MB CSV of too many rows, and two PNG logos: one with a 50 MB compressed comment, one
-declaring 30000 × 30000 pixels. Each is judged as the app judges an upload, by
-bimtek.spreadsheets.read_table or bimtek.certificates.services.logo_format, in a fresh
-Python process of its own, which reports:
+one of 100,000 one-cell rows, 400 rows above 20,000 formatted but empty rows, 10,000 rows
+with a cell in column XFD, a 15.5 MB CSV of too many rows, and two PNG logos: one with a
+50 MB compressed comment, one declaring 30000 × 30000 pixels. Each is judged as the app
+judges an upload, by bimtek.spreadsheets.read_table or
+bimtek.certificates.services.logo_format, in a fresh Python process of its own, which
+reports:
 
   seconds   wall time, the best of ROUNDS judgements;
   peak RSS  how far the process's resident memory rose above what it was just before the
@@ -194,7 +195,10 @@ def hostile_files() -> list[Case]:
         Case("zip declaring 4 KB for a 250 MB sheet", "xlsx", built.lying_zip_bomb(),
              "refused: The file could not be read as an Excel workbook"),
         Case("one row numbered 5,000,000", "xlsx", built.far_row_workbook(5_000_000),
-             too_many),
+             "refused: The sheet goes on below row"),
+        Case("100,000 rows of one cell", "xlsx", built.workbook(
+            [built.SHEET_HEAD, *(built.xml_row([f"Peserta {n}"], n) for n in range(1, 100_001)),
+             built.SHEET_TAIL]), too_many),
         Case("400 rows, then 20,000 blank formatted", "xlsx",
              built.workbook_with_blank_rows(400, 20_000), "read: 401 rows"),
         Case(f"{MAX_ROWS:,} rows with a cell in column XFD", "xlsx",
