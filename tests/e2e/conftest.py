@@ -42,9 +42,29 @@ def browser(playwright):
     browser.close()
 
 
+# What the browser said about the Content-Security-Policy during the current test.
+_blocked_by_policy: list[str] = []
+
+
+def open_context(browser, live_server, **options):
+    """A browser context on the app whose pages report anything the Content-Security-
+    Policy blocked: every browser test fails on it (`_nothing_blocked_by_policy`)."""
+    context = browser.new_context(base_url=live_server, locale="id-ID", **options)
+    context.on("console", lambda message: "Content Security Policy" in message.text
+               and _blocked_by_policy.append(f"{message.page.url}: {message.text}"))
+    return context
+
+
+@pytest.fixture(autouse=True)
+def _nothing_blocked_by_policy():
+    _blocked_by_policy.clear()
+    yield
+    assert _blocked_by_policy == []
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="id-ID")
+    context = open_context(browser, live_server)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

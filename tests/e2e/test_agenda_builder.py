@@ -53,3 +53,5 @@ def test_organiser_builds_a_day_and_sees_the_double_booking(page, organiser_cour
     expect(page.locator("#session-form-new")).to_contain_text(
         "Sesi harus berakhir setelah dimulai.")
     expect(day).not_to_contain_text("Salah jam")
+    page.locator("#session-form-new").get_by_role("button", name="Batal").click()
+    expect(page.locator("#session-form-new")).to_have_count(0)

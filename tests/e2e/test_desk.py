@@ -14,7 +14,7 @@ from bimtek.auth.models import Role, User
 from bimtek.extensions import db
 from tests.attendance.factories import course_running_today
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, open_context
 from tests.e2e.test_journeys import log_in
 
 NAMES = ["Ahmad Fauzi", "Nurul Hidayah", "Yohanes Pasue"]
@@ -118,8 +118,7 @@ def test_the_camera_reads_a_badge(app, badges, playwright, live_server, tmp_path
         *CHROMIUM_FLAGS, "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
     try:
-        page = browser.new_context(base_url=live_server, locale="id-ID",
-                                   permissions=["camera"]).new_page()
+        page = open_context(browser, live_server, permissions=["camera"]).new_page()
         page.set_default_timeout(10_000)
         open_desk(page)
         page.get_by_role("button", name="Pindai dengan kamera").click()
@@ -130,3 +129,17 @@ def test_the_camera_reads_a_badge(app, badges, playwright, live_server, tmp_path
     finally:
         browser.close()
     assert attendance_count(app) == 1
+
+
+def test_marking_by_hand_can_choose_everyone_at_once(page, badges):
+    open_desk(page)
+    page.get_by_role("link", name="Tandai manual").click()
+    roll = page.get_by_test_id("session-roll")
+    chosen = roll.locator('input[name="registration_id"]')
+    expect(chosen).to_have_count(len(NAMES))
+    roll.get_by_label("Pilih semua").check()
+    for box in chosen.all():
+        expect(box).to_be_checked()
+    roll.get_by_label("Pilih semua").uncheck()
+    for box in chosen.all():
+        expect(box).not_to_be_checked()

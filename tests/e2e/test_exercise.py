@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import open_context
 from tests.e2e.test_journeys import log_in
 from tests.exercises.factories import exercise_setting
 
@@ -18,7 +19,9 @@ from tests.exercises.factories import exercise_setting
 class Players:
     console: str
     evaluation: str
+    msel: str
     team: str
+    organiser: str
     facilitator: str
     team1: str
     team2: str
@@ -30,7 +33,8 @@ def players(app):
         s = exercise_setting()
         base = f"/courses/{s.course.code}/exercises/{s.exercise.id}"
         return Players(console=f"{base}/console", evaluation=f"{base}/evaluation",
-                       team=f"/exercises/{s.exercise.id}/team", facilitator=s.facilitator.email,
+                       msel=f"{base}/msel", team=f"/exercises/{s.exercise.id}/team",
+                       organiser=s.organiser.email, facilitator=s.facilitator.email,
                        team1=s.account(s.member(1)).email, team2=s.account(s.member(2)).email)
 
 
@@ -40,7 +44,7 @@ def open_as(browser, live_server):
     contexts = []
 
     def open_page(email):
-        context = browser.new_context(base_url=live_server, locale="id-ID")
+        context = open_context(browser, live_server)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -101,3 +105,23 @@ def test_an_inject_reaches_only_its_team_live_and_is_answered_and_rated(players,
     report = " ".join(" ".join(page.extract_text()
                                for page in PdfReader(download.value.path()).pages).split())
     assert "Verifikasi ke PPK Bengalon, klarifikasi resmi lewat Diskominfo." in report
+
+
+def test_deleting_an_inject_asks_first(players, open_as):
+    organiser = open_as(players.organiser)
+    organiser.goto(players.msel)
+    delete = organiser.get_by_role("button", name="Hapus")
+    injects = delete.count()
+    asked, answers = [], iter((False, True))
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if next(answers) else dialog.dismiss()
+
+    organiser.on("dialog", answer)
+    delete.first.click()
+    organiser.reload()
+    expect(delete).to_have_count(injects)
+    delete.first.click()
+    expect(delete).to_have_count(injects - 1)
+    assert asked == ["Hapus inject ini?"] * 2
