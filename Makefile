@@ -23,7 +23,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
 bench: $(VENV)/.test-installed $(MO)
-	@for script in benchmarks/*.py; do [ -e "$$script" ] && $(BIN)/python "$$script"; done; true
+	@for script in benchmarks/[!_]*.py; do [ -e "$$script" ] && $(BIN)/python "$$script"; done; true
 
 $(VENV)/.run-installed: requirements.txt
 	scripts/system-deps.sh run
