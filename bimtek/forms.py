@@ -9,6 +9,7 @@ import flask_babel
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 WTFORMS_MESSAGES = (
     _l("This field is required."),
@@ -47,6 +48,12 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+
+def spreadsheet_field(label) -> FileField:
+    """An upload of one .xlsx or .csv file, the formats every importer reads."""
+    return FileField(label, validators=[
+        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
 
 
 def optional_int(value) -> int | None:

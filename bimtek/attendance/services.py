@@ -26,7 +26,7 @@ from bimtek.attendance.models import (
 )
 from bimtek.courses.models import Course, Session
 from bimtek.errors import ValidationError
-from bimtek.extensions import db
+from bimtek.extensions import commit_or_refuse, db
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.models import Institution
 from bimtek.spreadsheets import write_table
@@ -284,14 +284,10 @@ def _set_status(registration: Registration, session: Session, attendance: Attend
 
 
 def _commit_marks() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # A desk scanned one of these participants into the session between our read and
-        # our write: the unique pair kept the scan, and none of the marks is kept.
-        db.session.rollback()
-        raise ValidationError(_("Someone checked in one of these participants at the same "
-                                "moment. Nothing was saved; please try again.")) from None
+    # A desk may scan one of these participants into the session between our read and our
+    # write: the unique pair keeps the scan, and none of the marks is kept.
+    commit_or_refuse(_("Someone checked in one of these participants at the same moment. "
+                       "Nothing was saved; please try again."))
 
 
 def mark(registration: Registration, session: Session, status: AttendanceStatus | str, *,

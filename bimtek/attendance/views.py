@@ -13,12 +13,11 @@ from bimtek.attendance import bp, services
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.attendance.services import CheckInResult
 from bimtek.attendance.sign_in_sheet import sign_in_sheet_pdf
-from bimtek.auth.access import course_roles_required, roles_required
+from bimtek.auth.access import course_roles_required, of_course_or_404, roles_required
 from bimtek.auth.models import Role
 from bimtek.auth.services import can_act_in_course
 from bimtek.courses.models import Session
 from bimtek.errors import ValidationError
-from bimtek.extensions import db
 from bimtek.i18n import clock, zone_label
 from bimtek.registration import services as registration_services
 from bimtek.registration.forms import RegistrationFilterForm
@@ -77,9 +76,9 @@ def _status_from_form() -> str:
 @course_roles_required(*DESK_ROLES)
 def mark(course, registration_id: int):
     registration = registration_services.find_registration(course, registration_id)
-    session = db.session.get(Session, request.form.get("session_id", type=int) or 0)
-    if registration is None or session is None or session.course_id != course.id:
+    if registration is None:
         abort(404)
+    session = of_course_or_404(Session, request.form.get("session_id", type=int) or 0, course)
     try:
         services.mark(registration, session, _status_from_form(),
                       reason=request.form.get("reason", ""), by=current_user)
@@ -119,18 +118,11 @@ def attendance_matrix_xlsx(course):
 
 # --- self check-in ---------------------------------------------------------------------
 
-def _course_session(course, session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None or session.course_id != course.id:
-        abort(404)
-    return session
-
-
 @bp.route("/courses/<course_code>/sessions/<int:session_id>/screen")
 @course_roles_required(*DESK_ROLES)
 def screen(course, session_id: int):
     """The room's screen: a QR code and a short code that change every 30 seconds."""
-    session = _course_session(course, session_id)
+    session = of_course_or_404(Session, session_id, course)
     code = services.self_check_in_code(session, utcnow(), current_app.config["SECRET_KEY"])
     link = public_url("attendance.self_check_in", code=code)
     context = {"course": course, "session": session, "code": code,
@@ -157,7 +149,7 @@ def self_check_in():
           methods=["GET", "POST"])
 @course_roles_required(*DESK_ROLES)
 def session_attendance(course, session_id: int):
-    session = _course_session(course, session_id)
+    session = of_course_or_404(Session, session_id, course)
     chosen: list[int] = []
     if request.method == "POST":
         try:
@@ -182,7 +174,7 @@ def session_attendance(course, session_id: int):
 @bp.route("/courses/<course_code>/sessions/<int:session_id>/sign-in-sheet.pdf")
 @course_roles_required(*DESK_ROLES)
 def sign_in_sheet(course, session_id: int):
-    session = _course_session(course, session_id)
+    session = of_course_or_404(Session, session_id, course)
     return send_file(BytesIO(sign_in_sheet_pdf(session)), mimetype="application/pdf",
                      download_name=f"daftar-hadir-{course.code}-{session.day.isoformat()}"
                                    f"-{session.starts_at:%H%M}.pdf")

@@ -90,3 +90,12 @@ def course_roles_required(*roles: Role):
     """Holding one of `roles` for this very course (admins always pass)."""
     return course_permission(
         lambda user, course: services.can_act_in_course(user, course, roles), *roles)
+
+
+def of_course_or_404(model, object_id: int, course: Course):
+    """The `model` row `object_id` when it belongs to `course`; 404 otherwise, so that
+    another course's ids in a URL or a form reveal nothing."""
+    found = db.session.get(model, object_id)
+    if found is None or found.course_id != course.id:
+        abort(404)
+    return found

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.attendance.services import wall_clock
-from bimtek.auth.access import course_roles_required, public, roles_required
+from bimtek.auth.access import course_roles_required, of_course_or_404, public, roles_required
 from bimtek.auth.models import Role
 from bimtek.certificates import bp, rendering, services, tasks
 from bimtek.certificates.forms import (
@@ -32,7 +32,7 @@ from bimtek.certificates.forms import (
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
-from bimtek.extensions import db, limiter
+from bimtek.extensions import limiter
 from bimtek.forms import show_error
 from bimtek.registration import services as registration_services
 
@@ -195,17 +195,10 @@ def clear_override(course, registration_id: int):
     return _back_to_list(course)
 
 
-def _course_certificate(course, certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or certificate.course_id != course.id:
-        abort(404)
-    return certificate
-
-
 @bp.route("/courses/<course_code>/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def revoke(course, certificate_id: int):
-    certificate = _course_certificate(course, certificate_id)
+    certificate = of_course_or_404(Certificate, certificate_id, course)
     try:
         services.revoke(certificate, RevokeForm().reason.data or "", by=current_user)
     except ValidationError as error:
@@ -250,9 +243,7 @@ def issue(course):
 @bp.route("/courses/<course_code>/certificates/batches/<int:batch_id>")
 @course_roles_required(Role.ORGANISER)
 def batch(course, batch_id: int):
-    batch = db.session.get(CertificateBatch, batch_id)
-    if batch is None or batch.course_id != course.id:
-        abort(404)
+    batch = of_course_or_404(CertificateBatch, batch_id, course)
     template = ("certificates/_batch_status.html" if request.headers.get("HX-Request")
                 else "certificates/batch.html")
     return render_template(template, course=course, batch=batch, Status=BatchStatus)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,7 @@ from wtforms.widgets import HiddenInput
 
 from bimtek.courses.models import SessionKind
 from bimtek.courses.services import MAX_CAPACITY, MAX_DECLARED_JP, MAX_SESSION_JP
-from bimtek.forms import Form, optional_int
+from bimtek.forms import Form, optional_int, spreadsheet_field
 
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 
@@ -114,8 +113,7 @@ class CopyAgendaForm(Form):
 
 
 class ImportAgendaForm(Form):
-    file = FileField(_l("Agenda file (.xlsx or .csv)"), validators=[
-        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
+    file = spreadsheet_field(_l("Agenda file (.xlsx or .csv)"))
     replace = BooleanField(_l("Replace the current agenda"))
     submit = SubmitField(_l("Check the file"))
 

@@ -8,7 +8,6 @@ from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from bimtek.attendance import services as attendance_services
@@ -28,7 +27,7 @@ from bimtek.courses.models import (
 )
 from bimtek.courses.reference import REFERENCE_REGIONS
 from bimtek.errors import ValidationError
-from bimtek.extensions import db
+from bimtek.extensions import commit_or_refuse, db
 from bimtek.i18n import ZONE_LABELS
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.models import (
@@ -119,7 +118,7 @@ def save_course(course: Course | None, **fields) -> Course:
         db.session.add(course)
     for name, value in fields.items():
         setattr(course, name, value)
-    _commit_unique(_("The code %(code)s is already used by another course.",
+    commit_or_refuse(_("The code %(code)s is already used by another course.",
                      code=fields["code"]), field="code")
     return course
 
@@ -130,15 +129,6 @@ def create_course(organiser: User, **fields) -> Course:
     if Role.ORGANISER in organiser.roles:
         auth_services.assign_course(organiser, course, Role.ORGANISER)
     return course
-
-
-def _commit_unique(message: str, field: str) -> None:
-    """Commit; a unique constraint that a concurrent request won becomes a clear message."""
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise ValidationError(message, field=field) from error
 
 
 STATUS_FLOW = {CourseStatus.DRAFT: CourseStatus.PUBLISHED,
@@ -178,7 +168,7 @@ def save_room(course: Course, room: Room | None, *, name: str, capacity: int | N
         course.rooms.append(room)
     room.name, room.capacity, room.is_plenary = name, capacity, is_plenary
     if commit:
-        _commit_unique(_("This course already has a room named %(name)s.", name=name),
+        commit_or_refuse(_("This course already has a room named %(name)s.", name=name),
                        field="name")
     else:
         db.session.flush()

@@ -8,7 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.auth import services as auth_services
-from bimtek.auth.access import course_permission, course_roles_required, roles_required
+from bimtek.auth.access import (
+    course_permission,
+    course_roles_required,
+    of_course_or_404,
+    roles_required,
+)
 from bimtek.auth.models import COURSE_ROLES, Role
 from bimtek.courses import agenda_import, bp, exports, services
 from bimtek.courses.conflicts import agenda_warnings_for
@@ -206,13 +211,6 @@ def _form_error_response(course: Course, form, template: str, *, form_id: str, *
     return redirect(url_for("courses.builder", course_code=course.code))
 
 
-def _course_session(course: Course, session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None or session.course_id != course.id:
-        abort(404)
-    return session
-
-
 @bp.route("/<course_code>/agenda/builder")
 @course_roles_required(Role.ORGANISER)
 def builder(course):
@@ -249,7 +247,7 @@ def add_session(course):
 @bp.route("/<course_code>/sessions/<int:session_id>/edit")
 @course_roles_required(Role.ORGANISER)
 def edit_session(course, session_id: int):
-    session = _course_session(course, session_id)
+    session = of_course_or_404(Session, session_id, course)
     return render_template("courses/_session_form.html", course=course, session=session,
                            form=_session_form(course, session))
 
@@ -257,7 +255,7 @@ def edit_session(course, session_id: int):
 @bp.route("/<course_code>/sessions/<int:session_id>", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def update_session(course, session_id: int):
-    session = _course_session(course, session_id)
+    session = of_course_or_404(Session, session_id, course)
     form = _session_form(course, session)
     if form.validate_on_submit():
         try:
@@ -282,7 +280,7 @@ def _move_form(course: Course, session: Session) -> MoveSessionForm:
 @bp.route("/<course_code>/sessions/<int:session_id>/move", methods=["GET", "POST"])
 @course_roles_required(Role.ORGANISER)
 def move_session(course, session_id: int):
-    session = _course_session(course, session_id)
+    session = of_course_or_404(Session, session_id, course)
     form = _move_form(course, session)
     if request.method == "GET":
         return render_template("courses/_move_form.html", course=course, session=session,
@@ -304,7 +302,7 @@ def move_session(course, session_id: int):
 @course_roles_required(Role.ORGANISER)
 def delete_session(course, session_id: int):
     try:
-        services.delete_session(_course_session(course, session_id))
+        services.delete_session(of_course_or_404(Session, session_id, course))
     except ValidationError as error:
         db.session.rollback()
         return _agenda_response(course, error=error.message)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -21,7 +20,7 @@ from bimtek.exercises.services import (
     MAX_RESPONSE_LENGTH,
     MAX_TEAMS,
 )
-from bimtek.forms import Form, optional_int
+from bimtek.forms import Form, optional_int, spreadsheet_field
 
 
 class ExerciseForm(Form):
@@ -92,8 +91,7 @@ class InjectForm(Form):
 
 
 class ImportMselForm(Form):
-    file = FileField(_l("MSEL file (.xlsx or .csv)"), validators=[
-        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
+    file = spreadsheet_field(_l("MSEL file (.xlsx or .csv)"))
     submit = SubmitField(_l("Check the file"))
 
 

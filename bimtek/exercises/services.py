@@ -37,7 +37,7 @@ from bimtek.exercises.models import (
     TeamMember,
     TeamRole,
 )
-from bimtek.extensions import db
+from bimtek.extensions import commit_or_refuse, db
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.timeutil import utcnow
 
@@ -582,13 +582,9 @@ def _unreleased(inject: Inject) -> None:
 
 
 def _commit_msel() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another facilitator took the same number at the same moment.
-        db.session.rollback()
-        raise ValidationError(_("Someone changed the MSEL at the same moment. Nothing was "
-                                "saved; please try again."), field="number") from None
+    # Another facilitator may take the same number at the same moment.
+    commit_or_refuse(_("Someone changed the MSEL at the same moment. Nothing was saved; "
+                       "please try again."), field="number")
 
 
 def add_inject(exercise: Exercise, data: InjectInput, *, actor: User | None = None
@@ -944,13 +940,9 @@ def save_ratings(exercise: Exercise, evaluator: User, entries: Iterable[RatingIn
         else:
             evaluation.rating, evaluation.notes = rating, notes
     audit.record("exercise.rated", exercise, actor=evaluator, cells=len(checked))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same evaluator saved the grid in another tab at the same moment.
-        db.session.rollback()
-        raise ValidationError(_("These ratings were saved elsewhere at the same moment. "
-                                "Nothing was saved; please try again.")) from None
+    # The same evaluator may save the grid in another tab at the same moment.
+    commit_or_refuse(_("These ratings were saved elsewhere at the same moment. Nothing was "
+                       "saved; please try again."))
 
 
 def summarise(ratings: Iterable[Rating]) -> Rating | None:

@@ -355,11 +355,16 @@ def msel_list(exercise):
                            entries=services.msel(exercise))
 
 
+def _objective_choices(exercise: Exercise) -> list[tuple]:
+    """None or one of the exercise's objectives, numbered as the report numbers them."""
+    return [(None, "—")] + [(objective.id, f"{number}. {objective.title}")
+                            for number, objective in enumerate(exercise.objectives, start=1)]
+
+
 def _inject_form(exercise: Exercise, inject=None) -> InjectForm:
     form = InjectForm(obj=inject)
     form.target_team_ids.choices = [(team.id, team.name) for team in exercise.teams]
-    form.objective_id.choices = [(None, "—")] + [
-        (o.id, f"{number}. {o.title}") for number, o in enumerate(exercise.objectives, 1)]
+    form.objective_id.choices = _objective_choices(exercise)
     if request.method == "GET":
         if inject is None:
             form.number.data = services.next_inject_number(exercise)
@@ -637,9 +642,7 @@ def report_analysis(exercise, objective_id: int):
 
 def _action_form(exercise: Exercise, action=None) -> ActionForm:
     form = ActionForm(obj=action)
-    form.objective_id.choices = [(None, "—")] + [
-        (objective.id, f"{number}. {objective.title}")
-        for number, objective in enumerate(exercise.objectives, start=1)]
+    form.objective_id.choices = _objective_choices(exercise)
     return form
 
 

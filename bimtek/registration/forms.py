@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -13,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from bimtek.forms import Form, optional_int
+from bimtek.forms import Form, optional_int, spreadsheet_field
 from bimtek.registration.models import Gender, RegistrationStatus
 from bimtek.registration.services import FilterChoices
 
@@ -84,8 +83,7 @@ class ParticipantSearchForm(RegistrationFilterForm):
 
 
 class ImportParticipantsForm(Form):
-    file = FileField(_l("Participant list (.xlsx or .csv)"), validators=[
-        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))])
+    file = spreadsheet_field(_l("Participant list (.xlsx or .csv)"))
     waitlist = BooleanField(_l("Put rows beyond the seats left on the waitlist"))
     submit = SubmitField(_l("Check the file"))
 

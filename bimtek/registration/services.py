@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 import segno
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from bimtek import audit
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, Kecamatan
 from bimtek.errors import ValidationError
-from bimtek.extensions import db
+from bimtek.extensions import commit_or_refuse, db
 from bimtek.registration.identity import (
     clean_text,
     identity_warnings,
@@ -225,12 +224,8 @@ def update_registration(registration: Registration, data: ParticipantInput, *, a
 
 
 def _commit_registration() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise ValidationError(_("Someone with the same NIK registered at the same moment; "
-                                "check the list and try again."), field="nik") from error
+    commit_or_refuse(_("Someone with the same NIK registered at the same moment; check the "
+                       "list and try again."), field="nik")
 
 
 def cancel(registration: Registration, *, actor=None, reason: str = "") -> Registration | None:
