@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
+from wtforms import SelectChoice
 
 
 class LabelledEnum(enum.StrEnum):
@@ -16,8 +17,8 @@ class LabelledEnum(enum.StrEnum):
         return member
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+    def choices(cls) -> list[SelectChoice]:
+        return [SelectChoice(member.value, member.label) for member in cls]
 
 
 def enum_column_type(enum_class: type[enum.Enum]) -> sa.Enum:

@@ -9,6 +9,7 @@ import uuid
 import flask
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from bimtek import create_app
@@ -64,8 +65,20 @@ def database_factory(tmp_path_factory):
     factory.drop_all()
 
 
+class ClosingClient(FlaskClient):
+    """Reads each answer whole and closes it and the request body at once, as a browser
+    and a WSGI server do, so a file sent with send_file or a large upload spooled to a
+    temporary file is closed now rather than whenever the garbage collector gets to it."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        response = super().open(*args, buffered=buffered, **kwargs)
+        for answered in [*response.history, response]:
+            answered.request.environ["wsgi.input"].close()
+        return response
+
+
 def build_app(database_url: str, instance_path, **overrides):
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
@@ -76,6 +89,8 @@ def build_app(database_url: str, instance_path, **overrides):
         },
         instance_path=instance_path,
     )
+    app.test_client_class = ClosingClient
+    return app
 
 
 @pytest.fixture(scope="session")

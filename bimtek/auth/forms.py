@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -66,7 +67,7 @@ class UserForm(Form):
 class CourseAssignmentForm(Form):
     course_id = SelectField(_l("Course"), coerce=int, validate_choice=False)
     role = SelectField(
-        _l("Role in the course"), choices=[(r.value, r.label) for r in COURSE_ROLES]
+        _l("Role in the course"), choices=[SelectChoice(r.value, r.label) for r in COURSE_ROLES]
     )
     submit = SubmitField(_l("Assign"))
 
@@ -76,5 +77,5 @@ class UserSearchForm(Form):
         csrf = False
 
     q = StringField(_l("Search name or e-mail"), validators=[Optional()])
-    role = SelectField(_l("Role"), choices=[("", _l("All roles")), *Role.choices()],
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("All roles")), *Role.choices()],
                        validators=[Optional()])

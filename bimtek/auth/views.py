@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from bimtek.auth import bp, services
 from bimtek.auth.access import login_only, public, roles_required
@@ -97,7 +98,7 @@ def users():
 
 def _user_form(user: User | None) -> UserForm:
     form = UserForm(obj=user)
-    form.institutions.choices = [(i.id, f"{i.short_name} — {i.name}")
+    form.institutions.choices = [SelectChoice(i.id, f"{i.short_name} — {i.name}")
                                  for i in institution_services.list_institutions()]
     if user is not None and not form.is_submitted():
         form.roles.data = [role.value for role in user.roles]
@@ -146,7 +147,7 @@ def edit_user(user_id: int):
             return redirect(url_for("auth.edit_user", user_id=user.id))
     assignment_form = CourseAssignmentForm()
     assignment_form.course_id.choices = [
-        (c.id, f"{c.code} — {c.title}")
+        SelectChoice(c.id, f"{c.code} — {c.title}")
         for c in db.session.scalars(select(Course).order_by(Course.starts_on.desc()))
     ]
     return render_template(

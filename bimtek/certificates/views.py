@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from bimtek.attendance.services import wall_clock
 from bimtek.auth.access import course_roles_required, of_course_or_404, public, roles_required
@@ -293,8 +294,8 @@ def verify(code: str):
 
 def _staff_filter() -> StaffFilterForm:
     form = StaffFilterForm(request.args)
-    form.course_id.choices = [("", _("All courses")), *(
-        (course.id, f"{course.code} · {course.title}")
+    form.course_id.choices = [SelectChoice("", _("All courses")), *(
+        SelectChoice(course.id, f"{course.code} · {course.title}")
         for course in services.staff_courses(current_user))]
     return form
 

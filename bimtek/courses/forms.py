@@ -6,6 +6,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,10 +24,10 @@ from bimtek.forms import Form, optional_int, spreadsheet_field
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 
 TIMEZONES = [
-    ("Asia/Jakarta", "WIB — Asia/Jakarta"),
-    ("Asia/Pontianak", "WIB — Asia/Pontianak"),
-    ("Asia/Makassar", "WITA — Asia/Makassar"),
-    ("Asia/Jayapura", "WIT — Asia/Jayapura"),
+    SelectChoice("Asia/Jakarta", "WIB — Asia/Jakarta"),
+    SelectChoice("Asia/Pontianak", "WIB — Asia/Pontianak"),
+    SelectChoice("Asia/Makassar", "WITA — Asia/Makassar"),
+    SelectChoice("Asia/Jayapura", "WIT — Asia/Jayapura"),
 ]
 
 

@@ -6,6 +6,7 @@ from io import BytesIO
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.access import (
@@ -47,8 +48,8 @@ def index():
 
 def _course_form(course: Course | None) -> CourseForm:
     form = CourseForm(obj=course)
-    institutions = [(None, "—")] + [
-        (i.id, i.short_name) for i in speaker_services.list_institutions()]
+    institutions = [SelectChoice(None, "—")] + [
+        SelectChoice(i.id, i.short_name) for i in speaker_services.list_institutions()]
     form.host_institution_id.choices = institutions
     form.facilitator_institution_id.choices = institutions
     return form
@@ -139,18 +140,19 @@ def add_room(course):
 
 # --- agenda builder --------------------------------------------------------------------
 
-def _day_choices(course: Course) -> list[tuple[str, str]]:
-    return [(day.isoformat(), long_date(day)) for day in course.days]
+def _day_choices(course: Course) -> list[SelectChoice]:
+    return [SelectChoice(day.isoformat(), long_date(day)) for day in course.days]
 
 
 def _session_form(course: Course, session: Session | None = None, day: date | None = None
                   ) -> SessionForm:
     form = SessionForm(obj=session, prefix=f"s{session.id}" if session else "new")
     form.day.choices = _day_choices(course)
-    form.room_id.choices = [(None, "—")] + [(room.id, room.name) for room in course.rooms]
-    speakers = [(s.id, s.full_name) for s in speaker_services.all_speakers()]
+    form.room_id.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(room.id, room.name) for room in course.rooms]
+    speakers = [SelectChoice(s.id, s.full_name) for s in speaker_services.all_speakers()]
     form.speakers.choices = form.facilitators.choices = speakers
-    form.moderator.choices = [(None, "—"), *speakers]
+    form.moderator.choices = [SelectChoice(None, "—"), *speakers]
     if not form.is_submitted():
         if session is not None:
             form.day.data = session.day.isoformat()
@@ -333,7 +335,7 @@ def duplicate_day(course):
 
 def _copy_form(course: Course) -> CopyAgendaForm:
     form = CopyAgendaForm(prefix="copy")
-    form.source_id.choices = [(c.id, f"{c.code} — {c.title}")
+    form.source_id.choices = [SelectChoice(c.id, f"{c.code} — {c.title}")
                               for c in services.copy_sources(current_user, course)]
     return form
 

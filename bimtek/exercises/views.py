@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
 from bimtek.attendance.services import wall_clock
@@ -129,10 +129,10 @@ def index(course):
 
 def _exercise_form(course, exercise: Exercise | None = None) -> ExerciseForm:
     form = ExerciseForm(obj=exercise)
-    form.session_id.choices = [(None, "—")] + [
-        (s.id, f"{s.day:%d/%m} {clock(s.starts_at)} · {s.title}")
+    form.session_id.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(s.id, f"{s.day:%d/%m} {clock(s.starts_at)} · {s.title}")
         for s in services.session_choices(course)]
-    staff = [(user.id, user.name) for user in services.eligible_staff(course)]
+    staff = [SelectChoice(user.id, user.name) for user in services.eligible_staff(course)]
     form.facilitator_ids.choices = form.evaluator_ids.choices = staff
     if exercise is not None and request.method == "GET":
         form.facilitator_ids.data = [u.id for u in services.staff_of(
@@ -355,15 +355,15 @@ def msel_list(exercise):
                            entries=services.msel(exercise))
 
 
-def _objective_choices(exercise: Exercise) -> list[tuple]:
+def _objective_choices(exercise: Exercise) -> list[SelectChoice]:
     """None or one of the exercise's objectives, numbered as the report numbers them."""
-    return [(None, "—")] + [(objective.id, f"{number}. {objective.title}")
+    return [SelectChoice(None, "—")] + [SelectChoice(objective.id, f"{number}. {objective.title}")
                             for number, objective in enumerate(exercise.objectives, start=1)]
 
 
 def _inject_form(exercise: Exercise, inject=None) -> InjectForm:
     form = InjectForm(obj=inject)
-    form.target_team_ids.choices = [(team.id, team.name) for team in exercise.teams]
+    form.target_team_ids.choices = [SelectChoice(team.id, team.name) for team in exercise.teams]
     form.objective_id.choices = _objective_choices(exercise)
     if request.method == "GET":
         if inject is None:

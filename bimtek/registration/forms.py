@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -63,11 +64,12 @@ class RegistrationFilterForm(Form):
     kecamatan_id = SelectField(_l("Kecamatan"), coerce=optional_int, validate_choice=False)
 
     def offer(self, choices: FilterChoices) -> None:
-        everyone = ("", _l("All"))
-        self.institution_id.choices = [everyone, *((i.id, i.short_name)
+        everyone = SelectChoice("", _l("All"))
+        self.institution_id.choices = [everyone, *(SelectChoice(i.id, i.short_name)
                                                    for i in choices.institutions)]
-        self.unit.choices = [everyone, *((unit, unit) for unit in choices.units)]
-        self.kecamatan_id.choices = [everyone, *((k.id, k.name) for k in choices.kecamatan)]
+        self.unit.choices = [everyone, *(SelectChoice(unit) for unit in choices.units)]
+        self.kecamatan_id.choices = [everyone, *(SelectChoice(k.id, k.name)
+                                                 for k in choices.kecamatan)]
 
     @property
     def filters(self) -> dict:
@@ -78,8 +80,8 @@ class RegistrationFilterForm(Form):
 
 class ParticipantSearchForm(RegistrationFilterForm):
     q = StringField(_l("Name, NIK or NIP"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("All")), *RegistrationStatus.choices()],
-                         validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False, choices=[
+        SelectChoice("", _l("All")), *RegistrationStatus.choices()])
 
 
 class ImportParticipantsForm(Form):

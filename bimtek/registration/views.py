@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from bimtek.attendance import services as attendance_services
 from bimtek.attendance.models import AttendanceStatus
@@ -41,10 +42,13 @@ from bimtek.spreadsheets import UploadStash
 
 def _choices(form, course) -> None:
     institutions = institution_services.list_institutions()
-    form.institution_id.choices = [(None, "—")] + [(i.id, i.short_name) for i in institutions]
-    form.unit.choices = [("", "—")] + [(unit, unit) for unit in services.unit_names(course)]
+    form.institution_id.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(i.id, i.short_name) for i in institutions]
+    form.unit.choices = [SelectChoice("", "—")] + [
+        SelectChoice(unit) for unit in services.unit_names(course)]
     kecamatan = course.region.kecamatan if course.region else []
-    form.kecamatan_id.choices = [(None, "—")] + [(k.id, k.name) for k in kecamatan]
+    form.kecamatan_id.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(k.id, k.name) for k in kecamatan]
 
 
 def _participant_input(form: ParticipantForm) -> services.ParticipantInput:

@@ -5,6 +5,7 @@ from io import BytesIO
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from bimtek.auth.access import public, roles_required
 from bimtek.auth.models import Role
@@ -58,8 +59,8 @@ def edit_institution(institution_id: int):
 
 def _speaker_form(speaker: Speaker | None) -> SpeakerForm:
     form = SpeakerForm(obj=speaker)
-    form.institution_id.choices = [(None, "—")] + [
-        (i.id, i.short_name) for i in services.list_institutions()]
+    form.institution_id.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(i.id, i.short_name) for i in services.list_institutions()]
     return form
 
 
