@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -36,8 +38,9 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    _keep_files_private(instance_path)
     app.config.from_mapping(settings.load(instance_path, overrides))
-    instance_path.mkdir(parents=True, exist_ok=True)
+    _tighten_existing_files(app, instance_path)
     if app.config["PROXY_HOPS"]:
         # Behind a reverse proxy: the client's address and scheme come from its headers.
         hops = app.config["PROXY_HOPS"]
@@ -50,6 +53,25 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     _register_template_helpers(app)
     _register_cli(app)
     return app
+
+
+def _keep_files_private(instance_path: Path) -> None:
+    """The database, certificates, uploads waiting for confirmation and backups hold
+    personal data (NIK, NIP, phone numbers): whatever the shell's umask, everything the
+    app writes is readable by the service user alone (files 0600, folders 0700)."""
+    os.umask(0o077)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _tighten_existing_files(app: Flask, instance_path: Path) -> None:
+    """What an earlier release or a permissive umask left readable is closed at start."""
+    database = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    private = [(instance_path, 0o700), (Path(app.config["FILES_DIR"]), 0o700)]
+    if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
+        private.append((Path(database.database), 0o600))
+    for path, mode in private:
+        if path.exists() and path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
 
 
 def _init_extensions(app: Flask) -> None:

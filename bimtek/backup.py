@@ -185,6 +185,8 @@ def create_backup(target: Path) -> Manifest:
             archive.add(dump, arcname=dump.name)
             if _files_dir().is_dir():
                 archive.add(_files_dir(), arcname=FILES, filter=_skip_transient_files)
+        # Personal data: the service user's alone, wherever the archive is written.
+        partial.chmod(0o600)
         partial.replace(target)
     return manifest
 

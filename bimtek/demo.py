@@ -1,4 +1,4 @@
-"""Demo data: the reference course of DOMAIN.md and one account per role.
+"""Demo data: the reference course of docs/domain.md and one account per role.
 
 The demo accounts are for trying the app only; the README says so.
 """
@@ -220,7 +220,7 @@ def _demo_account(email: str, name: str, role: Role, institutions: tuple[str, ..
 
 # --- demo participants -----------------------------------------------------------------
 # 400 made-up people per course, the same every time (a fixed seed): identity numbers that
-# pass the checks, names of the district's main groups, the units of DOMAIN.md.
+# pass the checks, names of the district's main groups, the units of docs/domain.md.
 
 DEMO_PARTICIPANTS_SEED = 20241028
 DEMO_REGION = "6408"
@@ -375,7 +375,7 @@ DEMO_UNITS = [
              (("Penata Kelola Pemilu Ahli Pertama", "Analis Pengawasan Pemilu"),
               ("Pengadministrasi Perkantoran",)),
              pns=0.85, pppk=0.15, men=0.6, education=(10, 10, 65, 15)),
-    # Most PPK and Panwaslu members are not civil servants: a NIK, no NIP (DOMAIN.md).
+    # Most PPK and Panwaslu members are not civil servants: a NIK, no NIP (docs/domain.md).
     DemoUnit("PPK", "PPK", 5, ("Ketua PPK",), (("Anggota PPK",), ("Anggota PPK",)),
              pns=0.03, pppk=0.04, men=0.7, education=(30, 5, 55, 10), per_kecamatan=True),
     DemoUnit("Panwaslu Kecamatan", "Panwaslu Kecamatan", 3, ("Ketua Panwaslu Kecamatan",),
@@ -752,6 +752,10 @@ def print_demo_logins(password: str) -> None:
               help="Only seed when the database has no accounts yet.")
 def seed_demo(if_empty: bool) -> None:
     """Load the reference course and the demo accounts (idempotent)."""
+    if current_app.config["BIMTEK_ENV"] == "production":
+        # Everyone who has read the README knows the demo accounts' password.
+        raise click.ClickException(
+            "BIMTEK_ENV=production: the demo accounts and courses are never loaded here.")
     password = current_app.config["DEMO_PASSWORD"]
     if if_empty and not database_is_empty():
         click.echo("The database already has accounts; demo data not loaded.")
@@ -764,7 +768,7 @@ def seed_demo(if_empty: bool) -> None:
 @click.command("seed-reference")
 @with_appcontext
 def seed_reference() -> None:
-    """Add the reference institutions and regions of DOMAIN.md that are missing."""
+    """Add the reference institutions and regions of docs/domain.md that are missing."""
     institutions = institution_services.seed_reference_institutions()
     regions = course_services.seed_reference_regions()
     click.echo(f"{institutions} institution(s) and {regions} region(s) added.")

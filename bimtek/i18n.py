@@ -1,4 +1,5 @@
-"""Language and date formatting: Bahasa Indonesia first, English selectable."""
+"""Language and date formatting: Bahasa Indonesia first, English selectable (the
+conventions of official documents: docs/domain.md, "Times and language")."""
 from __future__ import annotations
 
 from flask import has_request_context, session

@@ -1,4 +1,5 @@
-"""Who earns a certificate, the numbers they get, revocation and lookup by code."""
+"""Who earns a certificate, the numbers they get, revocation and lookup by code
+(the JP rule and certificate conventions: docs/domain.md)."""
 from __future__ import annotations
 
 import io

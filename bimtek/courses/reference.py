@@ -1,4 +1,4 @@
-"""Reference regions of DOMAIN.md: Kemendagri codes, kecamatan and their other spellings."""
+"""Reference regions of docs/domain.md: Kemendagri codes, kecamatan and their other spellings."""
 
 # (region code, name, [(kecamatan number, name, other spellings)])
 REFERENCE_REGIONS = [

@@ -1,4 +1,4 @@
-"""The reference course's tabletop simulation, for the demo: the scenario of DOMAIN.md (two
+"""The reference course's tabletop simulation, for the demo: the scenario of docs/domain.md (two
 candidate pairs' big rallies on one day about 10 km apart, a hoax about ballot tampering,
 a provocation in a village, unrest after the result), played by teams of the participants
 checked in to the simulation session, rated by two evaluators and written up in an

@@ -1,4 +1,5 @@
-"""Reading what people type or paste from spreadsheets: NIK, NIP, phone, gender.
+"""Reading what people type or paste from spreadsheets: NIK, NIP, phone, gender
+(their formats: docs/domain.md, "Identity numbers").
 
 Pure functions. Parse errors raise ValidationError naming the field; messages go through
 gettext, which returns the English msgid when there is no app context (CLI, tests)."""

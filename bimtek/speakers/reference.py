@@ -1,4 +1,4 @@
-"""The institutions of the reference course (DOMAIN.md): (short name, full name)."""
+"""The institutions of the reference course (docs/domain.md): (short name, full name)."""
 
 REFERENCE_INSTITUTIONS = [
     ("Unhan", "Universitas Pertahanan"),
