@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import time
+import traceback
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -48,6 +49,15 @@ def check_pins() -> None:
     print(f"{len(installed)} installed packages, each pinned in requirements.txt.")
 
 
+def importer(error: ModuleNotFoundError) -> str:
+    """The project's file and line that asked for the missing module."""
+    root = Path(__file__).resolve().parent.parent
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if Path(frame.filename).resolve().is_relative_to(root)]
+    last = frames[-1]
+    return f"{Path(last.filename).resolve().relative_to(root)}:{last.lineno}"
+
+
 def check_imports() -> None:
     """Modules imported only inside a function (the task worker, PDF joins) count too."""
     import bimtek
@@ -58,7 +68,8 @@ def check_imports() -> None:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as error:
-            fail(f"{name} imports {error.name!r}, which requirements.txt does not install.")
+            fail(f"{importer(error)} imports {error.name!r}, which requirements.txt does not "
+                 "install.")
     print(f"{len(names)} modules import with requirements.txt alone.")
 
 
