@@ -96,9 +96,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        user_id, _, generation = session_id.partition(".")
+        if not (user_id.isdigit() and generation.isdigit()):
+            return None  # a session from before generations, or a forged one
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_generation != int(generation):
+            return None
+        return user
 
 
 # Importing these attaches routes and commands to their module's blueprint.

@@ -335,6 +335,26 @@ def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
 
 
+# Excel in Indonesian splits a CSV line on ";", other locales on "," or a tab, and a
+# program reading it carelessly on a line break: every piece opens as a cell of its own.
+_CSV_CELL_START = re.compile(r"(^|[,;\t\r\n])(?=[=+\-@\t\r])")
+_FORMULA_AFTER_SEMICOLON = re.compile(r";\s*[=+\-@]")
+
+
+def csv_safe(value: Cell) -> Cell:
+    """The value with an apostrophe, the usual mark of text, before every piece that a
+    spreadsheet splitting the line on "," ";" or tab would read as a formula."""
+    return _CSV_CELL_START.sub(r"\1'", value) if isinstance(value, str) else value
+
+
+def check_no_hidden_formula(text: str, field: str) -> None:
+    """Refuses a name like "Budi;=1+1": a CSV opened in Indonesian Excel would run it."""
+    if _FORMULA_AFTER_SEMICOLON.search(text):
+        raise ValidationError(
+            _("A “;” may not be followed by =, +, - or @: a spreadsheet would read what "
+              "follows as a formula."), field=field)
+
+
 def write_table(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]], *,
                 text_columns: Iterable[int] = (), title: str = "") -> bytes:
     """An .xlsx or .csv file with one header row; no cell is ever a formula.
@@ -392,8 +412,7 @@ def _csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     writer = csv.writer(text)
     writer.writerow(headers)
     for row in rows:
-        # A CSV cell has no type: the apostrophe is the usual marker that it is text.
-        writer.writerow(f"'{cell}" if looks_like_formula(cell) else cell for cell in row)
+        writer.writerow(csv_safe(cell) for cell in row)
     # With a byte-order mark, Excel opens the file as UTF-8 instead of the local code page.
     return codecs.BOM_UTF8 + text.getvalue().encode("utf-8")
 

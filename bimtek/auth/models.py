@@ -75,6 +75,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of every session's id: raising it ends every session of the account at once.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -93,6 +95,14 @@ class User(UserMixin, db.Model):
     @validates("email")
     def _normalise_email(self, _key: str, email: str) -> str:
         return self.normalise_email(email)
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_generation}"
+
+    def end_sessions(self) -> None:
+        """Logs the account out everywhere: sessions carrying the old generation no
+        longer load."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     @property
     def is_active(self) -> bool:
@@ -117,7 +127,9 @@ class User(UserMixin, db.Model):
         return Role.ADMIN in self.roles
 
     def set_password(self, password: str) -> None:
+        """A new password ends every session opened with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -40,6 +40,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def log_out_everywhere(user: User) -> None:
+    user.end_sessions()
+    db.session.commit()
+
+
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
@@ -113,6 +118,8 @@ def save_user(
         db.session.add(user)
     if password:
         user.set_password(password)
+    if user.active and not active:
+        user.end_sessions()
     user.email = email
     user.name = name.strip()
     user.active = active

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -25,12 +25,15 @@ from bimtek.urls import safe_next_url
 
 
 def _login_account_key() -> str:
-    return "account:" + User.normalise_email(request.form.get("email", ""))
+    # Per account *and* address: a stranger guessing from elsewhere cannot lock the
+    # owner out, however often they try.
+    return f"account:{User.normalise_email(request.form.get('email', ''))}@{request.remote_addr}"
 
 
 def _login_failed(response) -> bool:
-    # Only failed attempts count, so 400 people behind one hotel address can log in.
-    return response.status_code != 302
+    # Only failed attempts count, so 400 people behind one hotel address can log in; an
+    # attempt refused by the limit itself is not counted, so waiting always ends the block.
+    return response.status_code not in (302, 429)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -55,6 +58,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.permanent = True  # so it ends after PERMANENT_SESSION_LIFETIME idle
             login_user(user)
             return redirect(safe_next_url(request.args.get("next")) or url_for("reports.home"))
         form.password.errors.append(_("Wrong e-mail or password."))
@@ -64,6 +68,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_only
 def logout():
+    services.log_out_everywhere(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -79,6 +84,8 @@ def change_password():
         except ValidationError as error:
             show_error(form, error)
         else:
+            # Every other session has ended; this one carries on under the new generation.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("reports.home"))
     return render_template("auth/change_password.html", form=form)

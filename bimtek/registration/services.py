@@ -28,6 +28,7 @@ from bimtek.registration.models import (
     new_badge_code,
 )
 from bimtek.speakers.models import Institution, fold_name
+from bimtek.spreadsheets import check_no_hidden_formula
 
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
 
@@ -64,6 +65,8 @@ def check_participant(course: Course, data: ParticipantInput) -> CheckedParticip
     name = clean_text(data.name)
     if not name:
         raise ValidationError(_("The name is required."), field="name")
+    for field_name in ("name", "front_titles", "back_titles"):
+        check_no_hidden_formula(getattr(data, field_name), field_name)
     nik = parse_nik(data.nik)
     nip = parse_nip(data.nip)
     gender = parse_gender(data.gender)

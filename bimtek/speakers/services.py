@@ -10,6 +10,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.speakers.models import Institution, Speaker, speaker_match_key
 from bimtek.speakers.reference import REFERENCE_INSTITUTIONS
+from bimtek.spreadsheets import check_no_hidden_formula
 
 
 def list_institutions() -> list[Institution]:
@@ -82,6 +83,8 @@ def save_speaker(speaker: Speaker | None, **fields) -> Speaker:
               for name, value in fields.items() if name in SPEAKER_FIELDS}
     if not fields.get("name"):
         raise ValidationError(_("The name is required."), field="name")
+    for field_name in ("name", "front_titles", "back_titles"):
+        check_no_hidden_formula(fields.get(field_name) or "", field_name)
     institution_id = fields.get("institution_id")
     if institution_id is not None and db.session.get(Institution, institution_id) is None:
         raise ValidationError(_("Unknown institution."), field="institution_id")

@@ -13,6 +13,7 @@ from bimtek.certificates.models import Certificate
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
+from bimtek.registration.models import Registration
 from tests.certificates.factories import institution, participant_nip
 from tests.certificates.people import (
     CODE,
@@ -26,6 +27,7 @@ from tests.certificates.people import (
 )
 from tests.conftest import login, post
 from tests.registration.factories import participant
+from tests.test_csv_safety import assert_no_formula_opens
 
 STAFF = "/hr/certificates"
 TITLE = "Bimtek Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024"
@@ -160,3 +162,16 @@ def test_only_hr_offices_open_the_staff_pages(app, client, setup):
         for url in urls:
             assert client.get(url).status_code == 403, (email, url)
         post(client, "/logout")
+
+
+def test_no_cell_of_the_hr_recap_csv_opens_as_a_formula(app, client, setup):
+    with app.app_context():
+        registration = db.session.scalar(select(Registration).where(
+            Registration.name == "Bambang Satpol"))
+        registration.name = "Bambang;=1+1;x"
+        db.session.commit()
+    issue(app)
+    login(client, OTHER_HR)
+    recap = client.get(f"{STAFF}/recap.csv")
+    assert "Bambang;'=1+1;x" in recap.data.decode("utf-8-sig")
+    assert_no_formula_opens(recap.data)

@@ -12,6 +12,7 @@ from bimtek.speakers.services import save_institution
 from tests.conftest import login, post
 from tests.factories import make_course
 from tests.registration.factories import nik, participant
+from tests.test_csv_safety import assert_no_formula_opens
 
 
 @pytest.fixture
@@ -247,3 +248,25 @@ def test_the_personal_page_shows_attendance_and_jp(app, client, course_setup):
         check_in(course, registration.badge_code, scanned_at=datetime(2024, 10, 28, 0, 5))
     page = client.get(f"/me/{course_setup['token']}").get_data(as_text=True)
     assert "Kehadiran sejauh ini: 2 dari 5 JP (40%)" in page and "Hadir" in page
+
+
+def test_no_cell_of_the_participant_csv_opens_as_a_formula(app, client, course_setup):
+    with app.app_context():
+        registration = db.session.get(Registration, course_setup["registration_id"])
+        registration.name = "Siti,=1+1"  # a comma is a name's business; Excel splits on it
+        registration.unit = "Kesbangpol;@SUM(A1)"
+        db.session.commit()
+    login(client, "organiser@bimtek.test")
+    export = client.get("/courses/KSP-KUTIM-2024/participants/export.csv")
+    assert_no_formula_opens(export.data)
+    assert "Siti,'=1+1" in export.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["name", "front_titles", "back_titles"])
+def test_a_semicolon_before_a_formula_is_refused_in_names(app, client, course_setup, field):
+    response = post(client, "/register/KSP-KUTIM-2024",
+                    form_data(course_setup, **{field: "Budi;=1+1;x"}))
+    assert response.status_code == 200
+    assert "Tanda “;” tidak boleh diikuti =, +, - atau @" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Registration).count() == 1
