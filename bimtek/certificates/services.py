@@ -39,6 +39,9 @@ from bimtek.timeutil import utcnow
 
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 NUMBER_FIELDS = {"seq", "year", "month", "month_roman", "course"}
+# {seq:012} is plenty; {seq:050000000} would answer 50 MB.
+MAX_NUMBER_FIELD_WIDTH = 12
+_FORMAT_WIDTHS = re.compile(r"\d+")
 
 
 # --- settings --------------------------------------------------------------------------
@@ -62,6 +65,10 @@ def check_number_pattern(pattern: str) -> str:
     """The pattern, trimmed, if it can number certificates; else a message naming the
     problem. It must contain {seq} so that no two certificates share a number."""
     pattern = pattern.strip()
+    longest = Certificate.number.type.length
+    if len(pattern) > longest:
+        raise ValidationError(_("The number pattern may be at most %(max)d characters long.",
+                                max=longest), field="number_pattern")
     try:
         fields = [(name, spec) for _text, name, spec, _conv in string.Formatter().parse(pattern)
                   if name is not None]
@@ -77,12 +84,20 @@ def check_number_pattern(pattern: str) -> str:
     if "seq" not in {name for name, _spec in fields}:
         raise ValidationError(_("The number pattern needs {seq}, the running number."),
                               field="number_pattern")
+    if any(int(width) > MAX_NUMBER_FIELD_WIDTH
+           for _name, spec in fields for width in _FORMAT_WIDTHS.findall(spec or "")):
+        raise ValidationError(_("A field of the number pattern may be at most %(width)d "
+                                "characters wide, e.g. {seq:03}.", width=MAX_NUMBER_FIELD_WIDTH),
+                              field="number_pattern")
     try:
-        format_number(pattern, 1, "X", date(2024, 11, 1))
+        example = format_number(pattern, 1, "X" * 40, date(2024, 11, 1))
     except ValueError as error:
         raise ValidationError(_("A format in the number pattern is not valid: write the "
                                 "running number as {seq}, or zero-padded as {seq:03}."),
                               field="number_pattern") from error
+    if len(example) > longest:
+        raise ValidationError(_("The number pattern may be at most %(max)d characters long.",
+                                max=longest), field="number_pattern")
     return pattern
 
 

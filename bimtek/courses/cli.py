@@ -14,7 +14,8 @@ from bimtek.errors import ValidationError
 @click.option("--title", required=True)
 @click.option("--start", "starts_on", required=True, type=click.DateTime(["%Y-%m-%d"]),
               help="First day, YYYY-MM-DD.")
-@click.option("--days", default=5, show_default=True, type=click.IntRange(1, 60))
+@click.option("--days", default=5, show_default=True,
+              type=click.IntRange(1, services.MAX_COURSE_DAYS))
 @click.option("--timezone", default="Asia/Makassar", show_default=True)
 @click.option("--capacity", default=400, show_default=True, type=int)
 def create_course(code: str, title: str, starts_on, days: int, timezone: str, capacity: int):

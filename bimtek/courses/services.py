@@ -52,6 +52,10 @@ def lock_course(course: Course) -> None:
                        .values(last_participant_number=Course.last_participant_number))
 
 
+# Longer is a typing mistake (2000 to 2099), and would make the agenda builder draw years.
+MAX_COURSE_DAYS = 60
+
+
 def course_end(starts_on: date, days: int) -> date:
     return starts_on + timedelta(days=days - 1)
 
@@ -69,6 +73,9 @@ def _check_course_fields(code: str, starts_on: date, ends_on: date, timezone: st
                                 code=code), field="code")
     if ends_on < starts_on:
         raise ValidationError(_("The course cannot end before it starts."), field="ends_on")
+    if (ends_on - starts_on).days >= MAX_COURSE_DAYS:
+        raise ValidationError(_("A course lasts at most %(days)d days.", days=MAX_COURSE_DAYS),
+                              field="ends_on")
     if timezone not in ZONE_LABELS:
         raise ValidationError(_("Unknown time zone %(zone)s; use one of %(zones)s.",
                                 zone=timezone, zones=", ".join(ZONE_LABELS)),

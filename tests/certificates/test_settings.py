@@ -125,7 +125,18 @@ def test_the_example_number_follows_the_pattern_being_typed(client, setup):
     assert "Pola nomor harus memuat {seq}" in bad.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("pattern", ["{seq:050000000}", "{seq:0>13}", "{year:>99}/{seq}",
+                                     "{seq}" + "/BIMTEK" * 30])
+def test_the_example_number_refuses_a_pattern_too_wide(client, setup, pattern):
+    login(client, ORGANISER)
+    answer = client.get(f"{SETTINGS}/example", query_string={"number_pattern": pattern})
+    assert answer.status_code == 200 and len(answer.data) < 5000
+    text = answer.get_data(as_text=True)
+    assert ("paling lebar 12 karakter" in text) or ("paling panjang 120 karakter" in text)
+
+
 @pytest.mark.parametrize(("changes", "message"), [
+    ({"number_pattern": "{seq:0100}"}, "Isian pola nomor paling lebar 12 karakter"),
     ({"number_pattern": "{nomor}/BIMTEK/{year}"}, "Isian tidak dikenal dalam pola nomor: {nomor}"),
     ({"number_pattern": "{seq/BIMTEK"}, "kurung kurawal yang tidak berpasangan"),
     ({"statement": "telah mengikuti {pelatihan} selama {jp} JP"},

@@ -152,6 +152,24 @@ def test_organiser_creates_a_course_and_is_assigned_to_it(app, client, make_user
     assert "Kode KSP-KUTIM-2025 sudah dipakai kursus lain." in response.get_data(as_text=True)
 
 
+def test_a_course_of_more_than_sixty_days_is_refused_as_on_the_command_line(app, client,
+                                                                           make_user):
+    make_user("organiser@bimtek.test", "organiser")
+    login(client, "organiser@bimtek.test")
+    form = {"code": "KSP-KUKAR-2025", "title": "Bimtek", "batch": "1",
+            "host_institution_id": "", "facilitator_institution_id": "",
+            "starts_on": "2000-01-01", "ends_on": "2099-12-31", "timezone": "Asia/Makassar",
+            "capacity": "400", "min_attendance_percent": "80"}
+    response = post(client, "/courses/new", form)
+    assert response.status_code == 200
+    assert "Kursus berlangsung paling lama 60 hari." in response.get_data(as_text=True)
+    with app.app_context():
+        assert services.find_course("KSP-KUKAR-2025") is None
+    response = post(client, "/courses/new", {**form, "starts_on": "2025-01-01",
+                                             "ends_on": "2025-03-01"})  # day 60
+    assert response.status_code == 302
+
+
 def test_publishing_an_agenda_with_warnings_needs_a_second_look(app, client, make_user,
                                                                course_id):
     staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
