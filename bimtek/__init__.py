@@ -23,6 +23,7 @@ from bimtek.extensions import (
     migrate,
 )
 from bimtek.i18n import LANGUAGES, clock, date_range, long_date, select_locale, zone_label
+from bimtek.urls import IdConverter
 
 __version__ = "0.1.0"
 
@@ -46,6 +47,8 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    # Before any route is added, so every <int:…> is bounded.
+    app.url_map.converters["int"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_pages(app)
@@ -138,6 +141,14 @@ def _register_error_pages(app: Flask) -> None:
     def bad_request(_error):
         return page(400, _("Bad request"),
                     _("The request could not be understood. Go back and try again."))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(sa.exc.DataError)
+    def number_out_of_range(_error):
+        # A number in a query or form field larger than the database stores (SQLite
+        # overflows, PostgreSQL refuses it): the request is wrong, not the server.
+        db.session.rollback()
+        return bad_request(_error)
 
     @app.errorhandler(413)
     def too_large(_error):
