@@ -150,15 +150,14 @@ def ordinary_files() -> list[Case]:
 
     from PIL import Image, ImageDraw
 
-    from bimtek.courses.reference import REFERENCE_REGIONS
+    from bimtek.regions.services import read_region_data
     from bimtek.spreadsheets import MAX_ROWS
     from tests.hostile_files import csv_bytes
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from import_participants import HEADER, REGION, ROWS, participant_rows, workbook_bytes
 
-    kecamatan = next([name for _number, name, _variants in districts]
-                     for code, _name, districts in REFERENCE_REGIONS if code == REGION)
+    kecamatan = [name for _code, _region, name in read_region_data(within=[REGION])[2]]
     rows = participant_rows(kecamatan)
     most = MAX_ROWS - 1  # and the header: the most rows a file may have
     many = [rows[serial % ROWS] for serial in range(most)]

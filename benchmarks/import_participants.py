@@ -28,11 +28,13 @@ from bimtek import create_app  # noqa: E402
 from bimtek.courses import services as course_services  # noqa: E402
 from bimtek.courses.models import Course  # noqa: E402
 from bimtek.extensions import db  # noqa: E402
+from bimtek.regions.services import find_area
 from bimtek.registration.spreadsheet import (  # noqa: E402
     apply_participants,
     preview_participants,
 )
 from bimtek.speakers.services import save_institution  # noqa: E402
+from tests.factories import seed_regions
 
 ROWS = 400
 ROUNDS = 3
@@ -125,8 +127,8 @@ def main() -> int:
 
 
 def run() -> int:
-    course_services.seed_reference_regions()
-    region = course_services.find_region(REGION)
+    seed_regions()
+    region = find_area(REGION)
     for short_name, name, _unit, _civil_servant in GROUPS:
         save_institution(None, name=name, short_name=short_name)
     data = workbook_bytes(participant_rows([k.name for k in region.kecamatan]))

@@ -20,9 +20,10 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import COURSE_ROLES, Role, User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
-from bimtek.courses.reference import REFERENCE_REGIONS
+from bimtek.errors import ValidationError
 from bimtek.exercises.demo import seed_exercise
 from bimtek.extensions import db
+from bimtek.regions import services as region_services
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers import services as institution_services
@@ -68,7 +69,7 @@ def _reference_course() -> Course:
         signatory_name="Dr. H. Rizali Hadi, M.Pd.",
         signatory_nip="197206012005011008",
         declared_jp=40,
-        region=course_services.find_region("64.08"),
+        region=region_services.find_area(DEMO_REGION_CODE),
         status=CourseStatus.FINISHED,
     )
     db.session.add(course)
@@ -223,7 +224,8 @@ def _demo_account(email: str, name: str, role: Role, institutions: tuple[str, ..
 # pass the checks, names of the district's main groups, the units of docs/domain.md.
 
 DEMO_PARTICIPANTS_SEED = 20241028
-DEMO_REGION = "6408"
+DEMO_REGION_CODE = "64.08"
+DEMO_REGION = DEMO_REGION_CODE.replace(".", "")
 # The course year: ages, years of service and ranks are reckoned at it.
 DEMO_YEAR = 2024
 
@@ -519,10 +521,9 @@ class _DemoPeople:
 def _demo_people(count: int = 2) -> list[list[dict]]:
     """The participants of `count` courses (different people in each batch), the demo
     participant among each course's Kesbangpol list."""
-    districts = next(kecamatan for code, _name, kecamatan in REFERENCE_REGIONS
-                     if code.replace(".", "") == DEMO_REGION)
+    districts = region_services.read_region_data(within=[DEMO_REGION_CODE])[2]
     people = _DemoPeople(random.Random(DEMO_PARTICIPANTS_SEED),
-                         [number for number, _name, _variants in districts])
+                         [code[-2:] for code, _region, _name in districts])
     own_name = next(name for _email, name, role, _i in DEMO_ACCOUNTS
                     if role == Role.PARTICIPANT)
     courses = []
@@ -715,7 +716,7 @@ def _demo_attendance(course: Course, organiser: User) -> None:
 def seed(password: str) -> Course:
     """Idempotent: adds what is missing and leaves what exists alone."""
     institution_services.seed_reference_institutions()
-    course_services.seed_reference_regions()
+    region_services.load_regions()
     course = _reference_course()
     _reference_agenda(course)
     courses = [course, _live_demo_course(course)]
@@ -768,7 +769,12 @@ def seed_demo(if_empty: bool) -> None:
 @click.command("seed-reference")
 @with_appcontext
 def seed_reference() -> None:
-    """Add the reference institutions and regions of docs/domain.md that are missing."""
+    """Add the reference institutions that are missing, and load or update Indonesia's
+    regions from data/idn-area-data (only what is missing or renamed is written)."""
     institutions = institution_services.seed_reference_institutions()
-    regions = course_services.seed_reference_regions()
-    click.echo(f"{institutions} institution(s) and {regions} region(s) added.")
+    click.echo(f"{institutions} institution(s) added.")
+    try:
+        report = region_services.load_regions()
+    except ValidationError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Regions: {report}.")

@@ -6,6 +6,7 @@ from datetime import date
 from bimtek.courses.models import Course
 from bimtek.courses.services import course_end
 from bimtek.extensions import db
+from bimtek.regions import services as region_services
 
 
 def make_course(code: str, starts_on: date = date(2024, 10, 28), days: int = 5,
@@ -15,3 +16,12 @@ def make_course(code: str, starts_on: date = date(2024, 10, 28), days: int = 5,
     db.session.add(course)
     db.session.commit()
     return course
+
+
+# The regions the tests use (docs/domain.md): Kutai Timur, Kutai Kartanegara and Sintang,
+# with their provinces; loading the whole country takes seconds.
+TEST_REGIONS = ("64.08", "64.02", "61.05")
+
+
+def seed_regions() -> None:
+    region_services.load_regions(within=TEST_REGIONS)

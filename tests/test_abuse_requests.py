@@ -26,14 +26,15 @@ from sqlalchemy import select
 from bimtek.auth.models import User
 from bimtek.courses import services as course_services
 from bimtek.courses import views as course_views
-from bimtek.courses.models import Kecamatan, Region
 from bimtek.exercises import services as exercise_services
 from bimtek.exercises import views as exercise_views
 from bimtek.exercises.models import Exercise
 from bimtek.extensions import db, limiter
+from bimtek.regions.services import find_area
 from bimtek.registration import views as registration_views
 from bimtek.registration.models import Registration
 from tests.certificates.factories import STARTS_ON
+from tests.factories import seed_regions
 from tests.registration.factories import nik
 from tests.test_authorization_matrix import (
     DONE,
@@ -134,7 +135,7 @@ def this_values(values: dict) -> dict:
     """THIS course in Kutai Timur, with a draft exercise to confirm teams in and an inject
     not released yet, which can still be edited."""
     course = course_services.find_course(THIS)
-    course.region = course_services.find_region("64.08")
+    course.region = find_area("64.08")
     registration = db.session.get(Registration, values["registration_id"])
     exercise = db.session.get(Exercise, values["exercise_id"])
     draft = exercise_services.create_exercise(course, title="Simulasi susulan",
@@ -151,8 +152,7 @@ def this_values(values: dict) -> dict:
 def other_values(values: dict) -> dict:
     """OTHER course in Sintang, with a room and an upload stashed by each importer."""
     course = course_services.find_course(OTHER)
-    course.region = Region(code="61.05", name="Kabupaten Sintang",
-                           kecamatan=[Kecamatan(code="61.05.01", name="Sintang")])
+    course.region = find_area("61.05")
     room = course_services.save_room(course, None, name="Aula Kapuas", capacity=40,
                                      is_plenary=True)
     exercise = db.session.get(Exercise, values["exercise_id"])
@@ -169,7 +169,7 @@ def other_values(values: dict) -> dict:
 def ids(app, world):
     """THIS's and OTHER's values, with what the form cases name beyond the matrix's."""
     with app.app_context():
-        course_services.seed_reference_regions()
+        seed_regions()
         sides = {"this": this_values(world.this), "other": other_values(world.other)}
         db.session.commit()
     return sides

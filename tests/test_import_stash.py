@@ -19,13 +19,14 @@ from bimtek.backup import create_backup
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Session
 from bimtek.extensions import db
+from bimtek.regions.services import find_area
 from bimtek.registration.models import Registration
 from bimtek.speakers.services import save_institution
 from bimtek.spreadsheets import UploadStash
 from tests.conftest import TEST_PASSWORD, build_app, login, post
 from tests.courses.test_agenda_import import csv_file
 from tests.courses.test_agenda_views import agenda_xlsx
-from tests.factories import make_course
+from tests.factories import make_course, seed_regions
 from tests.registration.test_spreadsheet import HEADER, row
 
 CODE = "KSP-KUTIM-2024"
@@ -45,8 +46,8 @@ class Servers:
                      for instance in self.instances]
         with self.apps[0].app_context():
             upgrade()
-            course_services.seed_reference_regions()
-            course = make_course(CODE, capacity=10, region=course_services.find_region("64.08"))
+            seed_regions()
+            course = make_course(CODE, capacity=10, region=find_area("64.08"))
             save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
             organiser = auth_services.save_user(None, email=ORGANISER, name="Panitia",
                                                 roles=[Role.ORGANISER], password=TEST_PASSWORD)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
+from bimtek.regions.models import Region
 from bimtek.speakers.models import Institution, SessionSpeaker
 
 
@@ -16,43 +17,6 @@ class CourseStatus(LabelledEnum):
     DRAFT = "draft", _l("Draft")
     PUBLISHED = "published", _l("Published")
     FINISHED = "finished", _l("Finished")
-
-
-class Region(db.Model):
-    """A regency or city (kabupaten/kota) by its Kemendagri code, e.g. 64.08 Kutai Timur."""
-
-    __tablename__ = "region"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(5), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-
-    kecamatan: Mapped[list[Kecamatan]] = relationship(
-        back_populates="region", order_by="Kecamatan.code", cascade="all, delete-orphan")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Kecamatan(db.Model):
-    """A district of a region; `variants` holds other spellings people write, one per line."""
-
-    __tablename__ = "kecamatan"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(sa.String(8), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(100))
-    variants: Mapped[str] = mapped_column(sa.Text, default="")
-
-    region: Mapped[Region] = relationship(back_populates="kecamatan")
-
-    @property
-    def spellings(self) -> list[str]:
-        return [self.name, *filter(None, (line.strip() for line in self.variants.splitlines()))]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Course(db.Model):

@@ -19,13 +19,10 @@ from bimtek.courses.models import (
     MINUTES_PER_JP,
     Course,
     CourseStatus,
-    Kecamatan,
-    Region,
     Room,
     Session,
     SessionKind,
 )
-from bimtek.courses.reference import REFERENCE_REGIONS
 from bimtek.errors import ValidationError
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.i18n import ZONE_LABELS
@@ -401,26 +398,6 @@ def can_edit_speaker(user, sessions: list[Session]) -> bool:
         return True
     return user.has_role(Role.ORGANISER) and all(
         can_edit_agenda(user, session.course) for session in sessions)
-
-
-def seed_reference_regions() -> int:
-    """Add the reference regions and their kecamatan that are missing; returns how many
-    regions were added."""
-    existing = set(db.session.scalars(select(Region.code)))
-    added = 0
-    for code, name, districts in REFERENCE_REGIONS:
-        if code in existing:
-            continue
-        db.session.add(Region(code=code, name=name, kecamatan=[
-            Kecamatan(code=f"{code}.{number}", name=district, variants="\n".join(variants))
-            for number, district, variants in districts]))
-        added += 1
-    db.session.commit()
-    return added
-
-
-def find_region(code: str) -> Region | None:
-    return db.session.scalar(select(Region).where(Region.code == code))
 
 
 def published_sessions(course: Course) -> list[Session]:

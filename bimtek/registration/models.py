@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bimtek.courses.models import Course, Kecamatan
+from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
+from bimtek.regions.models import Kecamatan
 from bimtek.speakers.models import Institution
 from bimtek.speakers.names import join_titles
 from bimtek.timeutil import utcnow

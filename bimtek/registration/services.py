@@ -10,9 +10,10 @@ from sqlalchemy import func, or_, select, update
 
 from bimtek import audit
 from bimtek.courses import services as course_services
-from bimtek.courses.models import Course, Kecamatan
+from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import commit_or_refuse, db
+from bimtek.regions.models import Kecamatan
 from bimtek.registration.identity import (
     clean_text,
     identity_warnings,

@@ -15,9 +15,10 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from bimtek.courses.models import Course, Kecamatan
+from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.regions.models import Kecamatan
 from bimtek.registration import services
 from bimtek.registration.identity import (
     clean_text,

@@ -14,10 +14,11 @@ from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
+from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.speakers.services import save_institution
 from tests.conftest import login
-from tests.factories import make_course
+from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
 
 
@@ -26,8 +27,8 @@ def week(app, make_user):
     """Two days, 2 + 3 + 2 JP; participant 1 (PPK, Muara Wahau) attends Monday only,
     2 (Kesbangpol, Sangatta Utara) attends nothing."""
     with app.app_context():
-        course_services.seed_reference_regions()
-        course = make_course("KSP-KUTIM-2024", region=course_services.find_region("64.08"))
+        seed_regions()
+        course = make_course("KSP-KUTIM-2024", region=find_area("64.08"))
         for day, start, end in [(28, (8, 0), (9, 30)), (28, (9, 45), (12, 0)),
                                 (29, (8, 0), (9, 30))]:
             course_services.add_session(course, course_services.SessionInput(

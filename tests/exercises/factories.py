@@ -18,15 +18,17 @@ from bimtek.attendance.services import mark_many
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
-from bimtek.courses.models import Course, Kecamatan, Session, SessionKind
+from bimtek.courses.models import Course, Session, SessionKind
 from bimtek.exercises import services
 from bimtek.exercises.models import Delivery, Exercise, Inject, Objective, Team
 from bimtek.extensions import db
+from bimtek.regions.models import Kecamatan
+from bimtek.regions.services import find_area
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import Registration
 from tests.certificates.factories import finished_course, institution, participants_of
 from tests.conftest import TEST_PASSWORD
-from tests.factories import make_course
+from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
 
 # The units (unsur) of the reference course and the institution each comes from.
@@ -125,8 +127,8 @@ def simulation_course(code: str = "KSP-KUTIM-2024", participants: int = 12,
     """A Kutai Timur course with a simulation session; `participants` participants with
     accounts are checked in to it (the last `late` of them terlambat) and one more is
     registered but absent."""
-    course_services.seed_reference_regions()
-    course = make_course(code, region=course_services.find_region("64.08"),
+    seed_regions()
+    course = make_course(code, region=find_area("64.08"),
                          capacity=participants + 1)
     session = course_services.add_session(course, course_services.SessionInput(
         day=course.days[3], starts_at=time(8, 0), ends_at=time(11, 0),

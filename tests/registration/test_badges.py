@@ -8,13 +8,13 @@ import sqlalchemy as sa
 import zxingcpp
 from pypdf import PdfReader
 
-from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.badges import badge_selection, badges_pdf
 from bimtek.speakers.services import save_institution
-from tests.factories import make_course
+from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
 
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
@@ -41,9 +41,9 @@ def add_people(course, institution_id, specs, *, first_serial=1, unit="Kesbangpo
 
 @pytest.fixture
 def setting(app_context):
-    course_services.seed_reference_regions()
+    seed_regions()
     course = make_course("KSP-KUTIM-2024", capacity=400, city="Samarinda",
-                         region=course_services.find_region("64.08"),
+                         region=find_area("64.08"),
                          title="Bimbingan Teknis Mitigasi dan Penanganan Konflik Sosial")
     kesbangpol = save_institution(None, name="Badan Kesatuan Bangsa dan Politik",
                                   short_name="Kesbangpol Kutim")

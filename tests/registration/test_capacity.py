@@ -8,18 +8,19 @@ from bimtek.audit import AuditEvent
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.services import save_institution
-from tests.factories import make_course
+from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
 
 
 @pytest.fixture
 def setting(app_context):
-    course_services.seed_reference_regions()
+    seed_regions()
     course = make_course("KSP-KUTIM-2024", capacity=3,
-                         region=course_services.find_region("64.08"))
+                         region=find_area("64.08"))
     ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
     return course, ppk.id
 

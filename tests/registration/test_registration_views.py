@@ -6,11 +6,12 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
+from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.services import save_institution
 from tests.conftest import login, post
-from tests.factories import make_course
+from tests.factories import make_course, seed_regions
 from tests.registration.factories import nik, participant
 from tests.test_csv_safety import assert_no_formula_opens
 
@@ -18,8 +19,8 @@ from tests.test_csv_safety import assert_no_formula_opens
 @pytest.fixture
 def course_setup(app, make_user):
     with app.app_context():
-        course_services.seed_reference_regions()
-        region = course_services.find_region("64.08")
+        seed_regions()
+        region = find_area("64.08")
         course = make_course("KSP-KUTIM-2024", capacity=400, region=region,
                              registration_open=True)
         make_course("KSP-SINTANG-2024")

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bimtek.audit import AuditEvent
-from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.registration.spreadsheet import (
@@ -21,7 +21,7 @@ from bimtek.registration.spreadsheet import (
 )
 from bimtek.speakers.services import save_institution
 from tests.courses.test_agenda_import import csv_file, xlsx
-from tests.factories import make_course
+from tests.factories import make_course, seed_regions
 from tests.registration.factories import nik, participant
 
 HEADER = ["Gelar Depan", "Nama", "Gelar Belakang", "NIK", "NIP", "Jenis Kelamin",
@@ -50,9 +50,9 @@ def errors_of(preview) -> list[str]:
 
 @pytest.fixture
 def course(english):
-    course_services.seed_reference_regions()
+    seed_regions()
     return make_course("KSP-KUTIM-2024", capacity=10,
-                       region=course_services.find_region("64.08"))
+                       region=find_area("64.08"))
 
 
 @pytest.fixture
@@ -427,9 +427,9 @@ def test_control_characters_pasted_into_a_name_do_not_break_the_xlsx_export(cour
 @pytest.fixture
 def cli_course(app):
     with app.app_context():
-        course_services.seed_reference_regions()
+        seed_regions()
         course = make_course("KSP-KUTIM-2024", capacity=2,
-                             region=course_services.find_region("64.08"))
+                             region=find_area("64.08"))
         ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
         services.register(course, participant(90, ppk.id))
 
