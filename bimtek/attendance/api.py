@@ -17,8 +17,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
 csrf.exempt(bp)
 
 STATUS_CODES = {CheckInResult.OK: 201, CheckInResult.ALREADY_CHECKED_IN: 200,
-                CheckInResult.UNKNOWN_BADGE: 404, CheckInResult.WRONG_COURSE: 409,
-                CheckInResult.CANCELLED: 409, CheckInResult.NO_SESSION: 409}
+                CheckInResult.UNKNOWN_BADGE: 404, CheckInResult.MISTYPED_BADGE: 404,
+                CheckInResult.WRONG_COURSE: 409,
+                CheckInResult.CANCELLED: 409, CheckInResult.WAITLISTED: 409,
+                CheckInResult.NO_SESSION: 409, CheckInResult.COURSE_CLOSED: 409}
 
 
 class BadRequest(Exception):

@@ -1,7 +1,9 @@
 """The OpenAPI 3 description of the scanner API; tests hold the API to it."""
 
 _RESULT = {"type": "string", "enum": ["ok", "already_checked_in", "unknown_badge",
-                                      "wrong_course", "cancelled", "no_session"]}
+                                      "mistyped_badge",
+                                      "wrong_course", "cancelled", "waitlisted",
+                                      "no_session", "course_closed"]}
 
 _CHECK_IN_RESPONSE = {
     "type": "object",
@@ -47,7 +49,10 @@ OPENAPI = {
                     "type": "object",
                     "required": ["badge", "nonce"],
                     "properties": {
-                        "badge": {"type": "string", "minLength": 1, "maxLength": 64},
+                        "badge": {"type": "string", "minLength": 1, "maxLength": 64,
+                                  "description": "The QR's content or the code printed "
+                                                 "under it, e.g. K7Q4M-9XD2P: case, "
+                                                 "spaces and dashes do not matter."},
                         "nonce": {"type": "string", "minLength": 1, "maxLength": 64,
                                   "description": "The device's own id for this scan; "
                                                  "sending it again changes nothing."},
@@ -63,10 +68,12 @@ OPENAPI = {
                     "200": _json(_CHECK_IN_RESPONSE, "Already checked in to this session"),
                     "400": _json(_ERROR, "Malformed request; `field` names the culprit"),
                     "401": _json(_ERROR, "Missing, unknown or revoked device token"),
-                    "404": _json(_CHECK_IN_RESPONSE, "Unknown badge"),
+                    "404": _json(_CHECK_IN_RESPONSE, "Unknown badge, or a typed code whose "
+                                 "check character shows a typo (mistyped_badge)"),
                     "409": _json(_CHECK_IN_RESPONSE,
-                                 "Badge of another course, registration not active, or no "
-                                 "session now"),
+                                 "Badge of another course, registration cancelled or "
+                                 "waitlisted, no session now, or the course is finished "
+                                 "(course_closed)"),
                 },
             },
         },

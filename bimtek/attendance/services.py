@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 
@@ -24,9 +24,10 @@ from bimtek.attendance.models import (
     AttendanceStatus,
     DeviceToken,
 )
-from bimtek.courses.models import Course, Session
+from bimtek.courses.models import Course, CourseStatus, Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import commit_or_refuse, db
+from bimtek.registration.badge_codes import read_badge
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.models import Institution
 from bimtek.spreadsheets import write_table
@@ -40,9 +41,12 @@ class CheckInResult(enum.StrEnum):
     OK = "ok"
     ALREADY_CHECKED_IN = "already_checked_in"
     UNKNOWN_BADGE = "unknown_badge"
+    MISTYPED_BADGE = "mistyped_badge"  # a typed code whose check character disagrees
     WRONG_COURSE = "wrong_course"
     CANCELLED = "cancelled"
+    WAITLISTED = "waitlisted"
     NO_SESSION = "no_session"
+    COURSE_CLOSED = "course_closed"
     INVALID_CODE = "invalid_code"  # self check-in only
 
 
@@ -80,7 +84,10 @@ _BY_NONCE = (select(Attendance).where(Attendance.nonce == bindparam("nonce"))
 _EXISTING = (select(Attendance).where(Attendance.registration_id == bindparam("registration_id"),
                                       Attendance.session_id == bindparam("session_id"))
              .options(lazyload(Attendance.registration)))
-_BY_BADGE = select(Registration).where(Registration.badge_code == bindparam("badge"))
+# A typed or scanned code, or the exact code of a badge printed before codes were typeable.
+_BY_BADGE = select(Registration).where(or_(
+    Registration.badge_code == bindparam("code"),
+    Registration.legacy_badge_code == bindparam("as_scanned")))
 _DEVICE = (select(DeviceToken).where(DeviceToken.token_hash == bindparam("token_hash"))
            .options(joinedload(DeviceToken.course)))  # every scan needs its course
 
@@ -150,17 +157,27 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
         replayed = db.session.scalar(_BY_NONCE, {"nonce": nonce})
         if replayed is not None:
             return CheckIn(CheckInResult.OK, replayed.registration, replayed.session, replayed)
-    registration = db.session.scalar(_BY_BADGE, {"badge": badge.strip()})
+    typed = read_badge(badge)
+    registration = db.session.scalar(_BY_BADGE, {"code": typed.code,
+                                                 "as_scanned": typed.as_scanned})
     if registration is None:
-        return CheckIn(CheckInResult.UNKNOWN_BADGE)
+        return CheckIn(CheckInResult.MISTYPED_BADGE if typed.mistyped
+                       else CheckInResult.UNKNOWN_BADGE)
     if registration.course_id != course.id:
         return CheckIn(CheckInResult.WRONG_COURSE, registration)
+    chosen = db.session.get(Session, session_id) if session_id is not None else None
+    if session_id is not None and (chosen is None or chosen.course_id != course.id):
+        return CheckIn(CheckInResult.NO_SESSION, registration)
+    # What the scan names is judged first; then whether the course still takes scans.
+    if course.status == CourseStatus.FINISHED:
+        return CheckIn(CheckInResult.COURSE_CLOSED)
     if registration.status != RegistrationStatus.REGISTERED:
-        return CheckIn(CheckInResult.CANCELLED, registration)
+        return CheckIn(CheckInResult.WAITLISTED
+                       if registration.status == RegistrationStatus.WAITLISTED
+                       else CheckInResult.CANCELLED, registration)
     scanned_at = scanned_at or utcnow()
-    session = (db.session.get(Session, session_id) if session_id is not None
-               else current_session(course, scanned_at))
-    if session is None or session.course_id != course.id:
+    session = chosen or current_session(course, scanned_at)
+    if session is None:
         return CheckIn(CheckInResult.NO_SESSION, registration)
     existing = _existing(registration, session)
     if existing is not None:
@@ -258,11 +275,16 @@ def attendance_of(registration: Registration) -> dict[int, Attendance]:
 REASON_NEEDED = (AttendanceStatus.IZIN, AttendanceStatus.SAKIT)
 
 
-def _reason(status: AttendanceStatus, reason: str) -> str:
+def _reason(course: Course, status: AttendanceStatus, reason: str) -> str:
+    """Excused and sick need a reason; so does any change once the course is finished,
+    since it corrects a record the certificates may already rest on."""
     reason = " ".join(reason.split())
     if status in REASON_NEEDED and not reason:
         raise ValidationError(_("Write the reason for %(status)s.", status=status.label),
                               field="reason")
+    if course.status == CourseStatus.FINISHED and not reason:
+        raise ValidationError(_("The course is finished: write the reason for this "
+                                "correction."), field="reason")
     return reason
 
 
@@ -296,7 +318,7 @@ def mark(registration: Registration, session: Session, status: AttendanceStatus 
     status = AttendanceStatus(status)
     if session.course_id != registration.course_id:
         raise ValidationError(_("This session belongs to another course."), field="session_id")
-    reason = _reason(status, reason)
+    reason = _reason(session.course, status, reason)
     attendance = _set_status(registration, session, _existing(registration, session), status,
                              reason, by)
     _commit_marks()
@@ -312,7 +334,6 @@ def mark_many(session: Session, registration_ids: Iterable[int],
     ids = list(dict.fromkeys(registration_ids))
     if not ids:
         raise ValidationError(_("Choose at least one participant."), field="registration_id")
-    reason = _reason(status, reason)
     registrations = {r.id: r for r in db.session.scalars(
         _registered(session.course).where(Registration.id.in_(ids)))}
     strangers = [str(i) for i in ids if i not in registrations]
@@ -320,6 +341,7 @@ def mark_many(session: Session, registration_ids: Iterable[int],
         raise ValidationError(_("Not a registered participant of this course: %(ids)s. "
                                 "Nothing was saved.", ids=", ".join(strangers)),
                               field="registration_id")
+    reason = _reason(session.course, status, reason)
     records = {a.registration_id: a for a in db.session.scalars(select(Attendance).where(
         Attendance.session_id == session.id, Attendance.registration_id.in_(ids)))}
     marked = [_set_status(registrations[i], session, records.get(i), status, reason, by)

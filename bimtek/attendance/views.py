@@ -61,7 +61,8 @@ def scan(course):
     if outcome.attendance is not None:
         checked_in_at = clock(services.wall_clock(course, outcome.attendance.happened_at))
     return render_template("attendance/_scan_result.html", outcome=outcome, Result=CheckInResult,
-                           checked_in_at=checked_in_at, zone=zone_label(course.timezone))
+                           checked_in_at=checked_in_at, zone=zone_label(course.timezone),
+                           scanned=request.form.get("badge", "").strip()[:64])
 
 
 def _status_from_form() -> str:

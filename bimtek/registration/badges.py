@@ -43,8 +43,9 @@ def badge_qr_svg(badge_code: str) -> Markup:
     that decode after printing; inline keeps the code out of the URL fetcher altogether.
     The 4-module quiet zone is part of the drawing because scanners need it and the badge
     around it is not guaranteed to stay blank. The markup is path data computed from the
-    badge code, never text, so it is safe to insert unescaped."""
-    return Markup(segno.make(badge_code, error="m").svg_inline(
+    badge code, never text, so it is safe to insert unescaped. Always a full QR code: a
+    code this short would otherwise become a Micro QR, which phone cameras do not read."""
+    return Markup(segno.make_qr(badge_code, error="m").svg_inline(
         scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None))
 
 

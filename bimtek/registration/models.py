@@ -11,6 +11,7 @@ from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
 from bimtek.regions.models import Kecamatan
+from bimtek.registration.badge_codes import grouped, new_badge_code
 from bimtek.speakers.models import Institution
 from bimtek.speakers.names import join_titles
 from bimtek.timeutil import utcnow
@@ -25,11 +26,6 @@ class RegistrationStatus(LabelledEnum):
 class Gender(LabelledEnum):
     MALE = "L", _l("Male")
     FEMALE = "P", _l("Female")
-
-
-def new_badge_code() -> str:
-    """What the badge's QR holds: random, so a badge cannot be guessed from another."""
-    return secrets.token_urlsafe(12)
 
 
 class Registration(db.Model):
@@ -64,6 +60,9 @@ class Registration(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     status: Mapped[RegistrationStatus] = mapped_column(enum_column_type(RegistrationStatus))
     badge_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_badge_code)
+    # The code of a badge printed before badge codes could be typed: it keeps working
+    # until the badge is reissued.
+    legacy_badge_code: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
     # The participant's own page, for people without an account.
     personal_token: Mapped[str] = mapped_column(
         sa.String(32), unique=True, default=lambda: secrets.token_urlsafe(16))
@@ -74,6 +73,10 @@ class Registration(db.Model):
     course: Mapped[Course] = relationship()
     institution: Mapped[Institution] = relationship(lazy="joined")
     kecamatan: Mapped[Kecamatan | None] = relationship(lazy="joined")
+
+    @property
+    def printed_badge_code(self) -> str:
+        return grouped(self.badge_code)
 
     @property
     def full_name(self) -> str:

@@ -14,6 +14,7 @@ from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.regions.models import Kecamatan
+from bimtek.registration.badge_codes import new_badge_code
 from bimtek.registration.identity import (
     clean_text,
     identity_warnings,
@@ -22,12 +23,7 @@ from bimtek.registration.identity import (
     parse_nik,
     parse_nip,
 )
-from bimtek.registration.models import (
-    Registration,
-    RegistrationStatus,
-    UnitQuota,
-    new_badge_code,
-)
+from bimtek.registration.models import Registration, RegistrationStatus, UnitQuota
 from bimtek.speakers.models import Institution, fold_name
 from bimtek.spreadsheets import check_no_hidden_formula
 
@@ -259,9 +255,11 @@ def cancel(registration: Registration, *, actor=None, reason: str = "") -> Regis
 
 
 def reissue_badge(registration: Registration, *, actor=None) -> str:
-    """A lost badge: a new code, and the old one stops working at once."""
+    """A lost badge: a new code, and the old one (and any older badge's) stops working
+    at once."""
     old = registration.badge_code
     registration.badge_code = new_badge_code()
+    registration.legacy_badge_code = None
     audit.record("registration.badge_reissued", registration, actor=actor, old=old[:4] + "…")
     db.session.commit()
     return registration.badge_code
@@ -405,4 +403,4 @@ def history(registration: Registration) -> list[audit.AuditEvent]:
 
 def badge_qr_svg(registration: Registration) -> str:
     """The badge's QR code as inline SVG (vector, sharp on any screen or printer)."""
-    return segno.make(registration.badge_code, error="m").svg_inline(scale=5, border=2)
+    return segno.make_qr(registration.badge_code, error="m").svg_inline(scale=5, border=2)

@@ -325,7 +325,7 @@ def _export_columns() -> list[_ExportColumn]:
         imported("phone", lambda r: r.phone, as_text=True),
         imported("email", lambda r: r.email),
         _ExportColumn("Status", lambda r: str(r.status.label)),
-        _ExportColumn("Kode Badge", lambda r: r.badge_code, as_text=True),
+        _ExportColumn("Kode Badge", lambda r: r.printed_badge_code, as_text=True),
     ]
 
 

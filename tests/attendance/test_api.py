@@ -60,7 +60,7 @@ def test_every_documented_answer(client, scanner):
     assert again.json["checked_in_at"] == "2024-10-27T23:55:00+00:00"
     cases = [({"badge": "nope"}, 404, "unknown_badge"),
              ({"badge": scanner["stranger"]}, 409, "wrong_course"),
-             ({"badge": scanner["waiting"]}, 409, "cancelled"),
+             ({"badge": scanner["waiting"]}, 409, "waitlisted"),
              ({"badge": scanner["second"], "scanned_at": "2024-10-28T13:00:00+08:00"}, 409,
               "no_session")]
     for number, (body, status, result) in enumerate(cases):
@@ -131,3 +131,25 @@ def test_create_device_token_command(app):
     with app.app_context():
         assert attendance_services.device_for_token(token).name == "Meja 2"
     assert runner.invoke(args=["create-device-token", "NOPE", "Meja"]).exit_code != 0
+
+
+def test_a_finished_course_answers_course_closed(app, client, scanner):
+    from bimtek.courses.models import CourseStatus
+
+    with app.app_context():
+        course_services.find_course("KSP-KUTIM-2024").status = CourseStatus.FINISHED
+        db.session.commit()
+    response = conforms(scan(client, scanner["token"], badge=scanner["first"], nonce="late",
+                             scanned_at=BEFORE_START))
+    assert (response.status_code, response.json) == (409, {"result": "course_closed"})
+
+
+def test_a_typed_code_and_a_typo(client, scanner):
+    code = scanner["first"]
+    typed = conforms(scan(client, scanner["token"], badge=f" {code[:5].lower()} {code[5:]}",
+                          nonce="typed", scanned_at=BEFORE_START))
+    assert typed.status_code == 201 and typed.json["participant"]["number"] == 1
+    typo = code[:-1] + ("A" if code[-1] != "A" else "B")
+    answer = conforms(scan(client, scanner["token"], badge=typo, nonce="typo",
+                           scanned_at=BEFORE_START))
+    assert (answer.status_code, answer.json) == (404, {"result": "mistyped_badge"})

@@ -61,7 +61,7 @@ def test_result_codes(setting):
     assert check_in(other, first.badge_code, scanned_at=utc(8, 0)).result == \
         CheckInResult.WRONG_COURSE
     assert check_in(course, waiting.badge_code, scanned_at=utc(8, 0)).result == \
-        CheckInResult.CANCELLED, "waitlisted people have no seat to check in to"
+        CheckInResult.WAITLISTED, "waitlisted people have no seat to check in to"
     assert check_in(course, first.badge_code, scanned_at=utc(13, 0)).result == \
         CheckInResult.NO_SESSION
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
@@ -137,3 +137,27 @@ def test_jp_percent_counts_every_scheduled_session_not_only_those_held(setting):
     summary = jp_summary(first)
     assert (summary.attended_jp, summary.total_jp) == (2, 7)
     assert round(summary.percent, 1) == 28.6
+
+
+def test_a_finished_course_refuses_scans_but_takes_corrections_with_a_reason(setting):
+    from bimtek.attendance.services import mark
+    from bimtek.audit import AuditEvent
+    from bimtek.courses.models import CourseStatus
+
+    course, (first, second, _waiting) = setting
+    recorded = check_in(course, first.badge_code, scanned_at=utc(7, 55), nonce="before")
+    course.status = CourseStatus.FINISHED
+    db.session.commit()
+    outcome = check_in(course, second.badge_code, scanned_at=utc(8, 0), nonce="after")
+    assert (outcome.result, outcome.registration) == (CheckInResult.COURSE_CLOSED, None)
+    assert check_in(course, first.badge_code, scanned_at=utc(7, 55), nonce="before"
+                    ).attendance.id == recorded.attendance.id, "a queue sent again is answered"
+    session = recorded.session
+    with pytest.raises(ValidationError) as error:
+        mark(second, session, AttendanceStatus.HADIR)
+    assert error.value.field == "reason"
+    db.session.rollback()
+    mark(second, session, AttendanceStatus.HADIR, reason="Daftar hadir kertas")
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 2
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "attendance.marked")) == 1

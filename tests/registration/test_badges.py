@@ -174,3 +174,12 @@ def test_selection_and_rendering_take_the_same_queries_for_more_participants(set
     add_people(course, setting["ppk"], [("", f"Peserta Tambahan {n}", "", False)
                                         for n in range(12)], first_serial=50)
     assert queries() == few <= 2
+
+
+def test_badges_carry_full_qr_codes_never_micro_qr(setting):
+    """A ten-character code fits a Micro QR, which phone cameras and the desk's reader
+    cannot read."""
+    document = badges_pdf(setting["course"], badge_selection(setting["course"]))
+    image = pypdfium2.PdfDocument(document)[0].render(scale=200 / 72).to_pil()
+    assert {barcode.format for barcode in zxingcpp.read_barcodes(image)} == \
+        {zxingcpp.BarcodeFormat.QRCode}
