@@ -198,6 +198,12 @@ def _register_response_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static":
+            # Pages and files hold personal data, and desk laptops are shared: nothing but
+            # the static assets stays in a browser's cache.
+            response.headers["Cache-Control"] = "no-store"
+        if app.config["PREFERRED_URL_SCHEME"] == "https":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
 

@@ -87,3 +87,16 @@ def test_no_answer_may_be_framed_sniffed_or_leak_its_url_as_a_referrer(client, u
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(("base_url", "sent"), [("https://bimtek.kutaitimurkab.go.id", True),
+                                                ("http://127.0.0.1:5000", False)])
+def test_strict_transport_security_is_sent_when_the_public_address_is_https(
+        tmp_path, monkeypatch, base_url, sent):
+    monkeypatch.setenv("PUBLIC_BASE_URL", base_url)
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+                     instance_path=tmp_path)
+    headers = app.test_client().get("/login").headers
+    assert ("Strict-Transport-Security" in headers) is sent
+    if sent:
+        assert headers["Strict-Transport-Security"] == "max-age=31536000"

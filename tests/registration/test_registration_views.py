@@ -271,3 +271,18 @@ def test_a_semicolon_before_a_formula_is_refused_in_names(app, client, course_se
     assert "Tanda “;” tidak boleh diikuti =, +, - atau @" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(Registration).count() == 1
+
+
+def test_pages_and_files_with_personal_data_are_never_cached(app, client, course_setup):
+    """Desk laptops are shared: the next user must not find a participant in the cache."""
+    registration_id = course_setup["registration_id"]
+    assert client.get(f"/me/{course_setup['token']}").headers["Cache-Control"] == "no-store"
+    login(client, "organiser@bimtek.test")
+    for url in ["/courses/KSP-KUTIM-2024/participants",
+                f"/courses/KSP-KUTIM-2024/participants/{registration_id}",
+                "/courses/KSP-KUTIM-2024/participants/export.csv",
+                f"/courses/KSP-KUTIM-2024/participants/badges.pdf?id={registration_id}"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    assert "no-store" not in client.get("/static/js/app.js").headers.get("Cache-Control", "")
