@@ -23,6 +23,8 @@ from bimtek.extensions import (
     migrate,
 )
 from bimtek.i18n import LANGUAGES, clock, date_range, long_date, select_locale, zone_label
+from bimtek.registration.identity import mask_nik
+from bimtek.timeutil import local_time
 from bimtek.urls import IdConverter
 
 __version__ = "0.1.0"
@@ -212,6 +214,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date_range"] = date_range
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["zone_label"] = zone_label
+    app.jinja_env.filters["masked_nik"] = mask_nik
+    app.jinja_env.filters["local_time"] = local_time
 
     @app.context_processor
     def inject_globals():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bimtek.extensions import db
@@ -37,3 +38,31 @@ def record(action: str, subject, *, actor=None, course_id: int | None = None,
     )
     db.session.add(event)
     return event
+
+
+# Files that carry NIK, NIP or phone numbers leave the app only on the record (UU 27/2022).
+PERSONAL_DATA_EXPORT = "personal_data_export"
+EXPORT_LOG_LENGTH = 200
+
+
+def record_export(what: str, course, rows: int, *, actor=None) -> AuditEvent:
+    """Who took which file of which course, with how many people in it. Kept at once:
+    the file leaves whatever else the request does."""
+    event = record(PERSONAL_DATA_EXPORT, course, actor=actor, course_id=course.id,
+                   what=what, rows=rows)
+    db.session.commit()
+    return event
+
+
+def export_log(course) -> list[tuple[AuditEvent, str | None]]:
+    """The course's latest personal-data exports, newest first, each with its taker's name
+    (None for the command line)."""
+    return [tuple(row) for row in db.session.execute(
+        select(AuditEvent, _accounts.c.name)
+        .outerjoin(_accounts, _accounts.c.id == AuditEvent.actor_id)
+        .where(AuditEvent.course_id == course.id, AuditEvent.action == PERSONAL_DATA_EXPORT)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(EXPORT_LOG_LENGTH))]
+
+
+# Only the names are needed here; the accounts' model lives in a module that imports this.
+_accounts = sa.table("user", sa.column("id"), sa.column("name"))

@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def local_time(instant: datetime, timezone: str) -> datetime:
+    """A stored instant (naive UTC) on the clock of `timezone`, e.g. a course's."""
+    return instant.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
 
 
 def parse_instant(text: str) -> datetime:

@@ -421,6 +421,7 @@ PAGES = rows(
     Row("GET courses.agenda", "participant", (*COURSE, *SESSIONS, "room.name",
                                               *SPEAKER[:3])),
     Row("GET courses.import_agenda", "organiser", ("user.organiser",)),
+    Row("GET courses.exports_log", "organiser", ("user.organiser",)),
     Row("GET registration.participants", "organiser", (*people(1, 2, 3, 4), "p1.unit",
                                                        "inst.short")),
     Row("GET registration.new_participant", "organiser", ("course.title", "inst.short",

@@ -133,6 +133,7 @@ MATRIX = {
     "POST courses.new": posted(ORGANISERS),
     "GET courses.detail": COURSE_STAFF,
     "GET courses.edit": ORGANISER_ONLY,
+    "GET courses.exports_log": ORGANISER_ONLY,
     "POST courses.edit": posted(ORGANISER_ONLY),
     "POST courses.add_room": posted(ORGANISER_ONLY),
     "GET courses.builder": ORGANISER_ONLY,

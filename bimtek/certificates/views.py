@@ -54,6 +54,15 @@ def _stored_file(path: Path, name: str, mimetype: str = PDF):
     return send_file(path, mimetype=mimetype, download_name=name, as_attachment=True)
 
 
+def _bundle(course, path: Path, name: str, mimetype: str = PDF):
+    """All of the course's certificates in one file, entered in its export log."""
+    if not path.is_file():
+        abort(404)
+    services.record_certificate_export(f"certificates.{path.suffix.lstrip('.')}",
+                                       services.valid_certificates(course), actor=current_user)
+    return _stored_file(path, name, mimetype)
+
+
 def _certificate_download(certificate: Certificate):
     path = rendering.certificate_path(certificate)
     return _stored_file(path, path.name)
@@ -253,13 +262,13 @@ def batch(course, batch_id: int):
 @bp.route("/courses/<course_code>/certificates/all.pdf")
 @course_roles_required(Role.ORGANISER)
 def combined(course):
-    return _stored_file(rendering.combined_path(course), f"sertifikat-{course.code}.pdf")
+    return _bundle(course, rendering.combined_path(course), f"sertifikat-{course.code}.pdf")
 
 
 @bp.route("/courses/<course_code>/certificates/all.zip")
 @course_roles_required(Role.ORGANISER)
 def zip_file(course):
-    return _stored_file(rendering.zip_path(course), f"sertifikat-{course.code}.zip", ZIP)
+    return _bundle(course, rendering.zip_path(course), f"sertifikat-{course.code}.zip", ZIP)
 
 
 # --- public verification ---------------------------------------------------------------
@@ -327,6 +336,7 @@ def staff_zip(course_code: str):
     certificates = services.staff_certificates(current_user, course_id=course.id)
     if not certificates:
         abort(404)
+    services.record_certificate_export("hr-certificates.zip", certificates, actor=current_user)
     return send_file(BytesIO(rendering.zip_of(certificates)), mimetype=ZIP,
                      as_attachment=True, download_name=f"sertifikat-{course.code}.zip")
 
@@ -336,6 +346,7 @@ def staff_zip(course_code: str):
 def staff_recap(fmt: str):
     certificates = services.staff_certificates(
         current_user, course_id=StaffFilterForm(request.args).course_id.data)
+    services.record_certificate_export(f"hr-recap.{fmt}", certificates, actor=current_user)
     return send_file(BytesIO(services.jp_recap(certificates, fmt)),
                      mimetype=SPREADSHEET_TYPES[fmt], as_attachment=True,
                      download_name=f"rekap-jp.{fmt}")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from bimtek import audit
 from bimtek.auth import services as auth_services
 from bimtek.auth.access import (
     course_permission,
@@ -105,6 +106,14 @@ def detail(course):
         can_edit=services.can_edit_agenda(current_user, course),
         warnings=agenda_warnings_for(course) if course.status == CourseStatus.DRAFT else [],
     )
+
+
+@bp.route("/<course_code>/exports")
+@course_roles_required(Role.ORGANISER)
+def exports_log(course):
+    """Who took files with NIK, NIP or phone numbers out of this course, and when."""
+    return render_template("courses/exports_log.html", course=course,
+                           log=audit.export_log(course))
 
 
 @bp.route("/<course_code>/status", methods=["POST"])

@@ -202,6 +202,15 @@ def parse_nip(value: object) -> Nip | None:
                genders[text[14]], serial)
 
 
+def mask_nik(digits: str | None) -> str:
+    """`6408********0004`: enough to tell two people apart in a list, too little to misuse
+    (UU 27/2022). The whole number is shown on one participant's page and in exports."""
+    if not digits:
+        return ""
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:] if len(digits) > 8 else \
+        "*" * len(digits)
+
+
 def format_nip(digits: str) -> str:
     """'198609262015051001' → '19860926 201505 1 001', the same grouping for PPPK. Anything
     but 18 digits comes back unchanged, so showing old data never fails."""

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from bimtek import audit
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -329,15 +330,17 @@ def _export_columns() -> list[_ExportColumn]:
     ]
 
 
-def export_participants(course: Course, fmt: str) -> bytes:
-    """The course's registered and waitlisted participants by number, as .xlsx or .csv.
+def export_participants(course: Course, fmt: str, *, by=None) -> bytes:
+    """The course's registered and waitlisted participants by number, as .xlsx or .csv,
+    recorded in the export log (it holds NIK, NIP and phone numbers).
     Cancelled ones are left out: the file is meant to import back, and someone who
     cancelled and registered again would otherwise appear twice with the same NIK."""
     columns = _export_columns()
-    registrations = db.session.scalars(
+    registrations = list(db.session.scalars(
         select(Registration).where(Registration.course_id == course.id,
                                    Registration.status.in_(services.ACTIVE))
-        .order_by(Registration.number))
+        .order_by(Registration.number)))
+    audit.record_export(f"participants.{fmt}", course, len(registrations), actor=by)
     return write_table(
         fmt, [column.header for column in columns],
         ([column.value(registration) for column in columns] for registration in registrations),

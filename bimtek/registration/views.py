@@ -251,7 +251,7 @@ def confirm_import(course):
 def export_participants(course, fmt: str):
     mimetypes = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  "csv": "text/csv"}
-    return send_file(BytesIO(spreadsheet.export_participants(course, fmt)),
+    return send_file(BytesIO(spreadsheet.export_participants(course, fmt, by=current_user)),
                      mimetype=mimetypes[fmt], download_name=f"peserta-{course.code}.{fmt}",
                      as_attachment=True)
 

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from bimtek.audit import PERSONAL_DATA_EXPORT, AuditEvent
 from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
 from bimtek.courses import services as course_services
@@ -175,3 +176,23 @@ def test_no_cell_of_the_hr_recap_csv_opens_as_a_formula(app, client, setup):
     recap = client.get(f"{STAFF}/recap.csv")
     assert "Bambang;'=1+1;x" in recap.data.decode("utf-8-sig")
     assert_no_formula_opens(recap.data)
+
+
+def test_hr_downloads_and_certificate_bundles_are_in_each_course_export_log(app, client, setup):
+    issue(app)
+    login(client, HR)
+    client.get(f"{STAFF}/recap.xlsx")
+    client.get(f"{STAFF}/courses/{CODE}.zip")
+    post(client, "/logout")
+    login(client, ORGANISER)
+    client.get(f"/courses/{CODE}/certificates/all.pdf")
+    client.get(f"/courses/{CODE}/certificates/all.zip")
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == PERSONAL_DATA_EXPORT).order_by(AuditEvent.id)).all()
+        assert [(e.details["what"], e.details["rows"]) for e in events] == [
+            ("hr-recap.xlsx", "2"), ("hr-certificates.zip", "2"), ("certificates.pdf", "3"),
+            ("certificates.zip", "3")]
+        assert {e.course_id for e in events} == {course_services.find_course(CODE).id}
+    log = client.get(f"/courses/{CODE}/exports").get_data(as_text=True)
+    assert "hr-recap.xlsx" in log and "certificates.zip" in log

@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import select
 
+from bimtek.audit import PERSONAL_DATA_EXPORT, AuditEvent
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
@@ -286,3 +287,41 @@ def test_pages_and_files_with_personal_data_are_never_cached(app, client, course
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store", url
     assert "no-store" not in client.get("/static/js/app.js").headers.get("Cache-Control", "")
+
+
+def test_lists_mask_the_nik_which_only_the_detail_page_and_exports_show(app, client,
+                                                                          course_setup):
+    with app.app_context():
+        full = db.session.get(Registration, course_setup["registration_id"]).nik
+    masked = full[:4] + "********" + full[-4:]
+    login(client, "organiser@bimtek.test")
+    listing = client.get("/courses/KSP-KUTIM-2024/participants").get_data(as_text=True)
+    assert masked in listing and full not in listing
+    detail = client.get(f"/courses/KSP-KUTIM-2024/participants/{course_setup['registration_id']}")
+    assert full in detail.get_data(as_text=True)
+    assert full in client.get("/courses/KSP-KUTIM-2024/participants/export.csv").get_data(
+        as_text=True)
+
+
+def test_every_export_of_personal_data_is_in_the_course_export_log(app, client, course_setup,
+                                                                 tmp_path):
+    login(client, "organiser@bimtek.test")
+    log = client.get("/courses/KSP-KUTIM-2024/exports").get_data(as_text=True)
+    assert "Belum ada yang diekspor." in log
+    client.get("/courses/KSP-KUTIM-2024/participants/export.xlsx")
+    client.get("/courses/KSP-KUTIM-2024/participants/export.csv")
+    result = app.test_cli_runner().invoke(args=["export-participants", "KSP-KUTIM-2024",
+                                                str(tmp_path / "peserta.csv")])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == PERSONAL_DATA_EXPORT).order_by(AuditEvent.id)).all()
+        organiser = db.session.scalar(select(User).where(User.email == "organiser@bimtek.test"))
+        assert [(e.details["what"], e.details["rows"], e.actor_id) for e in events] == [
+            ("participants.xlsx", "1", organiser.id), ("participants.csv", "1", organiser.id),
+            ("participants.csv", "1", None)]
+        assert {e.course_id for e in events} == {course_services.find_course(
+            "KSP-KUTIM-2024").id}
+    table = client.get("/courses/KSP-KUTIM-2024/exports").get_data(as_text=True)
+    assert table.count("participants.csv") == 2 and "participants.xlsx" in table
+    assert "Organiser" in table and "Baris perintah di server" in table
