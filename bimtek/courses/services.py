@@ -391,12 +391,16 @@ def readable_sessions(user, sessions: list[Session]) -> list[Session]:
             or can_read_agenda(user, session.course)]
 
 
-def can_edit_speaker(user, sessions: list[Session]) -> bool:
-    """The directory is shared: an organiser may change a speaker only while the speaker
-    (with these sessions) takes part in no course that someone else organises."""
+def can_manage_speaker(user, speaker, sessions: list[Session]) -> bool:
+    """Who sees a speaker's phone, e-mail and private link, and may change the entry:
+    admins, whoever added the speaker, and organisers of a course the speaker is in
+    (`sessions` are the speaker's). Name, titles and institution stay visible to every
+    organiser, so the directory stays shared."""
     if user.is_admin:
         return True
-    return user.has_role(Role.ORGANISER) and all(
+    if not user.has_role(Role.ORGANISER):
+        return False
+    return speaker.created_by_id == user.id or any(
         can_edit_agenda(user, session.course) for session in sessions)
 
 

@@ -62,6 +62,11 @@ class Speaker(db.Model):
         sa.String(32), unique=True, default=lambda: secrets.token_urlsafe(16)
     )
 
+    # Whoever added the speaker to the directory may see and change their contacts before
+    # any course has them.
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"))
+
     institution: Mapped[Institution | None] = relationship(lazy="joined")
 
     @validates("name")

@@ -78,7 +78,8 @@ SPEAKER_FIELDS = ("front_titles", "name", "back_titles", "rank", "position", "in
                   "phone", "email", "bio")
 
 
-def save_speaker(speaker: Speaker | None, **fields) -> Speaker:
+def save_speaker(speaker: Speaker | None, *, by=None, **fields) -> Speaker:
+    """Create (speaker=None, remembering who added them) or update a directory entry."""
     fields = {name: value.strip() if isinstance(value, str) else value
               for name, value in fields.items() if name in SPEAKER_FIELDS}
     if not fields.get("name"):
@@ -89,7 +90,7 @@ def save_speaker(speaker: Speaker | None, **fields) -> Speaker:
     if institution_id is not None and db.session.get(Institution, institution_id) is None:
         raise ValidationError(_("Unknown institution."), field="institution_id")
     if speaker is None:
-        speaker = Speaker()
+        speaker = Speaker(created_by_id=getattr(by, "id", None))
         db.session.add(speaker)
     for name, value in fields.items():
         setattr(speaker, name, "" if value is None and name != "institution_id" else value)

@@ -76,8 +76,9 @@ def _speaker_page(speaker: Speaker | None):
     form = _speaker_form(speaker)
     if form.validate_on_submit():
         try:
-            saved = services.save_speaker(speaker, **{field.name: field.data for field in form
-                                                      if field.name in services.SPEAKER_FIELDS})
+            saved = services.save_speaker(speaker, by=current_user, **{
+                field.name: field.data for field in form
+                if field.name in services.SPEAKER_FIELDS})
         except ValidationError as error:
             db.session.rollback()
             show_error(form, error)
@@ -97,8 +98,8 @@ def new_speaker():
 @roles_required(Role.ORGANISER)
 def edit_speaker(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
-    if not course_services.can_edit_speaker(
-            current_user, course_services.sessions_of_speaker(speaker.id)):
+    if not course_services.can_manage_speaker(
+            current_user, speaker, course_services.sessions_of_speaker(speaker.id)):
         abort(403)
     return _speaker_page(speaker)
 
@@ -111,7 +112,7 @@ def speaker(speaker_id: int):
     return render_template(
         "speakers/detail.html", speaker=speaker,
         sessions=course_services.readable_sessions(current_user, sessions),
-        can_edit=course_services.can_edit_speaker(current_user, sessions),
+        can_manage=course_services.can_manage_speaker(current_user, speaker, sessions),
         private_link=public_url("speakers.speaker_agenda", token=speaker.agenda_token))
 
 

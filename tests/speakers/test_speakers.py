@@ -54,8 +54,8 @@ def test_speaker_page_lists_sessions_across_courses(app, client, make_user):
     page = client.get(f"/speakers/{speaker_id}").get_data(as_text=True)
     assert "Penanganan massa KSP-KUTIM-2024" in page and "08.00–10.15 WITA" in page
     assert "Penanganan massa KSP-SINTANG-2024" in page and "08.00–10.15 WIB" in page
-    # The speaker also talks in a course someone else organises: only admins edit them.
-    assert client.get(f"/speakers/{speaker_id}/edit").status_code == 403
+    # An organiser of a course the speaker is in may change the entry.
+    assert client.get(f"/speakers/{speaker_id}/edit").status_code == 200
     post(client, "/logout")
     # An organiser of neither course sees the published course only, not the draft.
     login(client, "other@bimtek.test")
@@ -88,3 +88,53 @@ def test_only_organisers_manage_speakers(app, client, make_user):
         post(client, "/logout")
     with app.app_context():
         assert db.session.get(Speaker, speaker_id).name == "Narasumber KPU"
+
+
+def test_contacts_and_private_link_only_for_the_speakers_courses_creator_and_admins(
+        app, client, make_user):
+    speaker_id, token = sessions_in_two_courses(app)  # added by nobody (e.g. an import)
+    creator_id = make_user("creator@bimtek.test", "organiser")
+    kutim_id = make_user("kutim@bimtek.test", "organiser")
+    make_user("stranger@bimtek.test", "organiser")
+    make_user("admin@bimtek.test", "admin")
+    with app.app_context():
+        from bimtek.auth import services as auth_services
+        from bimtek.auth.models import Role, User
+
+        auth_services.assign_course(db.session.get(User, kutim_id),
+                                    services.find_course("KSP-KUTIM-2024"), Role.ORGANISER)
+        speaker = db.session.get(Speaker, speaker_id)
+        speaker.phone, speaker.email = "+6281350001111", "polres@kutaitimur.test"
+        fresh = speaker_services.save_speaker(
+            None, by=db.session.get(User, creator_id), name="Narasumber Baru",
+            phone="+6281350002222", email="baru@kutaitimur.test")
+        fresh_id, fresh_token = fresh.id, fresh.agenda_token
+
+    def page(speaker):
+        return client.get(f"/speakers/{speaker}").get_data(as_text=True)
+
+    login(client, "stranger@bimtek.test")
+    for speaker, secret_token, phone in [(speaker_id, token, "+6281350001111"),
+                                          (fresh_id, fresh_token, "+6281350002222")]:
+        text = page(speaker)
+        assert "Narasumber" in text  # the directory stays shared
+        assert phone not in text and secret_token not in text
+        assert 'data-testid="contacts-hidden"' in text
+        assert client.get(f"/speakers/{speaker}/edit").status_code == 403
+        assert post(client, f"/speakers/{speaker}/edit",
+                    {"name": "Diganti", "institution_id": ""}).status_code == 403
+    post(client, "/logout")
+    with app.app_context():
+        assert db.session.get(Speaker, fresh_id).name == "Narasumber Baru"
+
+    for email, speaker, secret_token, phone in [
+            ("creator@bimtek.test", fresh_id, fresh_token, "+6281350002222"),
+            ("kutim@bimtek.test", speaker_id, token, "+6281350001111"),
+            ("admin@bimtek.test", fresh_id, fresh_token, "+6281350002222")]:
+        login(client, email)
+        text = page(speaker)
+        assert phone in text and secret_token in text, email
+        assert client.get(f"/speakers/{speaker}/edit").status_code == 200, email
+        post(client, "/logout")
+    login(client, "creator@bimtek.test")
+    assert "+6281350001111" not in page(speaker_id)  # not theirs, not in their course
