@@ -23,6 +23,7 @@ from bimtek.extensions import (
     migrate,
 )
 from bimtek.i18n import LANGUAGES, clock, date_range, long_date, select_locale, zone_label
+from bimtek.mail.transport import parse_smtp_url
 from bimtek.registration.identity import mask_nik
 from bimtek.timeutil import local_time
 from bimtek.urls import IdConverter
@@ -43,6 +44,8 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     )
     _keep_files_private(instance_path)
     app.config.from_mapping(settings.load(instance_path, overrides))
+    if app.config["SMTP_URL"]:
+        parse_smtp_url(app.config["SMTP_URL"])  # a mistyped URL stops the start, not a batch
     _tighten_existing_files(app, instance_path)
     if app.config["PROXY_HOPS"]:
         # Behind a reverse proxy: the client's address and scheme come from its headers.
@@ -115,7 +118,7 @@ def _init_extensions(app: Flask) -> None:
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "speakers.views",
                 "courses.views", "courses.cli", "registration.views", "registration.cli",
                 "attendance.api", "attendance.cli", "attendance.views", "certificates.views",
-                "certificates.cli", "exercises.views", "reports.views")
+                "certificates.cli", "exercises.views", "reports.views", "mail.views")
 
 
 def _register_blueprints(app: Flask) -> None:

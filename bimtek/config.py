@@ -54,6 +54,11 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "TASKS_IMMEDIATE": os.environ.get("BIMTEK_TASKS_IMMEDIATE", "") == "1",
         "PUBLIC_BASE_URL": public_base_url,
         "PORT": int(os.environ.get("PORT", "5000")),
+        # Outgoing mail: an SMTP server (see bimtek/mail/transport.py), or unset to write
+        # every message to the outbox folder, readable in the app.
+        "SMTP_URL": os.environ.get("BIMTEK_SMTP_URL") or "",
+        "MAIL_FROM": os.environ.get("BIMTEK_MAIL_FROM") or "Bimtek <bimtek@localhost>",
+        "OUTBOX_DIR": os.environ.get("BIMTEK_OUTBOX_DIR") or str(instance_path / "outbox"),
         "PROXY_HOPS": int(os.environ.get("BIMTEK_PROXY_HOPS", "0")),
         "DEMO_PASSWORD": os.environ.get("BIMTEK_DEMO_PASSWORD") or "bimtek-demo",
         "SESSION_COOKIE_HTTPONLY": True,

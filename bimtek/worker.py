@@ -6,5 +6,6 @@ from bimtek.extensions import huey
 app = create_app()
 
 import bimtek.certificates.tasks  # noqa: E402,F401  (registers the tasks with huey)
+import bimtek.mail.tasks  # noqa: E402,F401
 
 __all__ = ["huey"]

@@ -60,6 +60,9 @@ from bimtek.exercises import report
 from bimtek.exercises import services as exercise_services
 from bimtek.exercises.models import Delivery, Exercise, ImprovementAction, Inject, Objective
 from bimtek.extensions import db, init_task_queue, limiter
+from bimtek.mail import services as mail
+from bimtek.mail.models import MessageKind
+from bimtek.registration import messages as registration_messages
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import Registration
 from bimtek.speakers import services as speaker_services
@@ -71,7 +74,14 @@ from tests.certificates.factories import institution
 from tests.conftest import csrf_token, empty_database, login
 from tests.exercises.factories import account, finished_course_with_accounts
 from tests.registration.factories import nik, participant
-from tests.test_authorization_matrix import DONE, MATRIX, OK, build_url, endpoint_keys
+from tests.test_authorization_matrix import (
+    DONE,
+    MATRIX,
+    OK,
+    build_url,
+    endpoint_keys,
+    job_message,
+)
 
 CODE, TODAY_CODE = "BIMTEK-XSS-2024", "BIMTEK-XSS-HARI-INI"
 
@@ -303,6 +313,8 @@ def build_world(p: Texts) -> tuple[dict, dict, dict]:
     # A scanner's name is stored with its scans and shown on no page; its token is used.
     _device, token = attendance_services.issue_device_token(course, p.payload("device.name"))
     today = _course_today(p, desk, member)
+    job = mail.start_job(MessageKind.PERSONAL_LINK, [
+        registration_messages.personal_link_message(people[0])], course_id=course.id)
     values = {
         "course_code": course.code, "course_id": course.id, "user_id": desk.id,
         "role": "desk", "registration_id": people[0].id, "absent_registration_id": absent.id,
@@ -310,7 +322,8 @@ def build_world(p: Texts) -> tuple[dict, dict, dict]:
         "speaker_id": speaker.id, "speaker_token": speaker.agenda_token,
         "institution_id": kesbangpol.id, "fmt": "xlsx", "which": "logo",
         "izin_session_id": course.sessions[3].id, "device_token": token,
-        "badge": people[0].badge_code, **exercise, **certificates}
+        "badge": people[0].badge_code, "job_id": job.id,
+        "message_id": job_message(job).id, **exercise, **certificates}
     emails = {role: user.email for role, user in users.items()}
     return values, values | today, emails
 
@@ -440,6 +453,9 @@ PAGES = rows(
     Row("GET registration.my_registration", "anonymous", (*person(1), "p1.unit",
                                                           "course.title", *SESSIONS)),
     Row("GET registration.self_register", "anonymous", ("today.title",), course=TODAY),
+    Row("GET registration.whatsapp", "organiser", people(1, 2, 3, 4)),
+    Row("GET mail.course_mail", "organiser", (*person(1), "course.title")),
+    Row("GET mail.message", "organiser", (*person(1), "course.title", "course.venue")),
     Row("GET attendance.desk", "desk", ("today.session", "user.desk"), course=TODAY),
     Row("GET attendance.attendance_matrix", "organiser", (*people(1, 2, 3, 4), *SESSIONS)),
     Row("GET attendance.screen", "desk", ("today.session", "today.title"), course=TODAY),
@@ -593,6 +609,7 @@ NOT_SHOWN = {
     "GET auth.login": "the login form; the page names no one",
     "GET certificates.verify_form": "the form to type a code into (echo: verify row)",
     "GET certificates.logo": "an uploaded image, checked when uploaded",
+    "GET mail.job": "a sending job's counts and the server's reason",
 }
 
 SPREADSHEET_TAGS = {
@@ -625,6 +642,8 @@ PDFS = rows(
                                                   "session2.description", *SPEAKER[:3])),
     Row("GET registration.badges", "organiser", (*people(1, 2, 3, 4), "p1.unit",
                                                  "inst.short", "course.title")),
+    Row("GET registration.slips", "organiser", (*people(1, 2, 3, 4), "course.title"),
+        query={"all": "1"}),
     Row("GET attendance.sign_in_sheet", "desk", (*people(1, 2, 3, 4), "p1.unit",
                                                  "inst.short", "session6.title",
                                                  "room.name", "course.title")),

@@ -36,6 +36,8 @@ from bimtek.exercises import report
 from bimtek.exercises import services as exercise_services
 from bimtek.exercises.models import Exercise, StaffRole
 from bimtek.extensions import db, init_task_queue, limiter
+from bimtek.mail import services as mail
+from bimtek.mail.models import MessageKind, OutgoingMessage
 from bimtek.registration import services as registration_services
 from bimtek.speakers.models import SessionSpeaker
 from tests.certificates.factories import institution
@@ -169,9 +171,19 @@ MATRIX = {
     "POST registration.confirm_import": posted(ORGANISER_ONLY),
     "GET registration.export_participants": ORGANISER_ONLY,
     "GET registration.badges": ORGANISER_ONLY,
+    "POST registration.send_link": posted(by_id(ORGANISER_ONLY)),
+    "POST registration.rotate_link": posted(by_id(ORGANISER_ONLY)),
+    "POST registration.send_links": posted(ORGANISER_ONLY),
+    "GET registration.whatsapp": ORGANISER_ONLY,
+    "GET registration.slips": ORGANISER_ONLY,
     "GET registration.self_register": CLOSED,
     "POST registration.self_register": CLOSED,
     "GET registration.my_registration": PUBLIC,
+    # mail
+    "GET mail.course_mail": ORGANISER_ONLY,
+    "GET mail.message": by_id(ORGANISER_ONLY),
+    "GET mail.job": by_id(ORGANISER_ONLY),
+    "POST mail.retry": posted(by_id(ORGANISER_ONLY)),
     # attendance
     "GET attendance.desk": DESK_AND_ORGANISER,
     "POST attendance.scan": posted(DESK_AND_ORGANISER),
@@ -266,6 +278,7 @@ PARAMETERS = {
     "speakers.speaker_agenda": {"token": "speaker_token"},
     "speakers.speaker_agenda_ics": {"token": "speaker_token"},
     "registration.cancel": {"registration_id": "spare_registration_id"},
+    "registration.rotate_link": {"registration_id": "spare_registration_id"},
     "certificates.revoke": {"certificate_id": "spare_certificate_id"},
 }
 
@@ -345,6 +358,10 @@ def _fresh_registration():
     return {"registration_id": registration.id}
 
 
+def job_message(job) -> OutgoingMessage:
+    return db.session.scalar(select(OutgoingMessage).where(OutgoingMessage.job_id == job.id))
+
+
 def build_course(code: str, tag: str, institution_name: str, staff: dict[str, User]) -> dict:
     """A finished course with four participants (accounts peserta<n>@<tag>.test, three
     eligible), issued certificates, its staff and a running exercise; returns the values
@@ -374,6 +391,9 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
     action = report.save_action(exercise, None, report.ActionInput(
         action="Menyusun SOP", responsible="Kesbangpol", objective_id=objective.id),
         actor=organiser)
+    job = mail.start_job(MessageKind.PERSONAL_LINK, [mail.message(
+        MessageKind.PERSONAL_LINK, f"peserta@{tag}.test", "Tautan", "Isi",
+        course_id=course.id, registration_id=people[0].id)], course_id=course.id)
     speaker = db.session.scalar(select(SessionSpeaker).where(
         SessionSpeaker.session_id.in_([s.id for s in course.sessions]))).speaker
     return {
@@ -385,6 +405,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         "code": certificates[people[0].id].verification_code, "batch_id": batch.id,
         "session_id": simulation.id, "exercise_id": exercise.id, "inject_id": inject.id,
         "objective_id": objective.id, "action_id": action.id, "speaker_id": speaker.id,
+        "job_id": job.id, "message_id": job_message(job).id,
         "speaker_token": speaker.agenda_token,
         "institution_id": institution(institution_name).id,
         "which": "logo", "fmt": "xlsx", "action": "start",

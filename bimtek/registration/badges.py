@@ -58,12 +58,36 @@ def badges_pdf(course: Course, registrations: list[Registration]) -> bytes:
     if not printable:
         raise ValidationError(_("There is no registered or waitlisted participant to print a "
                                 "badge for."), field="registration_ids")
-    badges = [(registration, badge_qr_svg(registration.badge_code))
-              for registration in printable]
-    sheets = [badges[start:start + BADGES_PER_SHEET]
-              for start in range(0, len(badges), BADGES_PER_SHEET)]
-    html = render_template("registration/badges_pdf.html", course=course,
-                           sheets=[[sheet[start:start + BADGES_PER_ROW]
-                                    for start in range(0, len(sheet), BADGES_PER_ROW)]
-                                   for sheet in sheets])
-    return render_pdf(html)
+    return render_pdf(render_template("registration/badges_pdf.html", course=course,
+                                      sheets=_sheets([(registration, badge_qr_svg(
+                                          registration.badge_code))
+                                          for registration in printable])))
+
+
+def _sheets(cards: list) -> list[list[list]]:
+    """Cards on A4 sheets of 2 × 4: a list of sheets, each a list of rows."""
+    sheets = [cards[start:start + BADGES_PER_SHEET]
+              for start in range(0, len(cards), BADGES_PER_SHEET)]
+    return [[sheet[start:start + BADGES_PER_ROW] for start in range(0, len(sheet),
+                                                                     BADGES_PER_ROW)]
+            for sheet in sheets]
+
+
+def slip_selection(course: Course, *, everyone: bool = False) -> list[Registration]:
+    """Those the desk hands a paper slip to: registered or waitlisted participants without
+    an e-mail address, or everyone."""
+    return [registration for registration in badge_selection(course)
+            if everyone or not registration.email]
+
+
+def slips_pdf(course: Course, registrations: list[Registration], links: list[str]) -> bytes:
+    """A4 sheets of eight slips, each with a name, the personal link's QR code and the
+    link written out, to cut and hand out at the desk."""
+    if not registrations:
+        raise ValidationError(_("Every participant has an e-mail address: there is no slip "
+                                "to print."), field="registration_ids")
+    return render_pdf(render_template("registration/slips_pdf.html", course=course,
+                                      sheets=_sheets([(registration, badge_qr_svg(link), link)
+                                                      for registration, link
+                                                      in zip(registrations, links,
+                                                             strict=True)])))

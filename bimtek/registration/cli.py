@@ -4,11 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
-from bimtek.registration import bp, spreadsheet
+from bimtek.extensions import db
+from bimtek.mail.models import JobStatus, MessageStatus, OutgoingMessage
+from bimtek.registration import bp, messages, spreadsheet
 from bimtek.registration.models import RegistrationStatus
 from bimtek.spreadsheets import FORMATS
 
@@ -64,3 +67,25 @@ def export_participants(code: str, file: Path):
     course = _course(code)
     file.write_bytes(spreadsheet.export_participants(course, fmt))
     click.echo(f"Wrote the participants of {course.code} to {file}.")
+
+
+@bp.cli.command("send-personal-links")
+@click.argument("code")
+@click.option("--only-new", is_flag=True,
+              help="Only participants whose link has not reached them yet.")
+def send_personal_links(code: str, only_new: bool):
+    """E-mail each participant of a course with an address their personal link, badge code
+    and agenda summary. Exits 1 when the mail server cannot be reached."""
+    course = _course(code)
+    try:
+        job = messages.send_personal_links(course, only_new=only_new, background=False)
+    except ValidationError as error:
+        raise click.ClickException(error.message) from error
+    failed = [m for m in db.session.scalars(select(OutgoingMessage).where(
+        OutgoingMessage.job_id == job.id, OutgoingMessage.status == MessageStatus.FAILED))]
+    for message in failed:
+        click.echo(f"{message.recipient_name} <{message.recipient}>: {message.error}", err=True)
+    click.echo(f"{course.code}: {job.done - len(failed)} of {job.total} personal links sent, "
+               f"{len(failed)} failed.")
+    if job.status == JobStatus.FAILED:
+        raise click.ClickException(f"sending stopped: {job.error}")

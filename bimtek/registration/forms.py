@@ -45,6 +45,12 @@ class RegistrationSettingsForm(Form):
     submit = SubmitField(_l("Save"))
 
 
+class SendLinksForm(Form):
+    only_new = BooleanField(_l("Only those who have not received their link yet"),
+                            default=True)
+    submit = SubmitField(_l("E-mail the personal links"))
+
+
 class UnitQuotaForm(Form):
     unit = StringField(_l("Unit (unsur)"), validators=[DataRequired(), Length(max=80)])
     seats = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=0, max=100_000)],

@@ -26,13 +26,14 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
 from bimtek.registration import badges as badges_module
-from bimtek.registration import bp, services, spreadsheet
+from bimtek.registration import bp, messages, services, spreadsheet
 from bimtek.registration.forms import (
     ConfirmParticipantsForm,
     ImportParticipantsForm,
     ParticipantForm,
     ParticipantSearchForm,
     RegistrationSettingsForm,
+    SendLinksForm,
     UnitQuotaForm,
 )
 from bimtek.registration.models import Registration, RegistrationStatus
@@ -88,6 +89,8 @@ def participants(course):
         page=request.args.get("page", 1, type=int))
     return render_template("registration/participants.html", course=course, page=page,
                            search=search, counts=services.counts(course),
+                           deliveries=messages.delivery_states(page.items),
+                           send_form=SendLinksForm(),
                            settings_form=RegistrationSettingsForm(obj=course),
                            quota_form=UnitQuotaForm(), quotas=services.unit_quotas_list(course))
 
@@ -119,6 +122,10 @@ def participant(course, registration_id: int):
     registration = _course_registration(course, registration_id)
     return render_template("registration/participant.html", course=course,
                            registration=registration, history=services.history(registration),
+                           link=messages.personal_link(registration),
+                           whatsapp=messages.whatsapp_link(registration),
+                           delivery=messages.delivery_states([registration]).get(
+                               registration.id),
                            attendance=attendance_services.attendance_of(registration),
                            jp=attendance_services.jp_summary(registration),
                            statuses=AttendanceStatus)
@@ -179,6 +186,73 @@ def reissue_badge(course, registration_id: int):
     flash(_("A new badge code was made; the old badge no longer works."), "success")
     return redirect(url_for("registration.participant", course_code=course.code,
                             registration_id=registration.id))
+
+
+@bp.route("/courses/<course_code>/participants/<int:registration_id>/send-link",
+          methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def send_link(course, registration_id: int):
+    registration = _course_registration(course, registration_id)
+    try:
+        messages.send_personal_link(registration, by=current_user)
+    except ValidationError as error:
+        flash(error.message, "warning")
+    else:
+        flash(_("The personal link is on its way to %(email)s.", email=registration.email),
+              "success")
+    return redirect(url_for("registration.participant", course_code=course.code,
+                            registration_id=registration.id))
+
+
+@bp.route("/courses/<course_code>/participants/<int:registration_id>/personal-link",
+          methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def rotate_link(course, registration_id: int):
+    registration = _course_registration(course, registration_id)
+    messages.rotate_personal_link(registration, actor=current_user)
+    flash(_("A new personal link was made; the old one no longer works."), "success")
+    return redirect(url_for("registration.participant", course_code=course.code,
+                            registration_id=registration.id))
+
+
+@bp.route("/courses/<course_code>/participants/send-links", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def send_links(course):
+    form = SendLinksForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        job = messages.send_personal_links(course, only_new=form.only_new.data,
+                                           by=current_user)
+    except ValidationError as error:
+        flash(error.message, "warning")
+        return redirect(url_for("registration.participants", course_code=course.code))
+    return redirect(url_for("mail.job", course_code=course.code, job_id=job.id))
+
+
+@bp.route("/courses/<course_code>/participants/whatsapp")
+@course_roles_required(Role.ORGANISER)
+def whatsapp(course):
+    """Everyone with a click-to-chat link holding their personal link, for the
+    organiser's phone."""
+    return render_template("registration/whatsapp.html", course=course, people=[
+        (registration, messages.whatsapp_link(registration))
+        for registration in messages.reachable(course)])
+
+
+@bp.route("/courses/<course_code>/participants/slips.pdf")
+@course_roles_required(Role.ORGANISER)
+def slips(course):
+    """Personal-link slips for those without e-mail (?all=1: everyone)."""
+    people = badges_module.slip_selection(course, everyone=bool(request.args.get("all")))
+    try:
+        pdf = badges_module.slips_pdf(course, people,
+                                      [messages.personal_link(r) for r in people])
+    except ValidationError as error:
+        flash(error.message, "warning")
+        return redirect(url_for("registration.participants", course_code=course.code))
+    return send_file(BytesIO(pdf), mimetype="application/pdf",
+                     download_name=f"tautan-{course.code}.pdf")
 
 
 @bp.route("/courses/<course_code>/participants/settings", methods=["POST"])
