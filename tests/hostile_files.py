@@ -243,3 +243,37 @@ def png_with_comment(unpacked_mb: int = 50) -> bytes:
     """An 8 × 8 PNG with a compressed text chunk (zTXt) that unpacks to `unpacked_mb` MB."""
     return png_with_chunk_after_header(
         png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(bytes(unpacked_mb * MB), 9)))
+
+
+SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200">'
+
+
+def nested_use_svg(levels: int = 4, copies: int = 10) -> bytes:
+    """About a kilobyte that draws copies ** levels shapes: each level a group of <use>s
+    of the level below (3.5 s a preview at four levels before SVGs were bounded)."""
+    parts = [SVG_OPEN, b'<defs><g id="l0"><circle r="2" cx="5" cy="5"/></g>']
+    for level in range(1, levels + 1):
+        uses = b"".join(b'<use href="#l%d" x="%d"/>' % (level - 1, n) for n in range(copies))
+        parts.append(b'<g id="l%d">%s</g>' % (level, uses))
+    parts.append(b'</defs><use href="#l%d"/></svg>' % levels)
+    return b"".join(parts)
+
+
+def svg_of_elements(count: int) -> bytes:
+    """An SVG of `count` elements (the root included): a detailed but honest logo."""
+    shapes = b"".join(b'<rect x="%d" y="%d" width="3" height="3" fill="#2a5"/>'
+                      % (n % 60 * 3, n // 60 * 3) for n in range(count - 1))
+    return SVG_OPEN + shapes + b"</svg>"
+
+
+def svg_of_uses(count: int) -> bytes:
+    """One shape drawn `count` times by <use>: a pattern of dots, a common logo border."""
+    uses = b"".join(b'<use href="#dot" x="%d" y="%d"/>' % (n % 10 * 18, n // 10 * 18)
+                    for n in range(count))
+    return SVG_OPEN + b'<defs><circle id="dot" r="4" cx="6" cy="6"/></defs>' + uses + b"</svg>"
+
+
+def deep_svg(depth: int) -> bytes:
+    """`depth` levels of elements: the root, nested groups, a shape."""
+    return SVG_OPEN + b"<g>" * (depth - 2) + b'<rect width="4" height="4"/>' + \
+        b"</g>" * (depth - 2) + b"</svg>"

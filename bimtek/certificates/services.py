@@ -357,6 +357,12 @@ _PNG_END_WITHIN = 4096
 # SVG animation can set a link after the checks below have looked at the attributes.
 SVG_ANIMATIONS = ("set", "animate")
 SVG_ANIMATED_VALUES = ("to", "from", "by", "values")
+# Every certificate of a batch draws the logo, and each <use> draws its target again: a
+# <use> of a group of <use>s multiplies (four levels of ten took 3.5 s a preview). A real
+# logo stays far within these, which keep any accepted logo's preview under a second.
+MAX_SVG_ELEMENTS = 2000  # counting each element a <use> draws again
+MAX_SVG_USES = 100
+MAX_SVG_DEPTH = 40
 
 
 def logo_format(data: bytes) -> str:
@@ -414,6 +420,7 @@ def _check_svg(data: bytes) -> None:
         raise not_an_image from error
     if root.tag not in SVG_ROOTS:
         raise not_an_image
+    _check_svg_size(root)
     for element in root.iter():
         if _local_name(element.tag) in ("script", "foreignobject") or any(
                 _local_name(name).startswith("on") for name in element.attrib):
@@ -434,6 +441,42 @@ def _check_svg(data: bytes) -> None:
                for value in references) or re.search(r"url\(\s*['\"]?(?!#)|@import",
                                                      css, re.IGNORECASE):
             raise refers_outside
+
+
+def _depth(root: ElementTree.Element) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+def _check_svg_size(root: ElementTree.Element) -> None:
+    """Bounds what drawing the SVG costs: elements, <use> copies (never of a <use>), depth."""
+    too_complex = ValidationError(
+        _("The SVG logo is too complex to draw quickly: at most %(elements)d elements "
+          "(counting what <use> repeats), %(uses)d <use> and %(depth)d levels, and no "
+          "<use> of something that itself holds a <use>. Simplify it or save it as PNG.",
+          elements=MAX_SVG_ELEMENTS, uses=MAX_SVG_USES, depth=MAX_SVG_DEPTH), field="file")
+    elements = list(root.iter())
+    uses = [element for element in elements if _local_name(element.tag) == "use"]
+    if len(uses) > MAX_SVG_USES or _depth(root) > MAX_SVG_DEPTH:
+        raise too_complex
+    by_id = {element.get("id"): element for element in elements if element.get("id")}
+    drawn = len(elements)
+    for use in uses:
+        link = next((value for name, value in use.attrib.items()
+                     if _local_name(name) == "href"), "")
+        target = by_id.get(link.strip().removeprefix("#"))
+        if target is None:
+            continue
+        copied = list(target.iter())
+        if any(_local_name(element.tag) == "use" for element in copied):
+            raise too_complex
+        drawn += len(copied)
+    if drawn > MAX_SVG_ELEMENTS:
+        raise too_complex
 
 
 def _check_svg_prolog(data: bytes, not_an_image: ValidationError,

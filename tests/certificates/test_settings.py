@@ -8,9 +8,11 @@ from bimtek.audit import AuditEvent
 from bimtek.auth.models import Role
 from bimtek.certificates import services, storage
 from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, DEFAULT_STATEMENT
+from bimtek.certificates.services import MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, MAX_SVG_USES
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from tests import hostile_files
 from tests.certificates.factories import institution
 from tests.certificates.people import (
     CODE,
@@ -220,6 +222,37 @@ def test_a_bad_logo_is_refused_and_nothing_is_stored(app, client, setup, data, f
     assert message in response.get_data(as_text=True)
     assert course_settings(app).logo == ""
     assert (set(folder.iterdir()) if folder.exists() else set()) == before
+
+
+TOO_COMPLEX = "Logo SVG terlalu rumit untuk digambar dengan cepat"
+
+
+@pytest.mark.parametrize("data", [
+    hostile_files.nested_use_svg(levels=2, copies=2),  # a copy of a copy, however small
+    hostile_files.nested_use_svg(levels=4, copies=10),
+    hostile_files.svg_of_elements(MAX_SVG_ELEMENTS + 1),
+    hostile_files.svg_of_uses(MAX_SVG_USES + 1),
+    hostile_files.deep_svg(MAX_SVG_DEPTH + 1),
+], ids=["use-of-use", "nested-4-levels", "too-many-elements", "too-many-uses", "too-deep"])
+def test_an_svg_logo_that_would_stall_the_renderer_is_refused(app, client, setup, data):
+    login(client, ORGANISER)
+    response = upload(client, data, "logo.svg")
+    assert TOO_COMPLEX in response.get_data(as_text=True)
+    assert course_settings(app).logo == ""
+
+
+@pytest.mark.parametrize("data", [
+    hostile_files.svg_of_elements(MAX_SVG_ELEMENTS),
+    hostile_files.svg_of_uses(MAX_SVG_USES),
+    hostile_files.deep_svg(MAX_SVG_DEPTH),
+], ids=["most-elements", "most-uses", "deepest"])
+def test_a_detailed_svg_logo_within_the_bounds_is_accepted_and_previews(app, client, finished,
+                                                                       data):
+    login(client, ORGANISER)
+    upload(client, data, "logo.svg")
+    assert course_settings(app).logo.endswith(".svg")
+    preview = client.get(f"/courses/{CODE}/certificates/preview.pdf")
+    assert preview.status_code == 200 and preview.data.startswith(b"%PDF")
 
 
 def test_an_upload_without_a_file_asks_for_one(client, setup):
