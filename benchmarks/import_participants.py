@@ -26,15 +26,15 @@ from flask_migrate import upgrade  # noqa: E402
 
 from bimtek import create_app  # noqa: E402
 from bimtek.courses import services as course_services  # noqa: E402
-from bimtek.courses.models import Course  # noqa: E402
+from bimtek.courses.models import Course, CourseRegion  # noqa: E402
 from bimtek.extensions import db  # noqa: E402
-from bimtek.regions.services import find_area
+from bimtek.regions.services import find_area  # noqa: E402
 from bimtek.registration.spreadsheet import (  # noqa: E402
     apply_participants,
     preview_participants,
 )
 from bimtek.speakers.services import save_institution  # noqa: E402
-from tests.factories import seed_regions
+from tests.factories import seed_regions  # noqa: E402
 
 ROWS = 400
 ROUNDS = 3
@@ -134,7 +134,7 @@ def run() -> int:
     data = workbook_bytes(participant_rows([k.name for k in region.kecamatan]))
     courses = [new_course(round_number) for round_number in range(ROUNDS)]
     for course in courses:
-        course.region = region
+        course.areas = [CourseRegion.of(region)]
     db.session.commit()
 
     previews = {}

@@ -115,7 +115,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 # Importing these attaches routes and commands to their module's blueprint.
-VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "speakers.views",
+VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "regions.views",
+                "speakers.views",
                 "courses.views", "courses.cli", "registration.views", "registration.cli",
                 "attendance.api", "attendance.cli", "attendance.views", "certificates.views",
                 "certificates.cli", "exercises.views", "reports.views", "mail.views")

@@ -19,7 +19,7 @@ from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceSta
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import COURSE_ROLES, Role, User
 from bimtek.courses import services as course_services
-from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
+from bimtek.courses.models import Course, CourseRegion, CourseStatus, Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.exercises.demo import seed_exercise
 from bimtek.extensions import db
@@ -69,7 +69,7 @@ def _reference_course() -> Course:
         signatory_name="Dr. H. Rizali Hadi, M.Pd.",
         signatory_nip="197206012005011008",
         declared_jp=40,
-        region=region_services.find_area(DEMO_REGION_CODE),
+        areas=[CourseRegion.of(region_services.find_area(DEMO_REGION_CODE))],
         status=CourseStatus.FINISHED,
     )
     db.session.add(course)
@@ -200,7 +200,7 @@ def _live_demo_course(reference: Course) -> Course:
         min_attendance_percent=reference.min_attendance_percent,
         declared_jp=reference.declared_jp, signatory_position=reference.signatory_position,
         signatory_name=reference.signatory_name, signatory_nip=reference.signatory_nip,
-        region_id=reference.region_id,
+        areas=[CourseRegion.of(area.area) for area in reference.areas],
         registration_open=True)
     course_services.copy_agenda(reference, course)
     course.status = CourseStatus.PUBLISHED
@@ -550,7 +550,7 @@ def _demo_participants(courses: list[Course], participant: User) -> None:
         if db.session.scalar(select(func.count()).select_from(Registration)
                              .where(Registration.course_id == course.id)):
             continue
-        kecamatan = {k.code[-2:]: k.id for k in course.region.kecamatan}
+        kecamatan = {k.code[-2:]: k.id for k in course_services.course_kecamatan(course)}
         checked = [registration_services.check_participant(
             course, registration_services.ParticipantInput(
                 front_titles=p["front_titles"], name=p["name"], back_titles=p["back_titles"],

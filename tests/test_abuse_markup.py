@@ -524,6 +524,7 @@ ECHOES = {
 REFLECTED = rows(
     Row("GET registration.participants", "organiser", ("echo",), query={"q": ECHOED}),
     Row("GET speakers.speakers", "organiser", ("echo",), query={"q": ECHOED}),
+    Row("GET regions.choices", "organiser", ("echo",), htmx=True, query={"q": ECHOED}),
     Row("GET auth.users", "admin", ("echo",), query={"q": ECHOED}),
     Row("GET attendance.self_check_in", "participant", ("echo",), query={"code": ECHOED}),
     Row("GET certificates.example_number", "organiser", ("echo.number",), htmx=True,

@@ -114,6 +114,8 @@ MATRIX = {
     "POST auth.edit_user": posted(ADMIN_ONLY),
     "POST auth.assign_course": posted(ADMIN_ONLY),
     "POST auth.unassign_course": posted(ADMIN_ONLY),
+    # regions
+    "GET regions.choices": ORGANISERS,
     # speakers and institutions
     "GET speakers.institutions": ADMIN_ONLY,
     "GET speakers.new_institution": ADMIN_ONLY,

@@ -19,7 +19,6 @@ from bimtek.backup import create_backup
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Session
 from bimtek.extensions import db
-from bimtek.regions.services import find_area
 from bimtek.registration.models import Registration
 from bimtek.speakers.services import save_institution
 from bimtek.spreadsheets import UploadStash
@@ -47,7 +46,7 @@ class Servers:
         with self.apps[0].app_context():
             upgrade()
             seed_regions()
-            course = make_course(CODE, capacity=10, region=find_area("64.08"))
+            course = make_course(CODE, capacity=10, regions=("64.08",))
             save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
             organiser = auth_services.save_user(None, email=ORGANISER, name="Panitia",
                                                 roles=[Role.ORGANISER], password=TEST_PASSWORD)

@@ -79,9 +79,9 @@ def test_data_written_at_the_first_revision_survives_every_migration(database_fa
                     connection.execute(user_rows).all()) == before
             # Columns added since 0001 take their defaults on the rows already there.
             assert connection.execute(sa.text(
-                "SELECT declared_jp, agenda_version, region_id, registration_open, "
+                "SELECT declared_jp, agenda_version, registration_open, "
                 "last_participant_number, late_after_minutes FROM course")).one() == \
-                (None, 0, None, False, 0, 15)
+                (None, 0, False, 0, 15)
 
         course = course_services.find_course("KSP-KUTIM-2024")
         assert (course.title.split()[0], course.starts_on, course.ends_on, course.status) == \
@@ -105,5 +105,21 @@ def test_data_written_at_the_first_revision_survives_every_migration(database_fa
             title="Pembukaan", kind=SessionKind.OPENING))
         assert [s.title for s in course.sessions] == ["Pembukaan"]
         assert make_course("KSP-KUTIM-2025").id > course.id
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_course_with_one_region_keeps_it_as_its_first_area(database_factory, tmp_path):
+    app = build_app(database_factory.create(), tmp_path / "instance")
+    with app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            for statement in ROWS_AT_0001[:1] + ROWS_AT_0001[4:5] + (
+                    "INSERT INTO region (code, name) VALUES ('64.08', 'Kabupaten Kutai Timur')",
+                    "UPDATE course SET region_id = (SELECT id FROM region)"):
+                connection.execute(sa.text(statement))
+        upgrade()
+        course = course_services.find_course("KSP-KUTIM-2024")
+        assert course.region_names == "Kabupaten Kutai Timur"
         db.session.remove()
         db.engine.dispose()

@@ -18,17 +18,24 @@ from bimtek.errors import ValidationError
               type=click.IntRange(1, services.MAX_COURSE_DAYS))
 @click.option("--timezone", default="Asia/Makassar", show_default=True)
 @click.option("--capacity", default=400, show_default=True, type=int)
-def create_course(code: str, title: str, starts_on, days: int, timezone: str, capacity: int):
+@click.option("--region", "regions", multiple=True, metavar="CODE",
+              help="A kabupaten/kota (64.02) or a whole province (64) participants come "
+                   "from; repeatable. Find codes with `regions --search`.")
+def create_course(code: str, title: str, starts_on, days: int, timezone: str, capacity: int,
+                  regions: tuple[str, ...]):
     """Create a course (draft) from the command line."""
     first_day: date = starts_on.date()
     try:
         course = services.save_course(
             None, code=code, title=title, starts_on=first_day,
             ends_on=services.course_end(first_day, days), timezone=timezone, capacity=capacity,
+            regions=regions,
         )
     except ValidationError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Created {course.code}: {course.starts_on} to {course.ends_on} ({timezone}).")
+    if course.areas:
+        click.echo(f"Regions: {course.region_names}.")
 
 
 @bp.cli.command("check-agenda")

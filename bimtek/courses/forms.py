@@ -54,6 +54,10 @@ class CourseForm(SignatoryFields):
                                       validate_choice=False)
     facilitator_institution_id = SelectField(_l("Facilitating organisation"),
                                              coerce=optional_int, validate_choice=False)
+    regions = SelectMultipleField(
+        _l("Regions participants come from"), validate_choice=False,
+        description=_l("Kabupaten/kota, or a whole province; their kecamatan are the ones "
+                       "participants may give."))
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     starts_on = DateField(_l("First day"), validators=[InputRequired()])

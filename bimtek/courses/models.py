@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
-from bimtek.regions.models import Region
+from bimtek.regions.models import Province, Region
 from bimtek.speakers.models import Institution, SessionSpeaker
 
 
@@ -57,8 +57,6 @@ class Course(db.Model):
     declared_jp: Mapped[int | None]
     # Bumped by every agenda change, so a stale import preview cannot be applied.
     agenda_version: Mapped[int] = mapped_column(default=0)
-    # Where participants come from: their kecamatan are this region's.
-    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
     # A check-in this many minutes after a session starts counts as late (terlambat).
     late_after_minutes: Mapped[int] = mapped_column(default=15)
     # The public self-registration link works only while this is on.
@@ -73,7 +71,9 @@ class Course(db.Model):
     facilitator_institution: Mapped[Institution | None] = relationship(
         foreign_keys=[facilitator_institution_id]
     )
-    region: Mapped[Region | None] = relationship()
+    # Where participants come from: kabupaten/kota, or whole provinces.
+    areas: Mapped[list[CourseRegion]] = relationship(
+        cascade="all, delete-orphan", order_by="CourseRegion.id")
     rooms: Mapped[list[Room]] = relationship(
         cascade="all, delete-orphan", order_by="Room.name"
     )
@@ -86,9 +86,43 @@ class Course(db.Model):
         return self.title
 
     @property
+    def region_names(self) -> str:
+        """'Kabupaten Kutai Kartanegara, Provinsi Kalimantan Barat'."""
+        return ", ".join(area.area.full_name for area in self.areas)
+
+    @property
     def days(self) -> list[date]:
         return [date.fromordinal(n)
                 for n in range(self.starts_on.toordinal(), self.ends_on.toordinal() + 1)]
+
+
+class CourseRegion(db.Model):
+    """One area a course draws its participants from: a kabupaten/kota or a whole province."""
+
+    __tablename__ = "course_region"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "region_id"),
+        sa.UniqueConstraint("course_id", "province_id"),
+        sa.CheckConstraint("(region_id IS NULL) != (province_id IS NULL)",
+                           name="region_or_province"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"),
+                                           index=True)
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
+    province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("province.id"))
+
+    region: Mapped[Region | None] = relationship(lazy="joined")
+    province: Mapped[Province | None] = relationship(lazy="joined")
+
+    @classmethod
+    def of(cls, area: Province | Region) -> CourseRegion:
+        return cls(province=area) if isinstance(area, Province) else cls(region=area)
+
+    @property
+    def area(self) -> Province | Region:
+        return self.region or self.province
 
 
 class SessionKind(LabelledEnum):

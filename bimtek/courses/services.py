@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload
 
 from bimtek.attendance import services as attendance_services
 from bimtek.auth import services as auth_services
@@ -18,6 +18,7 @@ from bimtek.courses.models import (
     JP_BEARING_KINDS,
     MINUTES_PER_JP,
     Course,
+    CourseRegion,
     CourseStatus,
     Room,
     Session,
@@ -26,6 +27,8 @@ from bimtek.courses.models import (
 from bimtek.errors import ValidationError
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.i18n import ZONE_LABELS
+from bimtek.regions import services as region_services
+from bimtek.regions.models import Kecamatan, Province, Region
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.models import (
     Institution,
@@ -108,10 +111,13 @@ def _check_course_references(fields: dict) -> None:
                                 max=MAX_DECLARED_JP), field="declared_jp")
 
 
-def save_course(course: Course | None, **fields) -> Course:
+def save_course(course: Course | None, *, regions: Iterable[str] | None = None, **fields
+                ) -> Course:
     """Create (course=None) or update a course. Moving its dates never moves sessions:
-    sessions left outside the new dates show up as agenda warnings."""
+    sessions left outside the new dates show up as agenda warnings. `regions` (codes of
+    kabupaten/kota or provinces) replace the course's regions; None leaves them."""
     fields["code"] = fields["code"].strip().upper()
+    areas = None if regions is None else areas_of_codes(regions)
     current = ({name: getattr(course, name) for name in CHECKED_FIELDS} if course
                else dict(COURSE_DEFAULTS))
     checked = {**current, **{k: v for k, v in fields.items() if k in CHECKED_FIELDS}}
@@ -122,9 +128,57 @@ def save_course(course: Course | None, **fields) -> Course:
         db.session.add(course)
     for name, value in fields.items():
         setattr(course, name, value)
+    if areas is not None:
+        set_areas(course, areas)
     commit_or_refuse(_("The code %(code)s is already used by another course.",
                      code=fields["code"]), field="code")
     return course
+
+
+# --- regions ---------------------------------------------------------------------------
+
+def areas_of_codes(codes: Iterable[str]) -> list[Province | Region]:
+    """The provinces (two digits) and kabupaten/kota (PP.KK) these codes name, each once."""
+    areas: list[Province | Region] = []
+    for code in dict.fromkeys(code.strip() for code in codes if code.strip()):
+        area = region_services.find_area(code)
+        if area is None:
+            raise ValidationError(_("%(code)s is not the code of a province or kabupaten/kota; "
+                                    "search for the region by its name.", code=code),
+                                  field="regions")
+        areas.append(area)
+    return areas
+
+
+def set_areas(course: Course, areas: Iterable[Province | Region]) -> None:
+    """The course's regions become `areas`; those it keeps keep their rows."""
+    wanted = list(areas)
+    kept = [area for area in course.areas if area.area in wanted]
+    course.areas = kept + [CourseRegion.of(area) for area in wanted
+                           if area not in [k.area for k in kept]]
+
+
+def _area_condition(course: Course):
+    """Which regions (kabupaten/kota) the course draws from, as a condition on Region."""
+    return or_(Region.id.in_([a.region_id for a in course.areas if a.region_id]),
+               Region.province_id.in_([a.province_id for a in course.areas
+                                       if a.province_id]))
+
+
+def course_kecamatan(course: Course) -> list[Kecamatan]:
+    """The kecamatan of the course's regions, by code; none when it has no region."""
+    if not course.areas:
+        return []
+    return list(db.session.scalars(select(Kecamatan).join(Kecamatan.region)
+                                   .where(_area_condition(course)).order_by(Kecamatan.code)
+                                   .options(contains_eager(Kecamatan.region))))
+
+
+def in_course_regions(course: Course, kecamatan: Kecamatan) -> bool:
+    return any(area.region_id == kecamatan.region_id
+               or (area.province_id is not None
+                   and area.province_id == kecamatan.region.province_id)
+               for area in course.areas)
 
 
 def create_course(organiser: User, **fields) -> Course:
@@ -328,13 +382,15 @@ def duplicate_day(course: Course, source: date, target: date) -> list[Session]:
 
 def copy_agenda(source: Course, target: Course) -> list[Session]:
     """Copy an earlier course's (or batch's) agenda into `target`, day by day from its
-    first day. Rooms are matched by name and created when missing."""
+    first day, and its regions. Rooms are matched by name and created when missing."""
     if source.id == target.id:
         raise ValidationError(_("Choose another course to copy from."), field="source")
     if not source.sessions:
         raise ValidationError(_("%(code)s has no agenda to copy.", code=source.code),
                               field="source")
     offset = target.starts_on - source.starts_on
+    set_areas(target, [*(area.area for area in target.areas),
+                       *(area.area for area in source.areas)])
     rooms = {}
     for room in source.rooms:
         rooms[room.id] = find_room_by_name(target, room.name) or save_room(

@@ -34,6 +34,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.forms import show_error
 from bimtek.i18n import long_date, zone_label
+from bimtek.regions import services as region_services
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import SpeakerRole
 from bimtek.spreadsheets import UploadStash
@@ -49,6 +50,13 @@ def index():
 
 def _course_form(course: Course | None) -> CourseForm:
     form = CourseForm(obj=course)
+    if not form.is_submitted():
+        form.regions.data = [area.area.code for area in course.areas] if course else []
+    # The boxes to show ticked: what the form was given, when those codes exist.
+    form.regions.choices = [
+        SelectChoice(area.code, area.full_name)
+        for area in map(region_services.find_area, dict.fromkeys(form.regions.data or []))
+        if area is not None]
     institutions = [SelectChoice(None, "—")] + [
         SelectChoice(i.id, i.short_name) for i in speaker_services.list_institutions()]
     form.host_institution_id.choices = institutions
@@ -62,7 +70,7 @@ def _save_course(form: CourseForm, course: Course | None) -> Course | None:
         "code", "title", "programme", "batch", "host_institution_id",
         "facilitator_institution_id", "venue", "city", "starts_on", "ends_on", "timezone",
         "capacity", "min_attendance_percent", "declared_jp", "signatory_position",
-        "signatory_name", "signatory_nip")}
+        "signatory_name", "signatory_nip", "regions")}
     for name in ("programme", "venue", "city", "signatory_position", "signatory_name",
                  "signatory_nip"):
         fields[name] = fields[name] or ""

@@ -76,6 +76,10 @@ class Kecamatan(db.Model):
     level = "kecamatan"
 
     @property
+    def parent(self) -> Region:
+        return self.region
+
+    @property
     def spellings(self) -> list[str]:
         return spellings_of(self.name, self.variants)
 
@@ -104,6 +108,10 @@ class Desa(db.Model):
     @property
     def level(self) -> str:
         return "kelurahan" if self.code[-4] == "1" else "desa"
+
+    @property
+    def parent(self) -> Kecamatan:
+        return self.kecamatan
 
     @property
     def spellings(self) -> list[str]:

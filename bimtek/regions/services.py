@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import re
 from collections.abc import Collection, Iterable
@@ -277,3 +278,31 @@ def find_area(code: str) -> Province | Region | None:
     if re.fullmatch(r"\d{2}", code):
         return db.session.scalar(select(Province).where(Province.code == code))
     return db.session.scalar(select(Region).where(Region.code == code))
+
+
+class PlaceIndex:
+    """Kecamatan or desa/kelurahan found by code, official name or a spelling variant,
+    case, punctuation and the level's prefix aside. Never a guess: a near miss gives a
+    suggestion, not a match."""
+
+    LABELS = {"kecamatan": "kecamatan", "desa": "desa/kelurahan"}
+
+    def __init__(self, places: Iterable[Kecamatan | Desa], level: str):
+        self.level = level
+        self.label = self.LABELS[level]
+        self.by_key: dict[str, list] = {}
+        for place in places:
+            for spelling in [place.code, *place.spellings]:
+                matches = self.by_key.setdefault(place_key(spelling, level), [])
+                if place not in matches:
+                    matches.append(place)
+
+    def find(self, text: str) -> list:
+        """Every place written `text`: none, one, or several of one name in other regions."""
+        return list(self.by_key.get(place_key(text, self.level), []))
+
+    def suggestion(self, text: str) -> str | None:
+        """The official name of the place whose spelling is closest to `text`, if close."""
+        close = difflib.get_close_matches(place_key(text, self.level), list(self.by_key),
+                                          n=1, cutoff=0.75)
+        return self.by_key[close[0]][0].name if close else None

@@ -13,7 +13,8 @@ from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import commit_or_refuse, db
-from bimtek.regions.models import Kecamatan
+from bimtek.regions.models import Desa, Kecamatan
+from bimtek.regions.services import PlaceIndex
 from bimtek.registration.badge_codes import new_badge_code
 from bimtek.registration.identity import (
     clean_text,
@@ -71,7 +72,7 @@ def check_participant(course: Course, data: ParticipantInput) -> CheckedParticip
         raise ValidationError(_("Choose the participant's institution."), field="institution_id")
     if data.kecamatan_id is not None:
         kecamatan = db.session.get(Kecamatan, data.kecamatan_id)
-        if kecamatan is None or kecamatan.region_id != course.region_id:
+        if kecamatan is None or not course_services.in_course_regions(course, kecamatan):
             raise ValidationError(_("This kecamatan is not in the course's region."),
                                   field="kecamatan_id")
     email = clean_text(data.email).lower()
@@ -283,13 +284,41 @@ def set_unit_quota(course: Course, unit: str, seats: int | None, *, actor=None) 
     db.session.commit()
 
 
-def find_kecamatan(course: Course, text: str) -> Kecamatan | None:
-    """The course region's kecamatan written `text`, accepting its spelling variants."""
-    if course.region is None or not clean_text(text):
-        return None
-    wanted = fold_name(text).removeprefix("kecamatan ").removeprefix("kec. ")
-    return next((k for k in course.region.kecamatan
-                 if wanted in {fold_name(s) for s in k.spellings}), None)
+def kecamatan_index(course: Course) -> PlaceIndex:
+    return PlaceIndex(course_services.course_kecamatan(course), "kecamatan")
+
+
+def find_kecamatan(course: Course, text: str, index: PlaceIndex | None = None) -> Kecamatan:
+    """The kecamatan of the course's regions written `text` (`index`: the course's
+    kecamatan_index, when many are looked up); ValidationError saying what is wrong."""
+    if not course.areas:
+        raise ValidationError(_(
+            "The course has no region to look up the kecamatan %(value)s in; choose the "
+            "course's regions on its form or leave the column empty.",
+            value=f"'{clean_text(text)}'"), field="kecamatan")
+    return resolve_place(text, index or kecamatan_index(course), course.region_names)
+
+
+def resolve_place(text: str, index: PlaceIndex, where: str) -> Kecamatan | Desa:
+    """The one kecamatan or desa/kelurahan of `index` written `text` (its name, a spelling
+    variant or its code); never a guess: a near miss is refused with a suggestion.
+    `where` names the area searched, e.g. 'Kabupaten Kutai Kartanegara'."""
+    matches = index.find(text)
+    if len(matches) == 1:
+        return matches[0]
+    value = f"'{clean_text(text)}'"
+    if matches:
+        raise ValidationError(_(
+            "%(value)s names more than one %(level)s in %(where)s; write its code instead "
+            "(%(codes)s).", value=value, level=index.label, where=where,
+            codes=", ".join(f"{place.code} {place.parent.name}" for place in matches)))
+    suggestion = index.suggestion(text)
+    if suggestion is not None:
+        raise ValidationError(_("%(value)s is not a %(level)s of %(where)s; did you mean "
+                                "'%(suggestion)s'?", value=value, level=index.label,
+                                where=where, suggestion=suggestion))
+    raise ValidationError(_("%(value)s is not a %(level)s of %(where)s.", value=value,
+                            level=index.label, where=where))
 
 
 def find_registration(course: Course, registration_id: int) -> Registration | None:

@@ -36,6 +36,7 @@ from bimtek.spreadsheets import (
     RawRow,
     RowReader,
     UploadStash,
+    cell_text,
     quoted,
     read_rows,
     row_error,
@@ -169,16 +170,12 @@ def _institution_finder() -> Callable[[Cell, str], Institution]:
 
 
 def _kecamatan_finder(course: Course) -> Callable[[Cell, str], Kecamatan]:
+    """Kecamatan of the course's regions, with their spelling variants; a near miss is
+    refused with a suggestion."""
+    index = services.kecamatan_index(course)
+
     def find(value: Cell, _column: str) -> Kecamatan:
-        if course.region is None:
-            raise ValidationError(_(
-                "The course has no region to look up the kecamatan %(value)s in; set the "
-                "course's region or leave the column empty.", value=quoted(value)))
-        kecamatan = services.find_kecamatan(course, clean_text(value))
-        if kecamatan is None:
-            raise ValidationError(_("%(value)s is not a kecamatan of %(region)s.",
-                                    value=quoted(value), region=course.region.name))
-        return kecamatan
+        return services.find_kecamatan(course, cell_text(value), index)
     return find
 
 

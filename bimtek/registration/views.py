@@ -47,7 +47,7 @@ def _choices(form, course) -> None:
         SelectChoice(i.id, i.short_name) for i in institutions]
     form.unit.choices = [SelectChoice("", "—")] + [
         SelectChoice(unit) for unit in services.unit_names(course)]
-    kecamatan = course.region.kecamatan if course.region else []
+    kecamatan = course_services.course_kecamatan(course)
     form.kecamatan_id.choices = [SelectChoice(None, "—")] + [
         SelectChoice(k.id, k.name) for k in kecamatan]
 

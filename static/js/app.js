@@ -23,3 +23,19 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// <div data-keep-checked="#chosen">: a box ticked among search results moves to #chosen,
+// so that the next search, which replaces the results, keeps what was chosen.
+document.addEventListener("change", (event) => {
+  const results = event.target.closest("[data-keep-checked]");
+  if (!results || !event.target.checked) return;
+  const chosen = document.querySelector(results.dataset.keepChecked);
+  const box = event.target.closest(".form-check");
+  const already = chosen.querySelector(`input[value="${CSS.escape(event.target.value)}"]`);
+  if (already) { already.checked = true; box.remove(); } else { chosen.append(box); }
+});
+
+// <input data-no-submit>: Enter in a search box searches instead of sending its form.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.matches("[data-no-submit]")) event.preventDefault();
+});

@@ -14,7 +14,6 @@ from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
-from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.speakers.services import save_institution
 from tests.conftest import login
@@ -28,7 +27,7 @@ def week(app, make_user):
     2 (Kesbangpol, Sangatta Utara) attends nothing."""
     with app.app_context():
         seed_regions()
-        course = make_course("KSP-KUTIM-2024", region=find_area("64.08"))
+        course = make_course("KSP-KUTIM-2024", regions=("64.08",))
         for day, start, end in [(28, (8, 0), (9, 30)), (28, (9, 45), (12, 0)),
                                 (29, (8, 0), (9, 30))]:
             course_services.add_session(course, course_services.SessionInput(

@@ -3,7 +3,6 @@ import pytest
 from playwright.sync_api import expect
 
 from bimtek.courses import services as course_services
-from bimtek.regions.services import find_area
 from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import nik
@@ -13,7 +12,7 @@ from tests.registration.factories import nik
 def open_course(app):
     with app.app_context():
         seed_regions()
-        make_course("KSP-KUTIM-DEMO", region=find_area("64.08"),
+        make_course("KSP-KUTIM-DEMO", regions=("64.08",),
                     registration_open=True, venue="Hotel Harris", city="Samarinda")
         save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
     return "KSP-KUTIM-DEMO"

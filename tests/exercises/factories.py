@@ -128,13 +128,13 @@ def simulation_course(code: str = "KSP-KUTIM-2024", participants: int = 12,
     accounts are checked in to it (the last `late` of them terlambat) and one more is
     registered but absent."""
     seed_regions()
-    course = make_course(code, region=find_area("64.08"),
+    course = make_course(code, regions=("64.08",),
                          capacity=participants + 1)
     session = course_services.add_session(course, course_services.SessionInput(
         day=course.days[3], starts_at=time(8, 0), ends_at=time(11, 0),
         title="Simulasi Penanganan Potensi Gangguan Keamanan", kind=SessionKind.SIMULATION))
     kecamatan = list(db.session.scalars(select(Kecamatan).where(
-        Kecamatan.region_id == course.region_id).order_by(Kecamatan.code)))[:KECAMATAN_USED]
+        Kecamatan.region_id == find_area("64.08").id).order_by(Kecamatan.code)))[:KECAMATAN_USED]
     institutions = {unit: institution(short_name).id for unit, short_name in UNITS.items()}
     units = list(UNITS)
     serials = range(1, participants + 2)

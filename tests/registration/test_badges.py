@@ -10,7 +10,6 @@ from pypdf import PdfReader
 
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.badges import badge_selection, badges_pdf
 from bimtek.speakers.services import save_institution
@@ -43,7 +42,7 @@ def add_people(course, institution_id, specs, *, first_serial=1, unit="Kesbangpo
 def setting(app_context):
     seed_regions()
     course = make_course("KSP-KUTIM-2024", capacity=400, city="Samarinda",
-                         region=find_area("64.08"),
+                         regions=("64.08",),
                          title="Bimbingan Teknis Mitigasi dan Penanganan Konflik Sosial")
     kesbangpol = save_institution(None, name="Badan Kesatuan Bangsa dan Politik",
                                   short_name="Kesbangpol Kutim")

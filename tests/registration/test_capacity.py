@@ -8,7 +8,6 @@ from bimtek.audit import AuditEvent
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.badge_codes import is_valid
 from bimtek.registration.models import Registration, RegistrationStatus
@@ -21,7 +20,7 @@ from tests.registration.factories import participant
 def setting(app_context):
     seed_regions()
     course = make_course("KSP-KUTIM-2024", capacity=3,
-                         region=find_area("64.08"))
+                         regions=("64.08",))
     ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
     return course, ppk.id
 
@@ -103,12 +102,14 @@ def test_lost_badge_gets_a_new_code(setting):
         Registration.badge_code == old)) == 0
 
 
-def test_kecamatan_spelling_variants(setting):
+def test_kecamatan_spelling_variants(english, setting):
     course, _ppk = setting
     assert services.find_kecamatan(course, "Kongbeng").name == "Kombeng"
     assert services.find_kecamatan(course, "  kec. bangalon ").name == "Bengalon"
     assert services.find_kecamatan(course, "Sangatta Utara").code == "64.08.04"
-    assert services.find_kecamatan(course, "Sintang") is None
+    with pytest.raises(ValidationError, match="'Sintang' is not a kecamatan of "
+                       "Kabupaten Kutai Timur."):
+        services.find_kecamatan(course, "Sintang")
 
 
 def test_fifty_requests_race_for_the_last_ten_seats(app):

@@ -21,8 +21,7 @@ from tests.test_csv_safety import assert_no_formula_opens
 def course_setup(app, make_user):
     with app.app_context():
         seed_regions()
-        region = find_area("64.08")
-        course = make_course("KSP-KUTIM-2024", capacity=400, region=region,
+        course = make_course("KSP-KUTIM-2024", capacity=400, regions=("64.08",),
                              registration_open=True)
         make_course("KSP-SINTANG-2024")
         kesbangpol = save_institution(None, name="Badan Kesatuan Bangsa dan Politik",
@@ -162,7 +161,7 @@ def test_the_participant_list_loads_in_a_constant_number_of_queries(app, client,
     few = queries_for_list()
     with app.app_context():
         course = course_services.find_course("KSP-KUTIM-2024")
-        kecamatan = course.region.kecamatan
+        kecamatan = find_area("64.08").kecamatan
         institutions = [save_institution(None, name=f"Instansi {n}", short_name=f"I{n}").id
                         for n in range(5)]
         services.register_many(course, [services.check_participant(course, participant(

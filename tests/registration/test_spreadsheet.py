@@ -11,7 +11,6 @@ from bimtek.audit import AuditEvent
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.registration.spreadsheet import (
@@ -52,7 +51,7 @@ def errors_of(preview) -> list[str]:
 def course(english):
     seed_regions()
     return make_course("KSP-KUTIM-2024", capacity=10,
-                       region=find_area("64.08"))
+                       regions=("64.08",))
 
 
 @pytest.fixture
@@ -231,8 +230,8 @@ def test_a_kecamatan_needs_the_course_region(english, institutions):
     course = make_course("TANPA-WILAYAH")
     data = csv_file([HEADER, row(1, Kecamatan="Bengalon")])
     assert errors_of(preview_participants(course, "p.csv", data, waitlist=False)) == [
-        "Row 2: The course has no region to look up the kecamatan 'Bengalon' in; set the "
-        "course's region or leave the column empty."]
+        "Row 2: The course has no region to look up the kecamatan 'Bengalon' in; choose the "
+        "course's regions on its form or leave the column empty."]
 
 
 # --- duplicates ------------------------------------------------------------------------
@@ -369,7 +368,7 @@ def as_fields(registration) -> tuple:
 def test_an_exported_file_imports_back_unchanged(course, institutions, fmt):
     exported = register_a_varied_group(course, institutions)
     data = export_participants(course, fmt)
-    other = make_course("KSP-KUTIM-2024-B", region=course.region)
+    other = make_course("KSP-KUTIM-2024-B", regions=("64.08",))
     preview = preview_participants(other, f"peserta.{fmt}", data, waitlist=False)
     assert preview.errors == []
     imported = apply_participants(other, preview)
@@ -429,7 +428,7 @@ def cli_course(app):
     with app.app_context():
         seed_regions()
         course = make_course("KSP-KUTIM-2024", capacity=2,
-                             region=find_area("64.08"))
+                             regions=("64.08",))
         ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
         services.register(course, participant(90, ppk.id))
 
