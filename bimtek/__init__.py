@@ -23,6 +23,7 @@ from bimtek.extensions import (
     migrate,
 )
 from bimtek.i18n import LANGUAGES, clock, date_range, long_date, select_locale, zone_label
+from bimtek.logmask import mask_app_logs
 from bimtek.mail.transport import parse_smtp_url
 from bimtek.registration.identity import mask_nik
 from bimtek.timeutil import local_time
@@ -54,6 +55,7 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
 
     # Before any route is added, so every <int:…> is bounded.
     app.url_map.converters["int"] = IdConverter
+    mask_app_logs(app.logger)
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_pages(app)

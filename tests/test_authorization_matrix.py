@@ -129,6 +129,7 @@ MATRIX = {
     # A speaker is changed only by the organisers of every course the speaker is in.
     "GET speakers.edit_speaker": answers("organiser", "admin"),
     "POST speakers.edit_speaker": posted(answers("organiser", "admin")),
+    "POST speakers.rotate_agenda_link": posted(answers("organiser", "admin")),
     "GET speakers.speaker_agenda": PUBLIC,
     "GET speakers.speaker_agenda_ics": PUBLIC,
     # courses and agenda
@@ -181,6 +182,7 @@ MATRIX = {
     "GET registration.self_register": CLOSED,
     "POST registration.self_register": CLOSED,
     "GET registration.my_registration": PUBLIC,
+    "POST registration.my_check_in": posted(PUBLIC) | {"anonymous": DONE},
     # mail
     "GET mail.course_mail": ORGANISER_ONLY,
     "GET mail.message": by_id(ORGANISER_ONLY),
@@ -276,6 +278,7 @@ LAST = ("POST exercises.confirm_teams", "POST exercises.change_status",
 # Parameters that mean another object on some endpoints: {endpoint: {parameter: world key}}.
 PARAMETERS = {
     "registration.my_registration": {"token": "personal_token"},
+    "registration.my_check_in": {"token": "personal_token"},
     "certificates.my_certificate": {"token": "personal_token"},
     "speakers.speaker_agenda": {"token": "speaker_token"},
     "speakers.speaker_agenda_ics": {"token": "speaker_token"},

@@ -523,6 +523,21 @@ def _code_matches(session: Session, code: str, instant: datetime, secret: str) -
                for moment in (instant, previous))
 
 
+def _self_check_in_to(registration: Registration, code: str, at: datetime, secret: str,
+                      by=None) -> CheckIn | None:
+    """Check `registration` in to its course's session running at `at` when `code` is that
+    room's code; None when no running session has this code."""
+    course = registration.course
+    session = current_session(course, at)
+    if session is None or wall_clock(course, at) < datetime.combine(session.day,
+                                                                     session.starts_at):
+        return None
+    if not _code_matches(session, code, at, secret):
+        return None
+    return check_in(course, registration.badge_code, scanned_at=at, session_id=session.id,
+                    by=by, method=AttendanceMethod.SELF)
+
+
 def self_check_in(user, code: str, *, secret: str, at: datetime | None = None) -> CheckIn:
     """A logged-in participant marks themself present, for the session in progress in one
     of their own courses, with the code on that room's screen."""
@@ -531,12 +546,15 @@ def self_check_in(user, code: str, *, secret: str, at: datetime | None = None) -
         Registration.user_id == user.id,
         Registration.status == RegistrationStatus.REGISTERED)).all()
     for registration in registrations:
-        course = registration.course
-        session = current_session(course, at)
-        if session is None or wall_clock(course, at) < datetime.combine(session.day,
-                                                                         session.starts_at):
-            continue
-        if _code_matches(session, code, at, secret):
-            return check_in(course, registration.badge_code, scanned_at=at,
-                            session_id=session.id, by=user, method=AttendanceMethod.SELF)
+        outcome = _self_check_in_to(registration, code, at, secret, by=user)
+        if outcome is not None:
+            return outcome
     return CheckIn(CheckInResult.INVALID_CODE)
+
+
+def self_check_in_by_link(registration: Registration, code: str, *, secret: str,
+                          at: datetime | None = None) -> CheckIn:
+    """The same from the participant's personal page: the personal link names them, no
+    account is needed; the same window and rotating code apply."""
+    return _self_check_in_to(registration, code, at or utcnow(), secret) or \
+        CheckIn(CheckInResult.INVALID_CODE)

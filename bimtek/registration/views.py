@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import hashlib
 from io import BytesIO
 
 from flask import (
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -17,6 +19,7 @@ from wtforms import SelectChoice
 
 from bimtek.attendance import services as attendance_services
 from bimtek.attendance.models import AttendanceStatus
+from bimtek.attendance.services import CheckInResult
 from bimtek.auth.access import course_roles_required, public
 from bimtek.auth.models import Role
 from bimtek.certificates import services as certificate_services
@@ -39,6 +42,7 @@ from bimtek.registration.forms import (
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers import services as institution_services
 from bimtek.spreadsheets import UploadStash
+from bimtek.timeutil import utcnow
 
 
 def _choices(form, course) -> None:
@@ -370,17 +374,49 @@ def self_register(course_code: str):
     return render_template("registration/form.html", course=course, form=form, public=True)
 
 
+def _by_personal_link(token: str) -> Registration:
+    registration = services.find_by_personal_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _personal_page(registration: Registration, outcome=None):
+    """The participant's whole app on a phone: certificate once issued, check-in, today's
+    sessions with the current one marked, the badge, attendance and JP, the agenda."""
+    course = registration.course
+    now = utcnow()
+    sessions = course_services.published_sessions(course)
+    today = attendance_services.wall_clock(course, now).date()
+    return render_template(
+        "registration/me.html", registration=registration, course=course,
+        badge_svg=services.badge_qr_svg(registration), sessions=sessions,
+        today=[session for session in sessions if session.day == today],
+        current=attendance_services.current_session(course, now) if sessions else None,
+        attendance=attendance_services.attendance_of(registration),
+        jp=attendance_services.jp_summary(registration),
+        certificate=certificate_services.issued_certificate_of(registration),
+        outcome=outcome, Result=CheckInResult)
+
+
 @bp.route("/me/<token>")
 @public
 def my_registration(token: str):
     """The participant's own page, reached by their personal link."""
-    registration = services.find_by_personal_token(token)
-    if registration is None:
-        abort(404)
-    return render_template("registration/me.html", registration=registration,
-                           course=registration.course,
-                           badge_svg=services.badge_qr_svg(registration),
-                           sessions=course_services.published_sessions(registration.course),
-                           attendance=attendance_services.attendance_of(registration),
-                           jp=attendance_services.jp_summary(registration),
-                           certificate=certificate_services.issued_certificate_of(registration))
+    return _personal_page(_by_personal_link(token))
+
+
+def _personal_link_key() -> str:
+    """Rate limits count per personal link, never per address: a ballroom shares one."""
+    return "me:" + hashlib.sha256(request.view_args["token"].encode()).hexdigest()[:24]
+
+
+@bp.route("/me/<token>/check-in", methods=["POST"])
+@limiter.limit("20 per minute", key_func=_personal_link_key)
+@public
+def my_check_in(token: str):
+    """Self check-in from the personal page with the code on the room's screen."""
+    registration = _by_personal_link(token)
+    outcome = attendance_services.self_check_in_by_link(
+        registration, request.form.get("code", ""), secret=current_app.config["SECRET_KEY"])
+    return _personal_page(registration, outcome)

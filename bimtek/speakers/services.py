@@ -1,6 +1,7 @@
 """Institutions and the speakers' directory."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
@@ -111,3 +112,10 @@ def all_speakers() -> list[Speaker]:
 
 def find_speaker_by_token(token: str) -> Speaker | None:
     return db.session.scalar(select(Speaker).where(Speaker.agenda_token == token))
+
+
+def rotate_agenda_link(speaker: Speaker) -> str:
+    """A new private link for the speaker; the old one stops working at once."""
+    speaker.agenda_token = secrets.token_urlsafe(16)
+    db.session.commit()
+    return speaker.agenda_token

@@ -138,3 +138,29 @@ def test_contacts_and_private_link_only_for_the_speakers_courses_creator_and_adm
         post(client, "/logout")
     login(client, "creator@bimtek.test")
     assert "+6281350001111" not in page(speaker_id)  # not theirs, not in their course
+
+
+def test_private_agenda_names_room_and_venue(app, client):
+    _speaker_id, token = sessions_in_two_courses(app)
+    with app.app_context():
+        course = services.find_course("KSP-KUTIM-2024")
+        course.venue, course.city = "Hotel Harris", "Samarinda"
+        room = services.save_room(course, None, name="Ruang Mahakam", capacity=80,
+                                  is_plenary=False)
+        session = course.sessions[0]
+        services.update_session(session, services.session_input(session, room_id=room.id))
+    page = client.get(f"/speakers/agenda/{token}").get_data(as_text=True)
+    assert "Ruang Mahakam · Hotel Harris, Samarinda" in page
+    assert "Rabu, 30 Oktober 2024" in page and "08.00–10.15 WITA" in page
+
+
+def test_a_new_private_link_kills_the_old_one(app, client, make_user):
+    speaker_id, token = sessions_in_two_courses(app)
+    make_user("admin@bimtek.test", "admin")
+    login(client, "admin@bimtek.test")
+    post(client, f"/speakers/{speaker_id}/agenda-link")
+    assert client.get(f"/speakers/agenda/{token}").status_code == 404
+    assert client.get(f"/speakers/agenda/{token}.ics").status_code == 404
+    with app.app_context():
+        new_token = db.session.get(Speaker, speaker_id).agenda_token
+    assert new_token != token and client.get(f"/speakers/agenda/{new_token}").status_code == 200
