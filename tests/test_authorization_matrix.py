@@ -191,6 +191,8 @@ MATRIX = {
     # attendance
     "GET attendance.desk": DESK_AND_ORGANISER,
     "POST attendance.scan": posted(DESK_AND_ORGANISER),
+    "GET attendance.desk_count": DESK_AND_ORGANISER,
+    "GET attendance.desk_search": DESK_AND_ORGANISER,
     "POST attendance.mark": posted(by_id(DESK_AND_ORGANISER)),
     "GET attendance.attendance_matrix": ORGANISER_ONLY,
     "GET attendance.attendance_matrix_xlsx": ORGANISER_ONLY,

@@ -24,7 +24,7 @@ from bimtek.attendance.models import (
     AttendanceStatus,
     DeviceToken,
 )
-from bimtek.courses.models import Course, CourseStatus, Session
+from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.registration.badge_codes import read_badge
@@ -92,11 +92,19 @@ _DEVICE = (select(DeviceToken).where(DeviceToken.token_hash == bindparam("token_
            .options(joinedload(DeviceToken.course)))  # every scan needs its course
 
 
+def counts_for_attendance(session: Session) -> bool:
+    """Breaks and sessions without JP earn nothing: a scan is never put there unasked."""
+    return session.jp > 0 and session.kind != SessionKind.BREAK
+
+
 def current_session(course: Course, instant: datetime) -> Session | None:
-    """The session in progress at `instant` (UTC), else the one starting within 30 min."""
+    """The session with JP in progress at `instant` (UTC), else the next one with JP that
+    opens within 30 minutes; during a break or between sessions, that next one or None.
+    By the course's clock, whatever the server's zone."""
     local = wall_clock(course, instant)
-    day_sessions = db.session.scalars(_DAY_SESSIONS,
-                                      {"course_id": course.id, "day": local.date()})
+    day_sessions = [s for s in db.session.scalars(
+        _DAY_SESSIONS, {"course_id": course.id, "day": local.date()})
+        if counts_for_attendance(s)]
     open_now = [s for s in day_sessions if session_window(s)[0] <= local < session_window(s)[1]]
     in_progress = [s for s in open_now if datetime.combine(s.day, s.starts_at) <= local]
     if in_progress:
@@ -499,6 +507,68 @@ def _tallies(session: Session, label) -> list[Tally]:
                                     Attendance.status.in_(ATTENDED)))
         .where(*_registered_in(session.course)).group_by(label).order_by(label))
     return [Tally(*row) for row in rows]
+
+
+# --- the desk: its session, its count, finding a person --------------------------------
+
+def desk_session(course: Course, session_id: int | None, now: datetime) -> Session | None:
+    """The session the desk chose, if it is this course's; else the one the clock picks."""
+    chosen = db.session.get(Session, session_id) if session_id is not None else None
+    if chosen is not None and chosen.course_id == course.id:
+        return chosen
+    return current_session(course, now)
+
+
+def session_tally(session: Session) -> Tally:
+    """Registered participants present or late at `session`, of all registered."""
+    registered, checked_in = db.session.execute(
+        select(func.count(Registration.id), func.count(Attendance.id))
+        .select_from(Registration)
+        .outerjoin(Attendance, and_(Attendance.registration_id == Registration.id,
+                                    Attendance.session_id == session.id,
+                                    Attendance.status.in_(ATTENDED)))
+        .where(*_registered_in(session.course))).one()
+    return Tally(session.title, checked_in, registered)
+
+
+SEARCH_LIMIT = 20
+# The last digits of a phone number, NIK or NIP: fewer would match half the room.
+SEARCH_MIN_DIGITS = 4
+
+
+@dataclass
+class DeskMatch:
+    registration: Registration
+    attendance: Attendance | None  # in the desk's session
+
+
+def find_at_desk(course: Course, text: str, session: Session | None) -> list[DeskMatch]:
+    """The course's registered and waitlisted participants whose name or institution holds
+    `text`, whose participant number it is, or whose phone number, NIK or NIP ends with
+    its digits; each with their record for `session`. Two queries."""
+    text = " ".join(text.split())[:80]
+    digits = "".join(text.replace("-", "").replace("+", "").split())
+    if len(text) < 2 and not digits.isdigit():
+        return []
+    matches = [Registration.name.icontains(text, autoescape=True),
+               Institution.short_name.icontains(text, autoescape=True)]
+    if digits.isdigit():
+        if len(digits) <= 6:
+            matches.append(Registration.number == int(digits))
+        if len(digits) >= SEARCH_MIN_DIGITS:
+            matches += [column.endswith(digits, autoescape=True)
+                        for column in (Registration.phone, Registration.nik, Registration.nip)]
+    found = list(db.session.scalars(
+        select(Registration).join(Registration.institution)
+        .where(Registration.course_id == course.id,
+               Registration.status.in_((RegistrationStatus.REGISTERED,
+                                        RegistrationStatus.WAITLISTED)), or_(*matches))
+        .order_by(Registration.name, Registration.number).limit(SEARCH_LIMIT)))
+    records = {} if session is None or not found else {
+        a.registration_id: a for a in db.session.scalars(select(Attendance).where(
+            Attendance.session_id == session.id,
+            Attendance.registration_id.in_([r.id for r in found])))}
+    return [DeskMatch(registration, records.get(registration.id)) for registration in found]
 
 
 # --- self check-in ---------------------------------------------------------------------

@@ -38,6 +38,31 @@ def desk(course):
         zone=zone_label(course.timezone))
 
 
+def _desk_session(course):
+    return services.desk_session(course, request.args.get("session_id", type=int), utcnow())
+
+
+@bp.route("/courses/<course_code>/desk/count")
+@course_roles_required(*DESK_ROLES)
+def desk_count(course):
+    """"N of M present" for the desk's session; the desk polls it."""
+    session = _desk_session(course)
+    return render_template("attendance/_desk_count.html", session=session,
+                           tally=services.session_tally(session) if session else None)
+
+
+@bp.route("/courses/<course_code>/desk/search")
+@course_roles_required(*DESK_ROLES)
+def desk_search(course):
+    """Participants found by name, institution, number or the last digits of their phone
+    number, NIK or NIP, with their status in the desk's session."""
+    session = _desk_session(course)
+    query = request.args.get("q", "")
+    return render_template("attendance/_desk_search.html", course=course, session=session,
+                           query=query.strip(),
+                           matches=services.find_at_desk(course, query, session))
+
+
 def _scan_time():
     """The desk page sends when each scan happened and when it left the browser's queue."""
     received_at = utcnow()

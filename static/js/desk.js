@@ -101,6 +101,8 @@
         } else {
           logSent(html);
         }
+        // The count and any search results follow (htmx listens for this).
+        document.body.dispatchEvent(new Event("scanned"));
       }
     } finally {
       sending = false;
@@ -120,6 +122,25 @@
     }
     sendQueue();
   }
+
+  // The session the officer chose stays chosen on this device, across reloads, until they
+  // choose another; a session no longer offered (another day) falls back to "now".
+  const sessionKey = queueKey + ".session";
+  const remembered = localStorage.getItem(sessionKey);
+  if (remembered && Array.from(sessionField.options).some((o) => o.value === remembered)) {
+    sessionField.value = remembered;
+    sessionField.dispatchEvent(new Event("change"));
+  }
+  sessionField.addEventListener("change", () => localStorage.setItem(sessionKey, sessionField.value));
+
+  // One tap on a search result checks that person in, through the same queue as a scan.
+  document.getElementById("search-results").addEventListener("click", (event) => {
+    const button = event.target.closest("[data-check-in]");
+    if (!button) return;
+    button.disabled = true;
+    submitBadge(button.dataset.checkIn);
+    badgeField.focus();
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -48,6 +48,29 @@ def test_the_session_follows_the_clock_in_the_course_zone(setting):
     assert current_session(course, utc(12, 0)) is None
 
 
+def test_breaks_and_sessions_without_jp_are_never_chosen_by_the_clock(setting):
+    """The lunch break (ISHOMA) from 12.00 and the afternoon session at 13.00: a scan at
+    12.46 WITA belongs to the 13.00 session, one at 12.10 to none; a 0-JP closing
+    ceremony is never chosen either."""
+    course, _people = setting
+    for start, end, title, kind in [((12, 0), (13, 0), "ISHOMA", SessionKind.BREAK),
+                                    ((13, 0), (15, 15), "Pemetaan intelijen keamanan",
+                                     SessionKind.MATERIAL),
+                                    ((15, 15), (16, 0), "Penutupan", SessionKind.CLOSING)]:
+        course_services.add_session(course, course_services.SessionInput(
+            day=MONDAY, starts_at=time(*start), ends_at=time(*end), title=title, kind=kind))
+    assert current_session(course, utc(12, 10)) is None
+    assert current_session(course, utc(12, 29)) is None
+    assert current_session(course, utc(12, 46)).title == "Pemetaan intelijen keamanan"
+    assert current_session(course, utc(15, 20)) is None
+    # Between two sessions (09.30–09.45): the next one, within its 30 minutes.
+    assert current_session(course, utc(9, 31)).title == "Mitigasi konflik sosial"
+    # By the course's clock: the same instant in a WIB course is an hour earlier there.
+    course.timezone = "Asia/Jakarta"
+    db.session.commit()
+    assert current_session(course, utc(13, 46)).title == "Pemetaan intelijen keamanan"
+
+
 def test_result_codes(setting):
     course, (first, _second, waiting) = setting
     other = make_course("KSP-SINTANG-2024")
@@ -99,8 +122,8 @@ def test_the_same_badge_at_two_desks_at_once_gives_one_record(app):
     with app.app_context():
         course = make_course("KSP-KUTIM-2024")
         course_services.add_session(course, course_services.SessionInput(
-            day=MONDAY, starts_at=time(8, 0), ends_at=time(9, 30), title="Pembukaan",
-            kind=SessionKind.OPENING))
+            day=MONDAY, starts_at=time(8, 0), ends_at=time(9, 30),
+            title="Kebijakan tahapan Pilkada", kind=SessionKind.MATERIAL))
         ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
         badge = services.register(course, participant(1, ppk)).badge_code
     barrier = threading.Barrier(2)

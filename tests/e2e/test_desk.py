@@ -143,3 +143,65 @@ def test_marking_by_hand_can_choose_everyone_at_once(page, badges):
     roll.get_by_label("Pilih semua").uncheck()
     for box in chosen.all():
         expect(box).not_to_be_checked()
+
+
+@pytest.mark.parametrize("width, height", [(360, 740), (1280, 800)])
+def test_a_desk_on_a_phone_types_a_code_finds_a_person_and_keeps_its_session(
+        app, badges, browser, live_server, width, height):
+    """The camera failed: the officer types a code in lower case without its dash, mistypes
+    one, finds a person by name and checks them in with one tap (all into the session the
+    clock picks: of two in progress, the one that started last), then chooses the other
+    session and reloads: it stays chosen, with its count."""
+    from datetime import time
+
+    from bimtek.courses import services as course_services
+    from bimtek.courses.models import SessionKind
+
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-DEMO")
+        course_services.add_session(course, course_services.SessionInput(
+            day=course.sessions[0].day, starts_at=time(0, 0), ends_at=time(23, 59),
+            title="Pemetaan intelijen keamanan", kind=SessionKind.MATERIAL))
+    context = open_context(browser, live_server, viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        field = open_desk(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        expect(page.get_by_test_id("desk-count")).to_contain_text("0 dari 3 hadir")
+        field.fill(badges[0].lower())
+        field.press("Enter")
+        expect(page.locator('[data-result="ok"]')).to_contain_text("Ahmad Fauzi")
+        expect(page.get_by_test_id("desk-count")).to_contain_text("1 dari 3 hadir")
+        typo = badges[1][:4] + ("A" if badges[1][4] != "A" else "B") + badges[1][5:]
+        field.fill(f"{typo[:5]}-{typo[5:]}".lower())
+        field.press("Enter")
+        expect(page.locator('[data-result="mistyped_badge"]')).to_contain_text("salah ketik")
+
+        page.get_by_label("Cari peserta").fill("nurul")
+        results = page.get_by_test_id("search-results")
+        expect(results).to_contain_text("Nurul Hidayah")
+        expect(results).to_contain_text("Belum hadir")
+        results.get_by_role("button", name="Catat kehadiran Nurul Hidayah").click()
+        expect(page.locator('#scan-result [data-result="ok"]')).to_contain_text("Nurul Hidayah")
+        # Late, as the session started at 00.00; the button is gone.
+        expect(results.get_by_test_id("search-status")).to_contain_text("Terlambat")
+        expect(results.get_by_role("button")).to_have_count(0)
+        expect(page.get_by_test_id("desk-count")).to_contain_text("2 dari 3 hadir")
+
+        session = page.get_by_label("Sesi")
+        expect(page.locator("#desk-count")).to_contain_text("Pemetaan intelijen")
+        session.select_option(label="00.00–23.59 WITA · Simulasi")
+        expect(page.get_by_test_id("desk-count")).to_have_text("0 dari 3 hadir · Simulasi")
+        page.reload()
+        expect(session).to_have_value(
+            session.locator("option", has_text="· Simulasi").get_attribute("value"))
+        expect(page.get_by_test_id("desk-count")).to_have_text("0 dari 3 hadir · Simulasi")
+        field.fill(badges[2])
+        field.press("Enter")
+        expect(page.locator('[data-result="ok"]')).to_contain_text("Simulasi")
+        expect(page.get_by_test_id("desk-count")).to_have_text("1 dari 3 hadir · Simulasi")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+    assert attendance_count(app) == 3
