@@ -111,7 +111,8 @@ def stream_check_ins(instance: Instance, committed: list[str], stop: threading.E
                     if stop.is_set():
                         break
                     nonce = f"scan-{serial}"
-                    assert check_in(course, badge, nonce=nonce).result == CheckInResult.OK
+                    assert check_in(course, badge, nonce=nonce,
+                                    scanner="token:1").result == CheckInResult.OK
                     committed.append(nonce)
             except Exception as error:  # noqa: BLE001 — collected and asserted by the test
                 errors.append(error)

@@ -84,6 +84,7 @@ def check_in(device):
         outcome = services.check_in(
             device.course, _text(payload, "badge", required=True, limit=64),
             nonce=_text(payload, "nonce", required=True, limit=64),
+            scanner=services.token_scanner(device),
             scanned_at=_scanned_at(payload), session_id=_session_id(payload),
             device=device.name)
     except BadRequest as error:

@@ -32,7 +32,8 @@ class Attendance(db.Model):
     """One participant at one session. Unique per pair: a second scan finds the first."""
 
     __tablename__ = "attendance"
-    __table_args__ = (sa.UniqueConstraint("registration_id", "session_id"),)
+    __table_args__ = (sa.UniqueConstraint("registration_id", "session_id"),
+                      sa.UniqueConstraint("scanner", "nonce"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(
@@ -48,8 +49,10 @@ class Attendance(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"))
     device: Mapped[str] = mapped_column(sa.String(80), default="")
-    # The scanning client's own id for the scan: sending it again changes nothing.
-    nonce: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The scanning client's own id for the scan: sending it again changes nothing. Each
+    # scanner (a device token, or one browser at one course's desk) has its own nonces.
+    scanner: Mapped[str | None] = mapped_column(sa.String(80))
+    nonce: Mapped[str | None] = mapped_column(sa.String(64))
 
     registration: Mapped[Registration] = relationship(lazy="joined")
     session: Mapped[Session] = relationship()

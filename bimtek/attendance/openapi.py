@@ -55,7 +55,9 @@ OPENAPI = {
                                                  "spaces and dashes do not matter."},
                         "nonce": {"type": "string", "minLength": 1, "maxLength": 64,
                                   "description": "The device's own id for this scan; "
-                                                 "sending it again changes nothing."},
+                                                 "sending it again changes nothing. "
+                                                 "Nonces are this token's own: another "
+                                                 "device's same nonce is another scan."},
                         "session_id": {"type": "integer", "description": "Default: the "
                                        "session in progress or starting within 30 minutes."},
                         "scanned_at": {"type": "string", "format": "date-time",

@@ -79,7 +79,12 @@ _DAY_SESSIONS = (  # without their speakers
     .order_by(Session.starts_at, Session.id).options(lazyload(Session.speaker_links)))
 # A scan seldom finds an earlier record, by nonce or for the same participant and
 # session: without the eager join to the participant, looking costs a third.
-_BY_NONCE = (select(Attendance).where(Attendance.nonce == bindparam("nonce"))
+# The course condition is a backstop: scanners are one course's, but an answer must never
+# carry another course's participant whatever a scanner sends.
+_BY_NONCE = (select(Attendance).join(Attendance.session)
+             .where(Attendance.scanner == bindparam("scanner"),
+                    Attendance.nonce == bindparam("nonce"),
+                    Session.course_id == bindparam("course_id"))
              .options(lazyload(Attendance.registration)))
 _EXISTING = (select(Attendance).where(Attendance.registration_id == bindparam("registration_id"),
                                       Attendance.session_id == bindparam("session_id"))
@@ -155,14 +160,29 @@ def _commit_keeping_state() -> None:
         session.expire_on_commit = expire
 
 
+def web_desk_scanner(course: Course, browser: str, user) -> str:
+    """The scanner a desk page is: one browser (its own random id) at one course's desk,
+    or, typed without the page's script, the officer at that desk."""
+    browser = browser if browser.isascii() and browser.isalnum() and len(browser) <= 40 \
+        else f"user{getattr(user, 'id', '')}"
+    return f"web:{course.id}:{browser}"
+
+
+def token_scanner(device: DeviceToken) -> str:
+    return f"token:{device.id}"
+
+
 def check_in(course: Course, badge: str, *, nonce: str | None = None,
-             scanned_at: datetime | None = None, session_id: int | None = None,
-             by=None, device: str = "", method: AttendanceMethod = AttendanceMethod.DESK
-             ) -> CheckIn:
+             scanner: str | None = None, scanned_at: datetime | None = None,
+             session_id: int | None = None, by=None, device: str = "",
+             method: AttendanceMethod = AttendanceMethod.DESK) -> CheckIn:
     """Record a badge scan. The scan time (UTC), not the time it reached the server,
-    decides the session and whether it was late; a nonce seen before changes nothing."""
+    decides the session and whether it was late; a nonce the same scanner sent before
+    changes nothing (another scanner's same nonce is another scan)."""
+    nonce = nonce if nonce and scanner else None
     if nonce:
-        replayed = db.session.scalar(_BY_NONCE, {"nonce": nonce})
+        replayed = db.session.scalar(_BY_NONCE, {"scanner": scanner, "nonce": nonce,
+                                                 "course_id": course.id})
         if replayed is not None:
             return CheckIn(CheckInResult.OK, replayed.registration, replayed.session, replayed)
     typed = read_badge(badge)
@@ -191,11 +211,12 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
     if existing is not None:
         # The same scan sent again while its first sending was being recorded: it gets
         # the first sending's answer, like any other repeated nonce.
-        result = CheckInResult.OK if nonce and existing.nonce == nonce \
-            else CheckInResult.ALREADY_CHECKED_IN
+        result = CheckInResult.OK if nonce and (existing.scanner, existing.nonce) == (
+            scanner, nonce) else CheckInResult.ALREADY_CHECKED_IN
         return CheckIn(result, registration, session, existing)
     attendance = Attendance(
-        registration_id=registration.id, session_id=session.id, nonce=nonce or None,
+        registration_id=registration.id, session_id=session.id, scanner=scanner,
+        nonce=nonce,
         status=_status_at(course, session, scanned_at), happened_at=scanned_at,
         method=method, recorded_by_id=getattr(by, "id", None), device=device[:80])
     db.session.add(attendance)
@@ -206,7 +227,7 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
         # Another desk scanned the same badge for the same session at the same moment
         # (or the same nonce arrived twice): the database kept the first.
         db.session.rollback()
-        return check_in(course, badge, nonce=nonce, scanned_at=scanned_at,
+        return check_in(course, badge, nonce=nonce, scanner=scanner, scanned_at=scanned_at,
                         session_id=session.id, by=by, device=device, method=method)
     return CheckIn(CheckInResult.OK, registration, session, attendance)
 

@@ -81,6 +81,8 @@ def scan(course):
     outcome = services.check_in(
         course, request.form.get("badge", ""),
         nonce=request.form.get("nonce") or str(uuid.uuid4()), session_id=session_id,
+        scanner=services.web_desk_scanner(course, request.form.get("device", ""),
+                                          current_user),
         scanned_at=_scan_time(), by=current_user, device="web")
     checked_in_at = None
     if outcome.attendance is not None:

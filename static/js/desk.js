@@ -37,6 +37,12 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  // This browser is a scanner of its own: its nonces are its own, whatever another desk's
+  // are. One id per browser, kept across reloads.
+  const DEVICE_KEY = "bimtek.desk.device";
+  const deviceId = localStorage.getItem(DEVICE_KEY) || newNonce();
+  localStorage.setItem(DEVICE_KEY, deviceId);
+
   function fromTemplate(id) {
     return document.getElementById(id).content.firstElementChild.cloneNode(true);
   }
@@ -66,6 +72,7 @@
     data.append("csrf_token", form.elements.csrf_token.value);
     data.append("badge", scan.badge);
     data.append("nonce", scan.nonce);
+    data.append("device", deviceId);
     data.append("session_id", scan.sessionId);
     data.append("scanned_at", scan.scannedAt);
     data.append("sent_at", new Date().toISOString());

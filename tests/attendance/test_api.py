@@ -153,3 +153,33 @@ def test_a_typed_code_and_a_typo(client, scanner):
     answer = conforms(scan(client, scanner["token"], badge=typo, nonce="typo",
                            scanned_at=BEFORE_START))
     assert (answer.status_code, answer.json) == (404, {"result": "mistyped_badge"})
+
+
+def test_a_nonce_belongs_to_its_scanner_and_never_answers_for_another_course(app, client,
+                                                                             scanner):
+    """Two scanners of the course and one of another course all send nonce "1": three
+    independent scans, each answered with its own participant."""
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-2024")
+        _device, second_desk = attendance_services.issue_device_token(course, "Meja 2")
+        other = course_services.find_course("KSP-SINTANG-2024")
+        course_services.add_session(other, course_services.SessionInput(
+            day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
+            title="Pemetaan intelijen keamanan", kind=SessionKind.MATERIAL))
+        _device, sintang_desk = attendance_services.issue_device_token(other, "Meja Sintang")
+    answers = [conforms(scan(client, token, badge=badge, nonce="1", scanned_at=BEFORE_START))
+               for token, badge in ((scanner["token"], scanner["first"]),
+                                    (second_desk, scanner["second"]),
+                                    (sintang_desk, scanner["stranger"]))]
+    assert [(a.status_code, a.json["participant"]["number"], a.json["session"]["title"])
+            for a in answers] == [(201, 1, "Kebijakan tahapan Pilkada"),
+                                  (201, 2, "Kebijakan tahapan Pilkada"),
+                                  (201, 1, "Pemetaan intelijen keamanan")]
+    assert answers[2].json["participant"]["name"] != answers[0].json["participant"]["name"]
+    again = scan(client, sintang_desk, badge=scanner["stranger"], nonce="1",
+                 scanned_at=BEFORE_START)
+    assert again.json == answers[2].json
+    with app.app_context():
+        from bimtek.attendance.models import Attendance
+
+        assert db.session.query(Attendance).count() == 3

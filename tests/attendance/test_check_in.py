@@ -101,8 +101,9 @@ def test_late_is_decided_by_the_scan_time_not_the_upload_time(setting):
 
 def test_a_nonce_sent_again_changes_nothing(setting):
     course, (first, _second, _waiting) = setting
-    original = check_in(course, first.badge_code, scanned_at=utc(8, 0), nonce="scan-1")
-    replay = check_in(course, first.badge_code, scanned_at=utc(8, 0), nonce="scan-1")
+    scan = {"scanned_at": utc(8, 0), "nonce": "scan-1", "scanner": "token:1"}
+    original = check_in(course, first.badge_code, **scan)
+    replay = check_in(course, first.badge_code, **scan)
     assert replay.result == CheckInResult.OK
     assert replay.attendance.id == original.attendance.id
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
@@ -135,7 +136,7 @@ def test_the_same_badge_at_two_desks_at_once_gives_one_record(app):
             db.session.commit()  # hand the connection back while waiting
             barrier.wait()
             results.append(check_in(course, badge, scanned_at=utc(8, 0),
-                                    nonce=f"desk-{desk}").result)
+                                    nonce=f"desk-{desk}", scanner=f"web:{desk}").result)
             db.session.remove()
 
     threads = [threading.Thread(target=scan, args=(desk,)) for desk in (1, 2)]
@@ -168,13 +169,16 @@ def test_a_finished_course_refuses_scans_but_takes_corrections_with_a_reason(set
     from bimtek.courses.models import CourseStatus
 
     course, (first, second, _waiting) = setting
-    recorded = check_in(course, first.badge_code, scanned_at=utc(7, 55), nonce="before")
+    recorded = check_in(course, first.badge_code, scanned_at=utc(7, 55), nonce="before",
+                        scanner="token:1")
     course.status = CourseStatus.FINISHED
     db.session.commit()
-    outcome = check_in(course, second.badge_code, scanned_at=utc(8, 0), nonce="after")
+    outcome = check_in(course, second.badge_code, scanned_at=utc(8, 0), nonce="after",
+                       scanner="token:1")
     assert (outcome.result, outcome.registration) == (CheckInResult.COURSE_CLOSED, None)
-    assert check_in(course, first.badge_code, scanned_at=utc(7, 55), nonce="before"
-                    ).attendance.id == recorded.attendance.id, "a queue sent again is answered"
+    assert check_in(course, first.badge_code, scanned_at=utc(7, 55), nonce="before",
+                    scanner="token:1").attendance.id == recorded.attendance.id, \
+        "a queue sent again is answered"
     session = recorded.session
     with pytest.raises(ValidationError) as error:
         mark(second, session, AttendanceStatus.HADIR)

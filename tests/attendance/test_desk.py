@@ -149,3 +149,27 @@ def test_a_scan_typed_without_the_queue_counts_when_it_arrives(app, client, desk
         "scanned_at": "kemarin"})
     with app.app_context():
         assert db.session.query(Attendance).one().status == AttendanceStatus.TERLAMBAT
+
+
+def test_two_desk_browsers_have_their_own_nonces(app, client, desk_setup):
+    """Two laptops at the desk each number their scans: the same nonce from each is two
+    scans, and sent again from one, still one."""
+    from bimtek.attendance.models import Attendance
+    from bimtek.registration import services as registration_services
+    from bimtek.registration.models import Registration
+    from tests.registration.factories import participant
+
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-DEMO")
+        first = db.session.query(Registration).one()
+        badge = registration_services.register(course, participant(
+            2, first.institution_id, name="Nurul Hidayah")).badge_code
+    login(client, "desk@bimtek.test")
+    for browser, code, name in (("laptop1", desk_setup["badge"], "Ahmad Fauzi"),
+                                ("laptop2", badge, "Nurul Hidayah"),
+                                ("laptop2", badge, "Nurul Hidayah")):
+        answer = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
+            "badge": code, "nonce": "1", "device": browser}).get_data(as_text=True)
+        assert 'data-result="ok"' in answer and name in answer
+    with app.app_context():
+        assert db.session.query(Attendance).count() == 2
