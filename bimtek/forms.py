@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms.validators import Length
 
 WTFORMS_MESSAGES = (
     _l("This field is required."),
@@ -48,6 +49,17 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+
+def fits(column) -> Length:
+    """The field may hold what `column` (a model attribute of a String(n) column) holds:
+    form and column give the same limit, from one number."""
+    return Length(max=column.type.length)
+
+
+# What a person types into a search box or a password field is never stored as typed.
+MAX_SEARCH_LENGTH = 100
+MAX_PASSWORD_LENGTH = 200
 
 
 def spreadsheet_field(label) -> FileField:

@@ -41,7 +41,7 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("session.id", ondelete="RESTRICT"), index=True)
     status: Mapped[AttendanceStatus] = mapped_column(enum_column_type(AttendanceStatus))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
     # When it happened (the scan), and when the server heard of it (maybe later, offline).
     happened_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

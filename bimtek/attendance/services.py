@@ -25,7 +25,7 @@ from bimtek.attendance.models import (
     DeviceToken,
 )
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
-from bimtek.errors import ValidationError
+from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.registration.badge_codes import read_badge
 from bimtek.registration.models import Registration, RegistrationStatus
@@ -314,7 +314,7 @@ def _reason(course: Course, status: AttendanceStatus, reason: str) -> str:
     if course.status == CourseStatus.FINISHED and not reason:
         raise ValidationError(_("The course is finished: write the reason for this "
                                 "correction."), field="reason")
-    return reason
+    return check_length(reason, Attendance.reason, "reason")
 
 
 def _set_status(registration: Registration, session: Session, attendance: Attendance | None,

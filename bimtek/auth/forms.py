@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bimtek.auth.models import COURSE_ROLES, Role
-from bimtek.forms import Form
+from bimtek.forms import MAX_PASSWORD_LENGTH, MAX_SEARCH_LENGTH, Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -34,16 +34,20 @@ def account_email(_form, field) -> None:
 
 class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     submit = SubmitField(_l("Log in"))
 
 
 class ChangePasswordForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    password = PasswordField(_l("New password"), validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH),
+                    EqualTo("password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
 
@@ -58,7 +62,7 @@ class UserForm(Form):
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("Password"),
-        validators=[Optional()],
+        validators=[Optional(), Length(max=MAX_PASSWORD_LENGTH)],
         description=_l("Leave empty to keep the current password."),
     )
     submit = SubmitField(_l("Save"))
@@ -76,6 +80,7 @@ class UserSearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search name or e-mail"), validators=[Optional()])
+    q = StringField(_l("Search name or e-mail"),
+                    validators=[Optional(), Length(max=MAX_SEARCH_LENGTH)])
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("All roles")), *Role.choices()],
                        validators=[Optional()])

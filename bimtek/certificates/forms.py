@@ -14,8 +14,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from bimtek.certificates.models import Certificate, CertificateSettings, EligibilityOverride
 from bimtek.courses.forms import SignatoryFields
-from bimtek.forms import Form, optional_int
+from bimtek.forms import Form, fits, optional_int
 
 
 class CertificateSettingsForm(SignatoryFields):
@@ -24,10 +25,12 @@ class CertificateSettingsForm(SignatoryFields):
         description=_l("{seq:03} is the running number with three digits; also {year}, "
                        "{month}, {month_roman} and {course}."))
     izin_counts = BooleanField(_l("Excused absence (izin) counts as attended"))
-    heading = TextAreaField(_l("Heading lines"), validators=[Optional()],
+    heading = TextAreaField(_l("Heading lines"),
+                            validators=[Optional(), fits(CertificateSettings.heading)],
                             description=_l("Above SERTIFIKAT, one line each, e.g. "
                                            "PEMERINTAH KABUPATEN KUTAI TIMUR."))
-    statement = TextAreaField(_l("Statement of participation"), validators=[DataRequired()],
+    statement = TextAreaField(_l("Statement of participation"),
+                              validators=[DataRequired(), fits(CertificateSettings.statement)],
                               description=_l("Placeholders: {course}, {dates}, {place}, {jp}."))
     signing_place = StringField(_l("Place of signing"),
                                 validators=[Optional(), Length(max=100)])
@@ -43,13 +46,13 @@ class LogoForm(Form):
 
 class OverrideForm(Form):
     eligible = IntegerField(widget=HiddenInput())
-    reason = StringField(_l("Reason for the decision"), validators=[DataRequired(),
-                                                                     Length(max=500)])
+    reason = StringField(_l("Reason for the decision"),
+                         validators=[DataRequired(), fits(EligibilityOverride.reason)])
 
 
 class RevokeForm(Form):
-    reason = StringField(_l("Reason for revoking"), validators=[DataRequired(),
-                                                               Length(max=500)])
+    reason = StringField(_l("Reason for revoking"),
+                         validators=[DataRequired(), fits(Certificate.revoked_reason)])
 
 
 class StaffFilterForm(Form):

@@ -39,8 +39,8 @@ class CertificateSettings(db.Model):
     # Whether excused absence (izin) counts as attended JP.
     izin_counts: Mapped[bool] = mapped_column(default=False)
     # Lines above SERTIFIKAT, e.g. "PEMERINTAH KABUPATEN KUTAI TIMUR".
-    heading: Mapped[str] = mapped_column(sa.Text, default="")
-    statement: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_STATEMENT)
+    heading: Mapped[str] = mapped_column(sa.String(500), default="")
+    statement: Mapped[str] = mapped_column(sa.String(1000), default=DEFAULT_STATEMENT)
     signing_place: Mapped[str] = mapped_column(sa.String(100), default="")
     # Empty means the last day of the course.
     signing_date: Mapped[date | None]
@@ -60,7 +60,7 @@ class EligibilityOverride(db.Model):
     registration_id: Mapped[int] = mapped_column(
         sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
     eligible: Mapped[bool]
-    reason: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.String(500))
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -100,7 +100,7 @@ class Certificate(db.Model):
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
     content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
     revoked_at: Mapped[datetime | None]
-    revoked_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    revoked_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     course: Mapped[Course] = relationship()

@@ -32,7 +32,7 @@ from bimtek.certificates.models import (
 )
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, Session
-from bimtek.errors import ValidationError
+from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.spreadsheets import write_table
@@ -174,6 +174,7 @@ def override_eligibility(registration: Registration, eligible: bool, reason: str
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError(_("Write the reason for the decision."), field="reason")
+    check_length(reason, EligibilityOverride.reason, "reason")
     override = db.session.get(EligibilityOverride, registration.id)
     if override is None:
         override = EligibilityOverride(registration_id=registration.id)
@@ -245,6 +246,7 @@ def revoke(certificate: Certificate, reason: str, *, by=None) -> None:
     if not reason:
         raise ValidationError(_("Write the reason for revoking the certificate."),
                               field="reason")
+    check_length(reason, Certificate.revoked_reason, "reason")
     if not certificate.is_valid:
         raise ValidationError(_("Certificate %(number)s is already revoked.",
                                 number=certificate.number), field="number")
@@ -325,7 +327,8 @@ def save_settings(course: Course, *, number_pattern: str, izin_counts: bool, hea
     statement = check_statement(statement)
     settings = settings_for(course)
     settings.number_pattern, settings.izin_counts = number_pattern, izin_counts
-    settings.heading, settings.statement = heading.strip(), statement
+    settings.heading = check_length(heading.strip(), CertificateSettings.heading, "heading")
+    settings.statement = check_length(statement, CertificateSettings.statement, "statement")
     settings.signing_place, settings.signing_date = signing_place.strip(), signing_date
     audit.record("certificate.settings_saved", course, actor=by, course_id=course.id,
                  number_pattern=number_pattern, izin_counts=izin_counts)

@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from bimtek.courses.models import SessionKind
+from bimtek.courses.models import Session, SessionKind
 from bimtek.courses.services import MAX_CAPACITY, MAX_DECLARED_JP, MAX_SESSION_JP
-from bimtek.forms import Form, optional_int, spreadsheet_field
+from bimtek.forms import Form, fits, optional_int, spreadsheet_field
 
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 
@@ -96,7 +96,8 @@ class SessionForm(Form):
                                    validate_choice=False)
     moderator = SelectField(_l("Moderator"), coerce=optional_int, validate_choice=False)
     facilitators = SelectMultipleField(_l("Facilitators"), coerce=int, validate_choice=False)
-    description = TextAreaField(_l("Description"), validators=[Optional()])
+    description = TextAreaField(_l("Description"),
+                                validators=[Optional(), fits(Session.description)])
     submit = SubmitField(_l("Save session"))
 
 

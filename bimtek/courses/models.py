@@ -174,7 +174,7 @@ class Session(db.Model):
     room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="SET NULL"),
                                                 index=True)
     jp: Mapped[int] = mapped_column(default=0)
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[str] = mapped_column(sa.String(2000), default="")
     # Stable across edits: the iCalendar UID is built from it.
     uid: Mapped[str] = mapped_column(sa.String(36), unique=True,
                                      default=lambda: str(uuid.uuid4()))

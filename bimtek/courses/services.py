@@ -24,7 +24,7 @@ from bimtek.courses.models import (
     Session,
     SessionKind,
 )
-from bimtek.errors import ValidationError
+from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.i18n import ZONE_LABELS
 from bimtek.regions import services as region_services
@@ -291,7 +291,8 @@ def _apply(session: Session, data: SessionInput) -> None:
     session.room_id = data.room_id
     session.jp = default_jp(session.kind, data.starts_at, data.ends_at) \
         if data.jp is None else data.jp
-    session.description = data.description.strip()
+    session.description = check_length(data.description.strip(), Session.description,
+                                       "description")
     session.speaker_links = [SessionSpeaker(speaker_id=speaker_id, role=SpeakerRole(role))
                              for speaker_id, role in data.speakers]
 

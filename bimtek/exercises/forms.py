@@ -13,19 +13,19 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from bimtek.auth.forms import MultiCheckboxField
-from bimtek.exercises.models import Delivery, TeamRole
+from bimtek.exercises.models import Delivery, Exercise, Inject, Objective, Response, TeamRole
 from bimtek.exercises.services import (
     MAX_INJECT_NUMBER,
     MAX_OFFSET_MINUTES,
-    MAX_RESPONSE_LENGTH,
     MAX_TEAMS,
 )
-from bimtek.forms import Form, optional_int, spreadsheet_field
+from bimtek.forms import Form, fits, optional_int, spreadsheet_field
 
 
 class ExerciseForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     scenario = TextAreaField(_l("Scenario"), render_kw={"rows": 6},
+                             validators=[fits(Exercise.scenario)],
                              description=_l("The situation the teams find themselves in."))
     session_id = SelectField(_l("Session of the agenda"), coerce=optional_int,
                              validate_choice=False,
@@ -40,6 +40,7 @@ class ObjectiveForm(Form):
     title = StringField(_l("Objective"), validators=[DataRequired(), Length(max=300)])
     capability = StringField(_l("Capability tested"), validators=[Optional(), Length(max=200)])
     evaluation_points = TextAreaField(_l("What evaluators look for"), render_kw={"rows": 3},
+                                      validators=[fits(Objective.evaluation_points)],
                                       description=_l("One point per line."))
     submit = SubmitField(_l("Save objective"))
 
@@ -84,8 +85,10 @@ class InjectForm(Form):
     to_all_teams = BooleanField(_l("To all teams"), default=True)
     target_team_ids = MultiCheckboxField(_l("To these teams"), coerce=int,
                                          validate_choice=False)
-    message = TextAreaField(_l("Message"), validators=[DataRequired()], render_kw={"rows": 4})
-    expected_actions = TextAreaField(_l("Expected actions"), render_kw={"rows": 3})
+    message = TextAreaField(_l("Message"), validators=[DataRequired(), fits(Inject.message)],
+                            render_kw={"rows": 4})
+    expected_actions = TextAreaField(_l("Expected actions"), render_kw={"rows": 3},
+                                     validators=[fits(Inject.expected_actions)])
     objective_id = SelectField(_l("Objective"), coerce=optional_int, validate_choice=False)
     submit = SubmitField(_l("Save inject"))
 
@@ -102,5 +105,5 @@ class ConfirmMselForm(Form):
 
 class ResponseForm(Form):
     text = TextAreaField(_l("Your team's response"), render_kw={"rows": 3},
-                         validators=[Length(max=MAX_RESPONSE_LENGTH)])
+                         validators=[fits(Response.text)])
     submit = SubmitField(_l("Send response"))

@@ -59,7 +59,7 @@ class Exercise(db.Model):
                                            index=True)
     session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session.id"))
     title: Mapped[str] = mapped_column(sa.String(300))
-    scenario: Mapped[str] = mapped_column(sa.Text, default="")
+    scenario: Mapped[str] = mapped_column(sa.String(5000), default="")
     status: Mapped[ExerciseStatus] = mapped_column(enum_column_type(ExerciseStatus),
                                                    default=ExerciseStatus.DRAFT)
     # The exercise clock, which stops while paused: planned inject offsets count on it.
@@ -107,9 +107,9 @@ class Objective(db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     capability: Mapped[str] = mapped_column(sa.String(200), default="")
     # The points evaluators look for, one per line.
-    evaluation_points: Mapped[str] = mapped_column(sa.Text, default="")
-    strengths: Mapped[str] = mapped_column(sa.Text, default="")
-    improvements: Mapped[str] = mapped_column(sa.Text, default="")
+    evaluation_points: Mapped[str] = mapped_column(sa.String(2000), default="")
+    strengths: Mapped[str] = mapped_column(sa.String(2000), default="")
+    improvements: Mapped[str] = mapped_column(sa.String(2000), default="")
 
     exercise: Mapped[Exercise] = relationship(back_populates="objectives")
 
@@ -180,8 +180,8 @@ class Inject(db.Model):
     sender: Mapped[str] = mapped_column(sa.String(200), default="")
     # For every team, or only the teams in `targets`.
     to_all_teams: Mapped[bool] = mapped_column(default=True)
-    message: Mapped[str] = mapped_column(sa.Text)
-    expected_actions: Mapped[str] = mapped_column(sa.Text, default="")
+    message: Mapped[str] = mapped_column(sa.String(2000))
+    expected_actions: Mapped[str] = mapped_column(sa.String(2000), default="")
     objective_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("objective.id", ondelete="SET NULL"))
     released_at: Mapped[datetime | None]
@@ -202,7 +202,7 @@ class Response(db.Model):
     inject_id: Mapped[int] = mapped_column(sa.ForeignKey("inject.id", ondelete="CASCADE"),
                                            index=True)
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(sa.String(5000))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Submitted after the team's next inject had arrived.
@@ -226,7 +226,7 @@ class Evaluation(db.Model):
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id", ondelete="CASCADE"))
     evaluator_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     rating: Mapped[Rating] = mapped_column(enum_column_type(Rating))
-    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    notes: Mapped[str] = mapped_column(sa.String(2000), default="")
     rated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     objective: Mapped[Objective] = relationship()
@@ -244,7 +244,7 @@ class ImprovementAction(db.Model):
         sa.ForeignKey("exercise.id", ondelete="CASCADE"), index=True)
     objective_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("objective.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(sa.Text)
+    action: Mapped[str] = mapped_column(sa.String(1000))
     responsible: Mapped[str] = mapped_column(sa.String(200))
     due_on: Mapped[date | None]
 

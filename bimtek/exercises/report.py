@@ -21,7 +21,7 @@ from bimtek import audit
 from bimtek.attendance.services import wall_clock
 from bimtek.auth.models import User
 from bimtek.courses.models import Course
-from bimtek.errors import ValidationError
+from bimtek.errors import ValidationError, check_length
 from bimtek.exercises import services
 from bimtek.exercises.models import (
     Exercise,
@@ -137,8 +137,10 @@ def ratings_xlsx(exercise: Exercise) -> bytes:
 def save_analysis(objective: Objective, *, strengths: str, improvements: str,
                   actor: User | None = None) -> Objective:
     """The strengths and areas for improvement observed for one objective."""
-    objective.strengths = (strengths or "").strip()
-    objective.improvements = (improvements or "").strip()
+    objective.strengths = check_length((strengths or "").strip(), Objective.strengths,
+                                       "strengths")
+    objective.improvements = check_length((improvements or "").strip(),
+                                          Objective.improvements, "improvements")
     audit.record("exercise.analysis_written", objective.exercise, actor=actor,
                  objective=objective.title)
     db.session.commit()
@@ -162,14 +164,12 @@ def _action_fields(exercise: Exercise, data: ActionInput) -> dict:
     action = (data.action or "").strip()
     if not action:
         raise ValidationError(_("Describe the action."), field="action")
+    check_length(action, ImprovementAction.action, "action")
     responsible = " ".join((data.responsible or "").split())
     if not responsible:
         raise ValidationError(_("Name the institution responsible for the action."),
                               field="responsible")
-    limit = ImprovementAction.__table__.c.responsible.type.length
-    if len(responsible) > limit:
-        raise ValidationError(_("At most %(limit)d characters.", limit=limit),
-                              field="responsible")
+    check_length(responsible, ImprovementAction.responsible, "responsible")
     if data.objective_id is not None and \
             services.find_objective(exercise, data.objective_id) is None:
         raise ValidationError(_("Choose an objective of this exercise."), field="objective_id")

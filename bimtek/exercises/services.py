@@ -21,7 +21,7 @@ from bimtek.attendance.models import Attendance, AttendanceStatus
 from bimtek.auth.models import CourseAssignment, Role, User
 from bimtek.auth.services import can_act_in_course
 from bimtek.courses.models import Course, Session, SessionKind
-from bimtek.errors import ValidationError
+from bimtek.errors import ValidationError, check_length
 from bimtek.exercises.models import (
     Delivery,
     Evaluation,
@@ -49,7 +49,6 @@ MAX_TEAMS = 20
 MAX_OFFSET_MINUTES = 7 * 24 * 60
 # Far beyond any MSEL, and well inside the database's 32-bit column.
 MAX_INJECT_NUMBER = 99_999
-MAX_RESPONSE_LENGTH = 5000
 # Worst first: a tie between ratings is summarised by the worse one.
 RATINGS_WORST_FIRST = (Rating.U, Rating.M, Rating.S, Rating.P)
 
@@ -110,15 +109,13 @@ def session_choices(course: Course) -> list[Session]:
     return simulations or list(course.sessions)
 
 
-def _text(value: str | None, column, field_name: str, *, required: str | None = None) -> str:
-    """A one-line column (with a length) has its spacing collapsed; a text keeps its lines."""
-    length = getattr(column.type, "length", None)
-    text = " ".join((value or "").split()) if length else (value or "").strip()
+def _text(value: str | None, column, field_name: str, *, required: str | None = None,
+          lines: bool = False) -> str:
+    """A one-line text has its spacing collapsed; one of `lines` keeps them."""
+    text = (value or "").strip() if lines else " ".join((value or "").split())
     if required and not text:
         raise ValidationError(required, field=field_name)
-    if length and len(text) > length:
-        raise ValidationError(_("At most %(limit)d characters.", limit=length), field=field_name)
-    return text
+    return check_length(text, column, field_name)
 
 
 def _session(course: Course, session_id: int | None) -> int | None:
@@ -135,7 +132,7 @@ def _exercise_fields(course: Course, title: str, scenario: str, session_id: int 
     columns = Exercise.__table__.c
     return {"title": _text(title, columns.title, "title",
                            required=_("The title is required.")),
-            "scenario": _text(scenario, columns.scenario, "scenario"),
+            "scenario": _text(scenario, columns.scenario, "scenario", lines=True),
             "session_id": _session(course, session_id)}
 
 
@@ -234,8 +231,9 @@ def _objective_fields(data: ObjectiveInput) -> dict:
     return {"title": _text(data.title, columns.title, "title",
                            required=_("The objective's title is required.")),
             "capability": _text(data.capability, columns.capability, "capability"),
-            "evaluation_points": "\n".join(
-                line.strip() for line in data.evaluation_points.splitlines() if line.strip())}
+            "evaluation_points": check_length("\n".join(
+                line.strip() for line in data.evaluation_points.splitlines() if line.strip()),
+                columns.evaluation_points, "evaluation_points")}
 
 
 def find_objective(exercise: Exercise, objective_id: int) -> Objective | None:
@@ -561,7 +559,7 @@ def check_inject(exercise: Exercise, data: InjectInput, *, taken: Iterable[int] 
         raise ValidationError(_("Choose an objective of this exercise."), field="objective_id")
     return {
         "number": data.number,
-        "message": _text(data.message, columns.message, "message",
+        "message": _text(data.message, columns.message, "message", lines=True,
                          required=_("The message is required.")),
         "scenario_time": _text(data.scenario_time, columns.scenario_time, "scenario_time"),
         "planned_offset_minutes": data.planned_offset_minutes or 0,
@@ -570,7 +568,7 @@ def check_inject(exercise: Exercise, data: InjectInput, *, taken: Iterable[int] 
         "to_all_teams": bool(data.to_all_teams),
         "targets": [] if data.to_all_teams else sorted(targets, key=lambda t: t.number),
         "expected_actions": _text(data.expected_actions, columns.expected_actions,
-                                  "expected_actions"),
+                                  "expected_actions", lines=True),
         "objective_id": data.objective_id,
     }
 
@@ -818,9 +816,7 @@ def submit_response(inject: Inject, member: TeamMember, text: str, *,
     if not text:
         raise ValidationError(_("Write your team's response before sending it."),
                               field="text")
-    if len(text) > MAX_RESPONSE_LENGTH:
-        raise ValidationError(_("At most %(limit)d characters.", limit=MAX_RESPONSE_LENGTH),
-                              field="text")
+    check_length(text, Response.text, "text")
     if db.session.scalar(select(Response.id).where(Response.inject_id == inject.id,
                                                    Response.team_id == team.id)):
         raise _already_answered(inject)
@@ -926,6 +922,10 @@ def save_ratings(exercise: Exercise, evaluator: User, entries: Iterable[RatingIn
         if notes and not rating:
             raise ValidationError(_("%(where)s: choose a rating for these notes.", where=where),
                                   field="ratings")
+        limit = Evaluation.notes.type.length
+        if len(notes) > limit:
+            raise ValidationError(_("%(where)s: the notes may be at most %(limit)d characters.",
+                                    where=where, limit=limit), field="ratings")
         checked[(objective.id, team.id)] = (Rating(rating) if rating else None, notes)
     existing = ratings_by(exercise, evaluator)
     for key, (rating, notes) in checked.items():

@@ -28,9 +28,16 @@ from bimtek.exercises.forms import (
     ProposeTeamsForm,
     ResponseForm,
 )
-from bimtek.exercises.models import Exercise, Rating, StaffRole, TeamRole
+from bimtek.exercises.models import (
+    Exercise,
+    ImprovementAction,
+    Objective,
+    Rating,
+    StaffRole,
+    TeamRole,
+)
 from bimtek.extensions import db
-from bimtek.forms import Form, optional_int, show_error
+from bimtek.forms import Form, fits, optional_int, show_error
 from bimtek.i18n import clock, zone_label
 from bimtek.spreadsheets import UploadStash
 
@@ -589,14 +596,17 @@ def respond(member, inject_id: int):
 # (see bimtek.exercises.report), unlike the rest of the exercise.
 
 class AnalysisForm(Form):
-    strengths = TextAreaField(_l("Strengths"))
-    improvements = TextAreaField(_l("Areas for improvement"))
+    strengths = TextAreaField(_l("Strengths"), validators=[fits(Objective.strengths)])
+    improvements = TextAreaField(_l("Areas for improvement"),
+                                 validators=[fits(Objective.improvements)])
 
 
 class ActionForm(Form):
     # What must be filled in, and how long it may be, report.save_action checks.
-    action = TextAreaField(_l("Action"), render_kw={"rows": 3})
-    responsible = StringField(_l("Responsible institution"))
+    action = TextAreaField(_l("Action"), render_kw={"rows": 3},
+                           validators=[fits(ImprovementAction.action)])
+    responsible = StringField(_l("Responsible institution"),
+                              validators=[fits(ImprovementAction.responsible)])
     due_on = DateField(_l("Due date"), validators=[Optional()])
     objective_id = SelectField(_l("Objective"), coerce=optional_int, validate_choice=False)
     submit = SubmitField(_l("Save the action"))

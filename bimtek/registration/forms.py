@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from bimtek.forms import Form, optional_int, spreadsheet_field
+from bimtek.forms import MAX_SEARCH_LENGTH, Form, optional_int, spreadsheet_field
 from bimtek.registration.models import Gender, RegistrationStatus
 from bimtek.registration.services import FilterChoices
 
@@ -85,7 +85,8 @@ class RegistrationFilterForm(Form):
 
 
 class ParticipantSearchForm(RegistrationFilterForm):
-    q = StringField(_l("Name, NIK or NIP"), validators=[Optional()])
+    q = StringField(_l("Name, NIK or NIP"),
+                    validators=[Optional(), Length(max=MAX_SEARCH_LENGTH)])
     status = SelectField(_l("Status"), validate_choice=False, choices=[
         SelectChoice("", _l("All")), *RegistrationStatus.choices()])
 

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from bimtek.forms import Form, optional_int
+from bimtek.forms import Form, fits, optional_int
+from bimtek.speakers.models import Speaker
 
 
 class InstitutionForm(Form):
@@ -27,5 +28,5 @@ class SpeakerForm(Form):
     institution_id = SelectField(_l("Institution"), coerce=optional_int, validate_choice=False)
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
-    bio = TextAreaField(_l("Short bio"), validators=[Optional()])
+    bio = TextAreaField(_l("Short bio"), validators=[Optional(), fits(Speaker.bio)])
     submit = SubmitField(_l("Save"))

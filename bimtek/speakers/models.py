@@ -56,7 +56,7 @@ class Speaker(db.Model):
     institution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("institution.id"))
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
-    bio: Mapped[str] = mapped_column(sa.Text, default="")
+    bio: Mapped[str] = mapped_column(sa.String(2000), default="")
     # Unguessable: the speaker's private agenda page and calendar feed.
     agenda_token: Mapped[str] = mapped_column(
         sa.String(32), unique=True, default=lambda: secrets.token_urlsafe(16)

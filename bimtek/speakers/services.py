@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from bimtek.errors import ValidationError
+from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.speakers.models import Institution, Speaker, speaker_match_key
 from bimtek.speakers.reference import REFERENCE_INSTITUTIONS
@@ -87,6 +87,7 @@ def save_speaker(speaker: Speaker | None, *, by=None, **fields) -> Speaker:
         raise ValidationError(_("The name is required."), field="name")
     for field_name in ("name", "front_titles", "back_titles"):
         check_no_hidden_formula(fields.get(field_name) or "", field_name)
+    check_length(fields.get("bio") or "", Speaker.bio, "bio")
     institution_id = fields.get("institution_id")
     if institution_id is not None and db.session.get(Institution, institution_id) is None:
         raise ValidationError(_("Unknown institution."), field="institution_id")
