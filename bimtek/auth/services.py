@@ -169,12 +169,25 @@ def can_see_institution(user: User, institution_id: int) -> bool:
     return Role.HR in user.roles and any(i.id == institution_id for i in user.institutions)
 
 
-def visible_courses(user: User) -> list[Course]:
+COURSES_PER_PAGE = 30
+
+
+def _visible_courses_query(user: User):
     query = select(Course).order_by(Course.starts_on.desc(), Course.code)
     if not user.is_admin:
         assigned = {a.course_id for a in user.course_assignments if a.role in user.roles}
         query = query.where(Course.id.in_(assigned))
-    return list(db.session.scalars(query))
+    return query
+
+
+def visible_courses(user: User) -> list[Course]:
+    return list(db.session.scalars(_visible_courses_query(user)))
+
+
+def visible_courses_page(user: User, page: int = 1, per_page: int | None = None):
+    """One page of the user's courses, newest first: an admin sees years of them."""
+    return db.paginate(_visible_courses_query(user), page=page,
+                       per_page=per_page or COURSES_PER_PAGE, error_out=False)
 
 
 def search_users(text: str = "", role: Role | None = None, page: int = 1, per_page: int = 50):

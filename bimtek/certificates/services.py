@@ -596,11 +596,25 @@ def record_certificate_export(what: str, certificates: list[Certificate], *, act
 
 def staff_certificates(user: User, *, course_id: int | None = None) -> list[Certificate]:
     """The issued certificates of the HR user's staff across all courses, newest first."""
+    return list(db.session.scalars(_staff_certificates_query(user, course_id)))
+
+
+def _staff_certificates_query(user: User, course_id: int | None):
     query = _of_staff(issued(_with_holder_and_course(select(Certificate))), user)
     if course_id is not None:
         query = query.where(Certificate.course_id == course_id)
-    return list(db.session.scalars(query.order_by(
-        Course.starts_on.desc(), Course.code, Registration.name, Registration.number)))
+    return query.order_by(Course.starts_on.desc(), Course.code, Registration.name,
+                          Registration.number)
+
+
+STAFF_CERTIFICATES_PER_PAGE = 100
+
+
+def staff_certificates_page(user: User, *, course_id: int | None = None, page: int = 1,
+                            per_page: int | None = None):
+    """One page of `staff_certificates`: an HR office gathers thousands over the years."""
+    return db.paginate(_staff_certificates_query(user, course_id), page=page,
+                       per_page=per_page or STAFF_CERTIFICATES_PER_PAGE, error_out=False)
 
 
 def staff_courses(user: User) -> list[Course]:

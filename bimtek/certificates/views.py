@@ -314,8 +314,9 @@ def _staff_filter() -> StaffFilterForm:
 def staff():
     form = _staff_filter()
     return render_template("certificates/staff.html", form=form,
-                           certificates=services.staff_certificates(
-                               current_user, course_id=form.course_id.data))
+                           page=services.staff_certificates_page(
+                               current_user, course_id=form.course_id.data,
+                               page=request.args.get("page", 1, type=int)))
 
 
 @bp.route("/hr/certificates/<int:certificate_id>.pdf")

@@ -44,8 +44,8 @@ from bimtek.spreadsheets import UploadStash
 @bp.route("/")
 @roles_required(*COURSE_ROLES)
 def index():
-    return render_template("courses/index.html",
-                           courses=auth_services.visible_courses(current_user))
+    return render_template("courses/index.html", page=auth_services.visible_courses_page(
+        current_user, request.args.get("page", 1, type=int)))
 
 
 def _course_form(course: Course | None) -> CourseForm:

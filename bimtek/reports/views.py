@@ -14,6 +14,9 @@ from bimtek.registration import services as registration_services
 from bimtek.reports import bp
 from bimtek.speakers.models import Institution
 
+# The home page shows the latest few; the course list pages through the rest.
+HOME_COURSES = 10
+
 
 @bp.route("/")
 @login_only
@@ -28,7 +31,7 @@ def home():
     registrations = registration_services.registrations_of_user(current_user.id)
     return render_template(
         "reports/home.html",
-        courses=auth_services.visible_courses(current_user),
+        courses=auth_services.visible_courses_page(current_user, per_page=HOME_COURSES),
         registrations=registrations,
         certificates=certificate_services.issued_certificates_by_registration(
             [registration.id for registration in registrations]),

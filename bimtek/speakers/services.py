@@ -18,6 +18,14 @@ def list_institutions() -> list[Institution]:
     return list(db.session.scalars(select(Institution).order_by(Institution.short_name)))
 
 
+INSTITUTIONS_PER_PAGE = 100
+
+
+def institutions_page(page: int = 1, per_page: int | None = None):
+    return db.paginate(select(Institution).order_by(Institution.short_name), page=page,
+                       per_page=per_page or INSTITUTIONS_PER_PAGE, error_out=False)
+
+
 def find_by_short_names(short_names: Iterable[str]) -> list[Institution]:
     """The institutions with these short names (any case), in the order given."""
     wanted = [name.strip() for name in short_names]

@@ -23,8 +23,8 @@ from bimtek.urls import public_url
 @bp.route("/admin/institutions")
 @roles_required(Role.ADMIN)
 def institutions():
-    return render_template("admin/institutions.html",
-                           institutions=services.list_institutions())
+    return render_template("admin/institutions.html", page=services.institutions_page(
+        request.args.get("page", 1, type=int)))
 
 
 def _institution_page(institution: Institution | None):

@@ -322,7 +322,7 @@ def test_the_facilitator_keeps_the_improvement_plan_after_the_end(played, client
     ({"action": " ", "responsible": "Kesbangpol"}, "Describe the action."),
     ({"action": "Rapat", "responsible": ""},
      "Name the institution responsible for the action."),
-    ({"action": "Rapat", "responsible": "x" * 201}, "At most 200 characters."),
+    ({"action": "Rapat", "responsible": "x" * 201}, "Field cannot be longer than 200 characters."),
     ({"action": "Rapat", "responsible": "Kesbangpol", "due_on": "31-02-2024"},
      "Not a valid date value."),
 ])
