@@ -60,6 +60,7 @@ from bimtek.spreadsheets import (
     UploadStash,
     read_table,
 )
+from tests import hostile_files
 from tests.conftest import csrf_token, login
 from tests.exercises.factories import ExerciseSetting, exercise_setting
 from tests.factories import make_course
@@ -610,6 +611,7 @@ DAMAGED_PNG = "The PNG logo is damaged or incomplete; save it again and upload i
 SCRIPTS = "An SVG logo may not contain scripts."
 REFERS = "An SVG logo may not refer to other files or addresses."
 TOO_HEAVY = "The logo is larger than 1 MB."
+TOO_COMPLEX = "The SVG logo is too complex to draw quickly"
 BAD_LOGOS = {
     "random-bytes": ("logo", "logo.png", lambda: random.Random(3).randbytes(4096),
                      NOT_AN_IMAGE),
@@ -645,6 +647,10 @@ BAD_LOGOS = {
         '<image href="file:///etc/passwd" width="4" height="4"/>'), REFERS),
     "svg-external-use": ("logo", "logo.svg", lambda: svg(
         '<use href="https://evil.test/sprite.svg#logo"/>'), REFERS),
+    "svg-nested-use-4-levels": ("logo", "logo.svg", lambda: hostile_files.nested_use_svg(4),
+                                TOO_COMPLEX),
+    "svg-use-of-a-use": ("partner_logo", "logo.svg",
+                         lambda: hostile_files.nested_use_svg(2, copies=2), TOO_COMPLEX),
     "svg-javascript-link": ("logo", "logo.svg", lambda: svg(
         '<a href="javascript:alert(1)"><rect width="4" height="4"/></a>'), REFERS),
     "svg-animated-link": ("logo", "logo.svg", lambda: svg(
