@@ -457,6 +457,7 @@ PAGES = rows(
     Row("GET mail.course_mail", "organiser", (*person(1), "course.title")),
     Row("GET mail.message", "organiser", (*person(1), "course.title", "course.venue")),
     Row("GET attendance.desk", "desk", ("today.session", "user.desk"), course=TODAY),
+    Row("GET attendance.devices", "organiser", ("device.name",)),
     Row("GET attendance.desk_count", "desk", ("today.session",), course=TODAY, htmx=True),
     Row("GET attendance.desk_search", "desk", ("today.name",), course=TODAY, htmx=True,
         query={"q": "today.name"}),

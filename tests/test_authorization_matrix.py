@@ -27,6 +27,7 @@ from datetime import time
 import pytest
 from sqlalchemy import select
 
+from bimtek.attendance import services as attendance_services
 from bimtek.auth.models import Role, User
 from bimtek.certificates import tasks
 from bimtek.certificates.models import Certificate
@@ -193,6 +194,10 @@ MATRIX = {
     "POST attendance.scan": posted(DESK_AND_ORGANISER),
     "GET attendance.desk_count": DESK_AND_ORGANISER,
     "GET attendance.desk_search": DESK_AND_ORGANISER,
+    "GET attendance.devices": ORGANISER_ONLY,
+    "POST attendance.issue_device": posted(ORGANISER_ONLY),
+    "POST attendance.revoke_device": posted(by_id(ORGANISER_ONLY)),
+    "POST attendance.extend_device": posted(by_id(ORGANISER_ONLY)),
     "POST attendance.mark": posted(by_id(DESK_AND_ORGANISER)),
     "GET attendance.attendance_matrix": ORGANISER_ONLY,
     "GET attendance.attendance_matrix_xlsx": ORGANISER_ONLY,
@@ -401,6 +406,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
     job = mail.start_job(MessageKind.PERSONAL_LINK, [mail.message(
         MessageKind.PERSONAL_LINK, f"peserta@{tag}.test", "Tautan", "Isi",
         course_id=course.id, registration_id=people[0].id)], course_id=course.id)
+    device, _token = attendance_services.issue_device_token(course, "Meja 1")
     speaker = db.session.scalar(select(SessionSpeaker).where(
         SessionSpeaker.session_id.in_([s.id for s in course.sessions]))).speaker
     return {
@@ -412,7 +418,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         "code": certificates[people[0].id].verification_code, "batch_id": batch.id,
         "session_id": simulation.id, "exercise_id": exercise.id, "inject_id": inject.id,
         "objective_id": objective.id, "action_id": action.id, "speaker_id": speaker.id,
-        "job_id": job.id, "message_id": job_message(job).id,
+        "job_id": job.id, "message_id": job_message(job).id, "device_id": device.id,
         "speaker_token": speaker.agenda_token,
         "institution_id": institution(institution_name).id,
         "which": "logo", "fmt": "xlsx", "action": "start",

@@ -24,3 +24,20 @@ def create_device_token(course_code: str, name: str):
         raise click.ClickException(error.message) from error
     click.echo(f"Device {device.name} for {course.code}. Token (shown only now):")
     click.echo(token)
+
+
+@bp.cli.command("revoke-device-token")
+@click.argument("course_code")
+@click.argument("name")
+def revoke_device_token(course_code: str, name: str):
+    """Revoke a course's scanner token by its name: it answers 401 from now on."""
+    course = course_services.find_course(course_code.strip().upper())
+    if course is None:
+        raise click.BadParameter(f"no course has the code {course_code}.",
+                                 param_hint="COURSE_CODE")
+    devices = services.active_devices_named(course, name)
+    if not devices:
+        raise click.ClickException(f"{course.code} has no active device named {name!r}.")
+    for device in devices:
+        services.revoke_device_token(device)
+    click.echo(f"Revoked {len(devices)} token(s) named {devices[0].name} of {course.code}.")

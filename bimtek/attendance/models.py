@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -73,9 +73,8 @@ class DeviceToken(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None]
+    # The last day (in the course's zone) the token works, when an organiser extended it;
+    # otherwise the day after the course ends, for queues sent the next morning.
+    valid_until: Mapped[date | None]
 
     course: Mapped[Course] = relationship()
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None

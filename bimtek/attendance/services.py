@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
@@ -25,6 +26,7 @@ from bimtek.attendance.models import (
     DeviceToken,
 )
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
+from bimtek.enums import LabelledEnum
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.registration.badge_codes import read_badge
@@ -259,15 +261,64 @@ def issue_device_token(course: Course, name: str, *, by=None) -> tuple[DeviceTok
 
 
 def revoke_device_token(device: DeviceToken, *, by=None) -> None:
-    device.revoked_at = utcnow()
-    audit.record("device_token.revoked", device, actor=by, name=device.name)
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        audit.record("device_token.revoked", device, actor=by, name=device.name)
     db.session.commit()
 
 
-def device_for_token(token: str) -> DeviceToken | None:
-    """The active device holding this token, or None (unknown or revoked)."""
+def valid_until(device: DeviceToken) -> date:
+    """The last day the token works, in the course's zone."""
+    return device.valid_until or device.course.ends_on + timedelta(days=1)
+
+
+class DeviceState(LabelledEnum):
+    ACTIVE = "active", _l("Active")
+    EXPIRED = "expired", _l("Expired")
+    REVOKED = "revoked", _l("Revoked")
+
+
+def device_state(device: DeviceToken, now: datetime) -> DeviceState:
+    if device.revoked_at is not None:
+        return DeviceState.REVOKED
+    if wall_clock(device.course, now).date() > valid_until(device):
+        return DeviceState.EXPIRED
+    return DeviceState.ACTIVE
+
+
+def extend_device_token(device: DeviceToken, until: date | None, *, by=None,
+                        now: datetime | None = None) -> None:
+    """Let the token work until the end of `until` (in the course's zone)."""
+    today = wall_clock(device.course, now or utcnow()).date()
+    if until is None or until < today:
+        raise ValidationError(_("Choose a day from today on until which the device may "
+                                "scan."), field="valid_until")
+    if device.revoked_at is not None:
+        raise ValidationError(_("A revoked device cannot be extended; issue a new token."),
+                              field="valid_until")
+    device.valid_until = until
+    audit.record("device_token.extended", device, actor=by, name=device.name,
+                 until=until.isoformat())
+    db.session.commit()
+
+
+def devices_of(course: Course) -> list[DeviceToken]:
+    return list(db.session.scalars(select(DeviceToken).where(
+        DeviceToken.course_id == course.id).order_by(DeviceToken.created_at, DeviceToken.id)))
+
+
+def active_devices_named(course: Course, name: str) -> list[DeviceToken]:
+    """The course's unrevoked tokens of this name (names need not be unique)."""
+    name = " ".join(name.split())
+    return [d for d in devices_of(course) if d.name == name and d.revoked_at is None]
+
+
+def device_for_token(token: str, now: datetime | None = None) -> DeviceToken | None:
+    """The device holding this token while it works, or None (unknown, revoked, expired)."""
     device = db.session.scalar(_DEVICE, {"token_hash": _token_hash(token)})
-    return device if device is not None and device.is_active else None
+    if device is None or device_state(device, now or utcnow()) != DeviceState.ACTIVE:
+        return None
+    return device
 
 
 # --- what attendance adds up to --------------------------------------------------------

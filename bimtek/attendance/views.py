@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.attendance import bp, services
-from bimtek.attendance.models import AttendanceStatus
+from bimtek.attendance.models import AttendanceStatus, DeviceToken
 from bimtek.attendance.services import CheckInResult
 from bimtek.attendance.sign_in_sheet import sign_in_sheet_pdf
 from bimtek.auth.access import course_roles_required, of_course_or_404, roles_required
@@ -18,7 +18,7 @@ from bimtek.auth.models import Role
 from bimtek.auth.services import can_act_in_course
 from bimtek.courses.models import Session
 from bimtek.errors import ValidationError
-from bimtek.i18n import clock, zone_label
+from bimtek.i18n import clock, long_date, zone_label
 from bimtek.registration import services as registration_services
 from bimtek.registration.forms import RegistrationFilterForm
 from bimtek.timeutil import parse_instant, utcnow
@@ -222,3 +222,60 @@ def live(course):
     if request.headers.get("HX-Request"):
         return render_template("attendance/_live_counts.html", **context)
     return render_template("attendance/live.html", **context)
+
+
+# --- scanner devices -------------------------------------------------------------------
+
+def _devices_page(course, *, token: str | None = None, issued=None):
+    now = utcnow()
+    return render_template(
+        "attendance/devices.html", course=course, token=token, issued=issued,
+        devices=[(d, services.device_state(d, now), services.valid_until(d))
+                 for d in services.devices_of(course)])
+
+
+@bp.route("/courses/<course_code>/devices")
+@course_roles_required(Role.ORGANISER)
+def devices(course):
+    """The course's scanner tokens: who may use the check-in API, until when."""
+    return _devices_page(course)
+
+
+@bp.route("/courses/<course_code>/devices", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def issue_device(course):
+    try:
+        device, token = services.issue_device_token(course, request.form.get("name", ""),
+                                                    by=current_user)
+    except ValidationError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("attendance.devices", course_code=course.code))
+    # Shown on this answer only: the token is not stored, and a reload asks for a new one.
+    return _devices_page(course, token=token, issued=device)
+
+
+@bp.route("/courses/<course_code>/devices/<int:device_id>/revoke", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def revoke_device(course, device_id: int):
+    device = of_course_or_404(DeviceToken, device_id, course)
+    services.revoke_device_token(device, by=current_user)
+    flash(_("The token of %(name)s no longer works.", name=device.name), "success")
+    return redirect(url_for("attendance.devices", course_code=course.code))
+
+
+@bp.route("/courses/<course_code>/devices/<int:device_id>/extend", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def extend_device(course, device_id: int):
+    device = of_course_or_404(DeviceToken, device_id, course)
+    try:
+        until = date.fromisoformat(request.form.get("valid_until", ""))
+    except ValueError:
+        until = None
+    try:
+        services.extend_device_token(device, until, by=current_user)
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("The token of %(name)s works until %(day)s.", name=device.name,
+                day=long_date(until)), "success")
+    return redirect(url_for("attendance.devices", course_code=course.code))

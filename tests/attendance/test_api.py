@@ -1,5 +1,5 @@
 """The scanner API: every answer it documents, its token rule, and its OpenAPI document."""
-from datetime import date, time
+from datetime import date, datetime, time
 
 import jsonschema
 import pytest
@@ -11,6 +11,7 @@ from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
 from bimtek.speakers.services import save_institution
+from tests.attendance.factories import scanner_token
 from tests.factories import make_course
 from tests.registration.factories import participant
 
@@ -30,8 +31,8 @@ def scanner(app):
         first, second, waiting = (services.register(course, participant(n, ppk))
                                   for n in (1, 2, 3))
         stranger = services.register(other, participant(9, ppk))
-        device, token = attendance_services.issue_device_token(course, "Meja 1")
-        return {"token": token, "device_id": device.id, "first": first.badge_code,
+        device_id, token = scanner_token(course, "Meja 1")
+        return {"token": token, "device_id": device_id, "first": first.badge_code,
                 "second": second.badge_code, "waiting": waiting.badge_code,
                 "stranger": stranger.badge_code}
 
@@ -129,7 +130,8 @@ def test_create_device_token_command(app):
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
     with app.app_context():
-        assert attendance_services.device_for_token(token).name == "Meja 2"
+        assert attendance_services.device_for_token(token, now=datetime(2024, 10, 28)).name \
+            == "Meja 2"
     assert runner.invoke(args=["create-device-token", "NOPE", "Meja"]).exit_code != 0
 
 
@@ -161,12 +163,12 @@ def test_a_nonce_belongs_to_its_scanner_and_never_answers_for_another_course(app
     independent scans, each answered with its own participant."""
     with app.app_context():
         course = course_services.find_course("KSP-KUTIM-2024")
-        _device, second_desk = attendance_services.issue_device_token(course, "Meja 2")
+        _device, second_desk = scanner_token(course, "Meja 2")
         other = course_services.find_course("KSP-SINTANG-2024")
         course_services.add_session(other, course_services.SessionInput(
             day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
             title="Pemetaan intelijen keamanan", kind=SessionKind.MATERIAL))
-        _device, sintang_desk = attendance_services.issue_device_token(other, "Meja Sintang")
+        _device, sintang_desk = scanner_token(other, "Meja Sintang")
     answers = [conforms(scan(client, token, badge=badge, nonce="1", scanned_at=BEFORE_START))
                for token, badge in ((scanner["token"], scanner["first"]),
                                     (second_desk, scanner["second"]),
@@ -183,3 +185,82 @@ def test_a_nonce_belongs_to_its_scanner_and_never_answers_for_another_course(app
         from bimtek.attendance.models import Attendance
 
         assert db.session.query(Attendance).count() == 3
+
+
+def test_tokens_expire_the_day_after_the_course_ends_unless_extended(app, client, scanner):
+    """The course ends on Friday 1 November 2024 (WITA): the token works on Saturday,
+    not on Sunday, and again once extended."""
+    from datetime import datetime
+
+    from bimtek.attendance.models import DeviceToken
+    from bimtek.attendance.services import DeviceState, device_for_token, device_state
+    from bimtek.errors import ValidationError
+
+    saturday_night = datetime(2024, 11, 2, 15, 59)  # 23.59 WITA
+    sunday_morning = datetime(2024, 11, 2, 16, 0)  # 00.00 WITA
+    with app.app_context():
+        device = db.session.get(DeviceToken, scanner["device_id"])
+        device.valid_until = None  # as issued
+        db.session.commit()
+        assert device_for_token(scanner["token"], saturday_night) == device
+        assert device_for_token(scanner["token"], sunday_morning) is None
+        assert device_state(device, sunday_morning) == DeviceState.EXPIRED
+        with pytest.raises(ValidationError):
+            attendance_services.extend_device_token(device, date(2024, 11, 1),
+                                                    now=sunday_morning)
+        attendance_services.extend_device_token(device, date(2024, 11, 8), now=sunday_morning)
+        assert device_for_token(scanner["token"], sunday_morning) == device
+        device.valid_until = date(2024, 11, 2)
+        db.session.commit()
+    # Today is long after November 2024: the scanner is refused.
+    response = conforms(scan(client, scanner["token"], badge=scanner["first"], nonce="x"))
+    assert response.status_code == 401
+
+
+def test_organisers_list_issue_extend_and_revoke_tokens(app, client, make_user, scanner):
+    from bimtek.auth import services as auth_services
+    from bimtek.auth.models import Role, User
+    from tests.conftest import login, post
+
+    organiser = make_user("organiser@bimtek.test", "organiser")
+    with app.app_context():
+        auth_services.assign_course(db.session.get(User, organiser),
+                                    course_services.find_course("KSP-KUTIM-2024"),
+                                    Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    page = client.get("/courses/KSP-KUTIM-2024/devices").get_data(as_text=True)
+    assert "Meja 1" in page and "Kamis, 31 Desember 2099" in page and "Aktif" in page
+    issued = post(client, "/courses/KSP-KUTIM-2024/devices", {"name": "Meja 2"})
+    # The course ended on Friday 1 November 2024: a new token is already expired.
+    assert "Sabtu, 2 November 2024" in issued.get_data(as_text=True)
+    assert "Kedaluwarsa" in issued.get_data(as_text=True)
+    token = issued.get_data(as_text=True).split('user-select-all text-break">')[1].split("<")[0]
+    assert "hanya ditampilkan sekali" in issued.get_data(as_text=True)
+    with app.app_context():
+        from bimtek.attendance.models import DeviceToken
+
+        second = db.session.query(DeviceToken).filter_by(name="Meja 2").one()
+        assert second.token_hash != token and len(token) > 30
+    far = date.today().replace(year=date.today().year + 1).isoformat()
+    post(client, f"/courses/KSP-KUTIM-2024/devices/{second.id}/extend", {"valid_until": far})
+    assert scan(client, token, badge=scanner["first"], nonce="x").status_code == 409
+    refused = post(client, f"/courses/KSP-KUTIM-2024/devices/{second.id}/extend",
+                   {"valid_until": "2024-11-01"}, follow_redirects=True)
+    assert "Pilih hari mulai hari ini" in refused.get_data(as_text=True)
+    post(client, f"/courses/KSP-KUTIM-2024/devices/{second.id}/revoke")
+    assert scan(client, token, badge=scanner["first"], nonce="y").status_code == 401
+    page = client.get("/courses/KSP-KUTIM-2024/devices").get_data(as_text=True)
+    assert "Dicabut" in page
+
+
+def test_revoke_device_token_command(app, scanner):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["revoke-device-token", "ksp-kutim-2024", "Meja 1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from bimtek.attendance.models import DeviceToken
+
+        assert db.session.get(DeviceToken, scanner["device_id"]).revoked_at is not None
+    again = runner.invoke(args=["revoke-device-token", "KSP-KUTIM-2024", "Meja 1"])
+    assert again.exit_code != 0 and "no active device named" in again.output
+    assert runner.invoke(args=["revoke-device-token", "NOPE", "Meja 1"]).exit_code != 0

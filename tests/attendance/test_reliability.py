@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bimtek.attendance import services as attendance_services
 from bimtek.attendance.models import Attendance, AttendanceStatus
 from bimtek.attendance.services import CheckInResult, check_in
 from bimtek.courses import services as course_services
@@ -15,6 +14,7 @@ from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
 from bimtek.speakers.services import save_institution
+from tests.attendance.factories import scanner_token as scanner_token_of
 from tests.factories import make_course
 from tests.registration.factories import participant
 
@@ -80,8 +80,7 @@ def by_desk(items: list) -> list[list]:
 
 def scanner_token(app) -> str:
     with app.app_context():
-        return attendance_services.issue_device_token(
-            course_services.find_course(COURSE_CODE), "Meja 1")[1]
+        return scanner_token_of(course_services.find_course(COURSE_CODE), "Meja 1")[1]
 
 
 def records(app) -> dict[str, tuple]:
