@@ -98,7 +98,7 @@ def test_numbers_are_stable_and_never_reused(app_context):
     # The last participant makes up the missed sessions (an organiser's correction).
     last = participants_of(course)[-1]
     for session in db.session.scalars(db.select(Session).where(Session.course_id == course.id)):
-        mark_many(session, [last.id], AttendanceStatus.HADIR)
+        mark_many(session, [last.id], AttendanceStatus.HADIR, reason="Menyusul materi")
     batch = tasks.start_batch(course)
     assert (batch.total, batch.rendered) == (4, 2)
     by_participant = {c.registration.number: c.number
