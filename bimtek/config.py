@@ -59,6 +59,17 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SMTP_URL": os.environ.get("BIMTEK_SMTP_URL") or "",
         "MAIL_FROM": os.environ.get("BIMTEK_MAIL_FROM") or "Bimtek <bimtek@localhost>",
         "OUTBOX_DIR": os.environ.get("BIMTEK_OUTBOX_DIR") or str(instance_path / "outbox"),
+        # Self-registration: unconfirmed ones are forgotten after this many hours; the
+        # limits count submissions per client address (generous: a ballroom shares one)
+        # and per course.
+        "REGISTRATION_CONFIRM_HOURS": int(os.environ.get("BIMTEK_REGISTRATION_CONFIRM_HOURS",
+                                                         "48")),
+        "REGISTER_LIMIT_ADDRESS": os.environ.get("BIMTEK_REGISTER_LIMIT_ADDRESS",
+                                                 "300 per hour"),
+        "REGISTER_LIMIT_COURSE": os.environ.get("BIMTEK_REGISTER_LIMIT_COURSE",
+                                                "1000 per hour"),
+        # The public "lost link" form, per client address.
+        "LOST_LINK_LIMIT": os.environ.get("BIMTEK_LOST_LINK_LIMIT", "20 per 15 minutes"),
         "PROXY_HOPS": int(os.environ.get("BIMTEK_PROXY_HOPS", "0")),
         "DEMO_PASSWORD": os.environ.get("BIMTEK_DEMO_PASSWORD") or "bimtek-demo",
         "SESSION_COOKIE_HTTPONLY": True,

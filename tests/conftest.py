@@ -17,6 +17,7 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
 from bimtek.extensions import db, init_task_queue, limiter
 from bimtek.speakers import services as institution_services
+from tests.smtp_server import outbox, smtp, stopped_smtp  # noqa: F401  (fixtures)
 
 TEST_PASSWORD = "rahasia-123"
 # The scale-out test runs its servers on PostgreSQL: it belongs to the PostgreSQL run, which

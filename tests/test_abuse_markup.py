@@ -64,7 +64,7 @@ from bimtek.mail import services as mail
 from bimtek.mail.models import MessageKind
 from bimtek.registration import messages as registration_messages
 from bimtek.registration import services as registration_services
-from bimtek.registration.models import Registration
+from bimtek.registration.models import PendingRegistration, Registration
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import Institution, SessionSpeaker, Speaker
 from bimtek.spreadsheets import looks_like_formula
@@ -81,6 +81,7 @@ from tests.test_authorization_matrix import (
     build_url,
     endpoint_keys,
     job_message,
+    pending_registration,
 )
 
 CODE, TODAY_CODE = "BIMTEK-XSS-2024", "BIMTEK-XSS-HARI-INI"
@@ -277,9 +278,12 @@ def _course_today(p: Texts, desk: User, member_account: User) -> dict:
     auth_services.assign_course(desk, course, Role.DESK)
     attendance_services.check_in(course, arrived.badge_code)
     _device, token = attendance_services.issue_device_token(course, "Meja 1")
+    pending = pending_registration(course, 77, registration.institution_id)
+    pending.name = p.payload("pending.name", PendingRegistration.name)
+    db.session.commit()
     return {"course_code": course.code, "session_id": session.id,
             "badge": registration.badge_code, "arrived_badge": arrived.badge_code,
-            "device_token": token}
+            "device_token": token, "pending_token": pending.token}
 
 
 def build_world(p: Texts) -> tuple[dict, dict, dict]:
@@ -453,6 +457,9 @@ PAGES = rows(
     Row("GET registration.my_registration", "anonymous", (*person(1), "p1.unit",
                                                           "course.title", *SESSIONS)),
     Row("GET registration.self_register", "anonymous", ("today.title",), course=TODAY),
+    Row("GET registration.registration_sent", "anonymous", ("today.title",), course=TODAY),
+    Row("GET registration.confirm_registration", "anonymous", ("today.title", "pending.name"),
+        course=TODAY, values={"token": "pending_token"}),
     Row("GET registration.whatsapp", "organiser", people(1, 2, 3, 4)),
     Row("GET mail.course_mail", "organiser", (*person(1), "course.title")),
     Row("GET mail.message", "organiser", (*person(1), "course.title", "course.venue")),
@@ -617,6 +624,8 @@ NOT_SHOWN = {
     "GET certificates.verify_form": "the form to type a code into (echo: verify row)",
     "GET certificates.logo": "an uploaded image, checked when uploaded",
     "GET mail.job": "a sending job's counts and the server's reason",
+    "GET registration.lost_link": "the form to type a NIK and a contact into; names no one",
+    "GET registration.lost_link_sent": "the same fixed answer for everyone",
 }
 
 SPREADSHEET_TAGS = {

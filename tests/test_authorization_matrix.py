@@ -22,7 +22,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import time
+from dataclasses import asdict
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -40,7 +41,9 @@ from bimtek.extensions import db, init_task_queue, limiter
 from bimtek.mail import services as mail
 from bimtek.mail.models import MessageKind, OutgoingMessage
 from bimtek.registration import services as registration_services
+from bimtek.registration.models import PendingRegistration
 from bimtek.speakers.models import SessionSpeaker
+from bimtek.timeutil import utcnow
 from tests.certificates.factories import institution
 from tests.conftest import csrf_token, empty_database, login
 from tests.exercises.factories import account, finished_course_with_accounts, staff_user
@@ -180,6 +183,13 @@ MATRIX = {
     "POST registration.send_links": posted(ORGANISER_ONLY),
     "GET registration.whatsapp": ORGANISER_ONLY,
     "GET registration.slips": ORGANISER_ONLY,
+    "GET registration.registration_sent": PUBLIC,
+    "GET registration.confirm_registration": CLOSED,
+    "POST registration.confirm_registration": CLOSED,
+    "POST registration.approve": posted(by_id(ORGANISER_ONLY)),
+    "GET registration.lost_link": PUBLIC,
+    "POST registration.lost_link": posted(PUBLIC) | {"anonymous": DONE},
+    "GET registration.lost_link_sent": PUBLIC,
     "GET registration.self_register": CLOSED,
     "POST registration.self_register": CLOSED,
     "GET registration.my_registration": PUBLIC,
@@ -286,6 +296,7 @@ LAST = ("POST exercises.confirm_teams", "POST exercises.change_status",
 PARAMETERS = {
     "registration.my_registration": {"token": "personal_token"},
     "registration.my_check_in": {"token": "personal_token"},
+    "registration.confirm_registration": {"token": "pending_token"},
     "certificates.my_certificate": {"token": "personal_token"},
     "speakers.speaker_agenda": {"token": "speaker_token"},
     "speakers.speaker_agenda_ics": {"token": "speaker_token"},
@@ -362,6 +373,23 @@ def _fresh_action():
     return {"action_id": action.id}
 
 
+def pending_registration(course, number: int, institution_id: int) -> PendingRegistration:
+    pending = PendingRegistration(
+        course_id=course.id, details=asdict(participant(number, institution_id)),
+        name=f"Peserta {number}", email=f"peserta{number}@example.go.id",
+        expires_at=utcnow() + timedelta(hours=48))
+    db.session.add(pending)
+    db.session.commit()
+    return pending
+
+
+@fresh("POST registration.approve")
+def _fresh_pending():
+    pending = pending_registration(course_services.find_course(THIS), next(_serials),
+                                   institution("Kesbangpol Kutim").id)
+    return {"pending_id": pending.id}
+
+
 @fresh("POST registration.cancel")
 def _fresh_registration():
     course = course_services.find_course(THIS)
@@ -403,6 +431,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
     action = report.save_action(exercise, None, report.ActionInput(
         action="Menyusun SOP", responsible="Kesbangpol", objective_id=objective.id),
         actor=organiser)
+    pending = pending_registration(course, next(_serials), institution(institution_name).id)
     job = mail.start_job(MessageKind.PERSONAL_LINK, [mail.message(
         MessageKind.PERSONAL_LINK, f"peserta@{tag}.test", "Tautan", "Isi",
         course_id=course.id, registration_id=people[0].id)], course_id=course.id)
@@ -419,6 +448,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         "session_id": simulation.id, "exercise_id": exercise.id, "inject_id": inject.id,
         "objective_id": objective.id, "action_id": action.id, "speaker_id": speaker.id,
         "job_id": job.id, "message_id": job_message(job).id, "device_id": device.id,
+        "pending_id": pending.id, "pending_token": pending.token,
         "speaker_token": speaker.agenda_token,
         "institution_id": institution(institution_name).id,
         "which": "logo", "fmt": "xlsx", "action": "start",

@@ -51,6 +51,18 @@ class SendLinksForm(Form):
     submit = SubmitField(_l("E-mail the personal links"))
 
 
+class LostLinkForm(Form):
+    nik = StringField(_l("NIK"), validators=[DataRequired(), Length(max=40)],
+                      description=_l("16 digits, as on the identity card (KTP)."))
+    contact = StringField(_l("E-mail or mobile phone you registered with"),
+                          validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send my link"))
+
+
+class ConfirmRegistrationForm(Form):
+    submit = SubmitField(_l("Confirm my registration"))
+
+
 class UnitQuotaForm(Form):
     unit = StringField(_l("Unit (unsur)"), validators=[DataRequired(), Length(max=80)])
     seats = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=0, max=100_000)],

@@ -101,3 +101,26 @@ class UnitQuota(db.Model):
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"))
     unit: Mapped[str] = mapped_column(sa.String(80))
     seats: Mapped[int]
+
+
+class PendingRegistration(db.Model):
+    """A self-registration waiting for its e-mailed confirmation link to be opened, or for
+    an organiser's approval. It takes no seat and no number until then, and is forgotten
+    once it expires."""
+
+    __tablename__ = "pending_registration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"),
+                                           index=True)
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True,
+                                       default=lambda: secrets.token_urlsafe(16))
+    # The form as typed (ParticipantInput's fields): checked again when confirmed.
+    details: Mapped[dict] = mapped_column(sa.JSON)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+    course: Mapped[Course] = relationship()

@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 from bimtek.attendance import services as attendance_services
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.attendance.services import CheckInResult
-from bimtek.auth.access import course_roles_required, public
+from bimtek.auth.access import course_roles_required, of_course_or_404, public
 from bimtek.auth.models import Role
 from bimtek.certificates import services as certificate_services
 from bimtek.courses import services as course_services
@@ -29,17 +29,19 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
 from bimtek.registration import badges as badges_module
-from bimtek.registration import bp, messages, services, spreadsheet
+from bimtek.registration import bp, messages, self_service, services, spreadsheet
 from bimtek.registration.forms import (
     ConfirmParticipantsForm,
+    ConfirmRegistrationForm,
     ImportParticipantsForm,
+    LostLinkForm,
     ParticipantForm,
     ParticipantSearchForm,
     RegistrationSettingsForm,
     SendLinksForm,
     UnitQuotaForm,
 )
-from bimtek.registration.models import Registration, RegistrationStatus
+from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
 from bimtek.speakers import services as institution_services
 from bimtek.spreadsheets import UploadStash
 from bimtek.timeutil import utcnow
@@ -95,6 +97,7 @@ def participants(course):
                            search=search, counts=services.counts(course),
                            deliveries=messages.delivery_states(page.items),
                            send_form=SendLinksForm(),
+                           pending=self_service.pending_of(course),
                            settings_form=RegistrationSettingsForm(obj=course),
                            quota_form=UnitQuotaForm(), quotas=services.unit_quotas_list(course))
 
@@ -353,10 +356,18 @@ def badges(course):
 
 # --- participants themselves -----------------------------------------------------------
 
+def _course_code_key() -> str:
+    return "register:" + request.view_args["course_code"].upper()
+
+
 @bp.route("/register/<course_code>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_COURSE"], methods=["POST"],
+               key_func=_course_code_key)
 @public
 def self_register(course_code: str):
+    """Anyone may register while the course is open; the answer never tells whether the
+    NIK was known, and the registration waits for its e-mailed confirmation."""
     course = course_services.find_course(course_code)
     if course is None or course.status == CourseStatus.FINISHED:
         abort(404)
@@ -365,13 +376,99 @@ def self_register(course_code: str):
     form = ParticipantForm()
     _choices(form, course)
     if form.validate_on_submit():
-        user_id = current_user.id if current_user.is_authenticated else None
-        registration = _register_from(form, course, user_id=user_id)
-        if registration is not None:
-            flash(_outcome_message(registration), "success")
-            return redirect(url_for("registration.my_registration",
-                                    token=registration.personal_token))
+        try:
+            self_service.request_registration(
+                course, _participant_input(form),
+                user_id=current_user.id if current_user.is_authenticated else None)
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            return redirect(url_for("registration.registration_sent", course_code=course.code))
     return render_template("registration/form.html", course=course, form=form, public=True)
+
+
+@bp.route("/register/<course_code>/sent")
+@public
+def registration_sent(course_code: str):
+    course = course_services.find_course(course_code)
+    if course is None:
+        abort(404)
+    return render_template("registration/sent.html", course=course)
+
+
+def _pending_or_404(token: str):
+    pending = self_service.find_pending(token)
+    if pending is None or pending.course.status == CourseStatus.FINISHED:
+        abort(404)
+    return pending
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_registration(token: str):
+    """The e-mailed confirmation link: a button, so that a mail scanner opening the link
+    confirms nothing."""
+    pending = _pending_or_404(token)
+    form = ConfirmRegistrationForm()
+    if form.validate_on_submit():
+        registration = self_service.confirm(pending)
+        if registration is None:
+            return redirect(url_for("registration.registration_sent",
+                                    course_code=pending.course.code))
+        flash(_outcome_message(registration), "success")
+        return redirect(url_for("registration.my_registration",
+                                token=registration.personal_token))
+    return render_template("registration/confirm.html", pending=pending,
+                           course=pending.course, form=form)
+
+
+@bp.route("/courses/<course_code>/participants/pending/<int:pending_id>/approve",
+          methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def approve(course, pending_id: int):
+    pending = of_course_or_404(PendingRegistration, pending_id, course)
+    try:
+        registration = self_service.confirm(pending, actor=current_user)
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        if registration is None:
+            flash(_("This NIK is already registered in the course; its personal link was "
+                    "sent to the e-mail on record."), "warning")
+        else:
+            flash(_outcome_message(registration), "success")
+    return redirect(url_for("registration.participants", course_code=course.code))
+
+
+def _lost_link_nik_key() -> str:
+    digits = "".join(ch for ch in request.form.get("nik", "") if ch.isdigit())
+    return "lost-link:" + hashlib.sha256(digits.encode()).hexdigest()[:24]
+
+
+@bp.route("/lost-link", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOST_LINK_LIMIT"], methods=["POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=_lost_link_nik_key,
+               deduct_when=lambda response: response.status_code == 302)
+@public
+def lost_link():
+    """"Lupa tautan?": the same answer whether or not anything matched."""
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        try:
+            self_service.send_lost_link(form.nik.data, form.contact.data)
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            return redirect(url_for("registration.lost_link_sent"))
+    return render_template("registration/lost_link.html", form=form)
+
+
+@bp.route("/lost-link/sent")
+@public
+def lost_link_sent():
+    return render_template("registration/lost_link_sent.html")
 
 
 def _by_personal_link(token: str) -> Registration:

@@ -1,8 +1,14 @@
 """A person registers themself on the public link and opens their badge."""
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from bimtek.courses import services as course_services
+from bimtek.extensions import db
+from bimtek.mail.models import OutgoingMessage
 from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import nik
@@ -18,7 +24,7 @@ def open_course(app):
     return "KSP-KUTIM-DEMO"
 
 
-def test_self_registration_and_badge(page, open_course):
+def test_self_registration_and_badge(app, page, open_course):
     page.goto(f"/register/{open_course}")
     page.get_by_label("Nama", exact=True).fill("Rahmawati")
     page.get_by_label("Gelar belakang").fill("S.Sos.")
@@ -28,8 +34,16 @@ def test_self_registration_and_badge(page, open_course):
     page.get_by_label("Unsur").select_option("PPK")
     page.get_by_label("Kecamatan").select_option(label="Kombeng")
     page.get_by_label("Nomor HP").fill("0812 5555 1234")
+    page.get_by_label("E-mail").fill("rahmawati@ppk.example.go.id")
     page.get_by_role("button", name="Daftar").click()
 
+    # No seat until the e-mailed link is opened: the link is in the outbox.
+    expect(page.get_by_test_id("registration-sent")).to_contain_text("Periksa e-mail Anda")
+    with app.app_context():
+        body = db.session.scalar(select(OutgoingMessage.body).where(
+            OutgoingMessage.recipient == "rahmawati@ppk.example.go.id"))
+    page.goto(urlsplit(re.search(r"http\S+/register/confirm/\S+", body).group(0)).path)
+    page.get_by_role("button", name="Konfirmasi pendaftaran saya").click()
     expect(page.get_by_role("alert")).to_contain_text("Rahmawati, S.Sos. terdaftar sebagai "
                                                       "peserta nomor 1.")
     badge = page.get_by_test_id("badge")

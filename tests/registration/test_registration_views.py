@@ -1,4 +1,6 @@
 """Participants over HTTP: organisers of the course, the participant themself, nobody else."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -96,8 +98,12 @@ def test_other_people_cannot_see_participants(app, client, make_user, course_set
             RegistrationStatus.REGISTERED
 
 
-def test_self_registration_leads_to_the_personal_page(app, client, course_setup):
-    response = post(client, "/register/KSP-KUTIM-2024", form_data(course_setup))
+def test_self_registration_leads_to_the_personal_page(app, client, smtp, course_setup):
+    response = post(client, "/register/KSP-KUTIM-2024",
+                    form_data(course_setup, email="budi@ppk.example.go.id"))
+    assert response.status_code == 302 and response.location.endswith("/sent")
+    link = re.search(r"/register/confirm/\S+", smtp.body_to("budi@ppk.example.go.id"))
+    response = post(client, link.group(0))
     assert response.status_code == 302 and response.location.startswith("/me/")
     page = client.get(response.location).get_data(as_text=True)
     assert "Budi Santoso" in page and "<svg" in page

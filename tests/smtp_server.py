@@ -1,4 +1,5 @@
-"""A real SMTP server on loopback (aiosmtpd), and the app pointed at it or at the outbox."""
+"""A real SMTP server on loopback (aiosmtpd), and the app pointed at it or at the outbox;
+the fixtures are shared by the whole suite through tests/conftest.py."""
 from __future__ import annotations
 
 import email
