@@ -29,13 +29,15 @@ class BadRequest(Exception):
         self.field, self.message = field, message
 
 
-def _text(payload: dict, field: str, *, required: bool, limit: int) -> str | None:
+def _text(payload: dict, field: str, *, required: bool) -> str | None:
+    """A badge or nonce: printable ASCII, as every code and nonce is (a lone surrogate or
+    any other character would reach no row, or break the database driver)."""
     value = payload.get(field)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise BadRequest(field, f"{field} must be a non-empty string of at most {limit} "
-                                "characters.")
+    if not isinstance(value, str) or not services.is_scan_text(value):
+        raise BadRequest(field, f"{field} must be a non-empty string of at most "
+                                f"{services.SCAN_TEXT_LIMIT} printable ASCII characters.")
     return value.strip()
 
 
@@ -45,16 +47,27 @@ def _scanned_at(payload: dict) -> datetime | None:
         return None
     try:
         return parse_instant(value)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:
         raise BadRequest("scanned_at", "scanned_at must be an ISO-8601 date and time, "
                                        "e.g. 2024-10-28T07:42:10+08:00.") from error
 
 
 def _session_id(payload: dict) -> int | None:
     value = payload.get("session_id")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise BadRequest("session_id", "session_id must be an integer.")
+    if value is not None and not services.is_row_id(value):
+        raise BadRequest("session_id", "session_id must be an integer from 1 to "
+                                       f"{services.MAX_ROW_ID}.")
     return value
+
+
+def _payload() -> dict:
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes
+        payload = None
+    if not isinstance(payload, dict):
+        raise BadRequest("body", "The body must be a JSON object.")
+    return payload
 
 
 def _body(outcome: services.CheckIn) -> dict:
@@ -77,13 +90,11 @@ def _body(outcome: services.CheckIn) -> dict:
 @bp.route("/checkins", methods=["POST"])
 @device_token_required
 def check_in(device):
-    payload = request.get_json(silent=True)
     try:
-        if not isinstance(payload, dict):
-            raise BadRequest("body", "The body must be a JSON object.")
+        payload = _payload()
         outcome = services.check_in(
-            device.course, _text(payload, "badge", required=True, limit=64),
-            nonce=_text(payload, "nonce", required=True, limit=64),
+            device.course, _text(payload, "badge", required=True),
+            nonce=_text(payload, "nonce", required=True),
             scanner=services.token_scanner(device),
             scanned_at=_scanned_at(payload), session_id=_session_id(payload),
             device=device.name)

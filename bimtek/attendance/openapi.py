@@ -50,16 +50,20 @@ OPENAPI = {
                     "required": ["badge", "nonce"],
                     "properties": {
                         "badge": {"type": "string", "minLength": 1, "maxLength": 64,
+                                  "pattern": "^[\\x20-\\x7e]+$",
                                   "description": "The QR's content or the code printed "
                                                  "under it, e.g. K7Q4M-9XD2P: case, "
                                                  "spaces and dashes do not matter."},
                         "nonce": {"type": "string", "minLength": 1, "maxLength": 64,
+                                  "pattern": "^[\\x20-\\x7e]+$",
                                   "description": "The device's own id for this scan; "
                                                  "sending it again changes nothing. "
                                                  "Nonces are this token's own: another "
                                                  "device's same nonce is another scan."},
-                        "session_id": {"type": "integer", "description": "Default: the "
-                                       "session in progress or starting within 30 minutes."},
+                        "session_id": {"type": "integer", "minimum": 1,
+                                       "maximum": 2147483647, "description": "Default: the "
+                                       "session with JP in progress, or the next one with "
+                                       "JP opening within 30 minutes (never a break)."},
                         "scanned_at": {"type": "string", "format": "date-time",
                                        "description": "When the badge was scanned (decides "
                                                       "late or on time); default: now."},
@@ -68,7 +72,13 @@ OPENAPI = {
                 "responses": {
                     "201": _json(_CHECK_IN_RESPONSE, "Checked in"),
                     "200": _json(_CHECK_IN_RESPONSE, "Already checked in to this session"),
-                    "400": _json(_ERROR, "Malformed request; `field` names the culprit"),
+                    "400": _json(_ERROR, "Malformed request; `field` names the culprit: a body "
+                                        "that is not a JSON object or is nested too deep "
+                                        "(body), a wrong type, a badge or nonce that is "
+                                        "empty, longer than 64 characters or not printable "
+                                        "ASCII (a lone surrogate included), a session_id "
+                                        "out of range, or a scanned_at that is no date and "
+                                        "time. Never a server error."),
                     "401": _json(_ERROR, "Missing, unknown or revoked device token"),
                     "404": _json(_CHECK_IN_RESPONSE, "Unknown badge, or a typed code whose "
                                  "check character shows a typo (mistyped_badge)"),

@@ -162,6 +162,21 @@ def _commit_keeping_state() -> None:
         session.expire_on_commit = expire
 
 
+# What a scanner may send as a badge or a nonce: codes and nonces are printable ASCII.
+SCAN_TEXT_LIMIT = 64
+# Row ids are 32-bit integers on PostgreSQL; a larger number names no row.
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_scan_text(value: str) -> bool:
+    value = value.strip()
+    return 0 < len(value) <= SCAN_TEXT_LIMIT and value.isascii() and value.isprintable()
+
+
+def is_row_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ROW_ID
+
+
 def web_desk_scanner(course: Course, browser: str, user) -> str:
     """The scanner a desk page is: one browser (its own random id) at one course's desk,
     or, typed without the page's script, the officer at that desk."""
@@ -195,7 +210,7 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
                        else CheckInResult.UNKNOWN_BADGE)
     if registration.course_id != course.id:
         return CheckIn(CheckInResult.WRONG_COURSE, registration)
-    chosen = db.session.get(Session, session_id) if session_id is not None else None
+    chosen = db.session.get(Session, session_id) if is_row_id(session_id) else None
     if session_id is not None and (chosen is None or chosen.course_id != course.id):
         return CheckIn(CheckInResult.NO_SESSION, registration)
     # What the scan names is judged first; then whether the course still takes scans.
@@ -585,7 +600,7 @@ def _tallies(session: Session, label) -> list[Tally]:
 
 def desk_session(course: Course, session_id: int | None, now: datetime) -> Session | None:
     """The session the desk chose, if it is this course's; else the one the clock picks."""
-    chosen = db.session.get(Session, session_id) if session_id is not None else None
+    chosen = db.session.get(Session, session_id) if is_row_id(session_id) else None
     if chosen is not None and chosen.course_id == course.id:
         return chosen
     return current_session(course, now)
@@ -618,7 +633,8 @@ def find_at_desk(course: Course, text: str, session: Session | None) -> list[Des
     """The course's registered and waitlisted participants whose name or institution holds
     `text`, whose participant number it is, or whose phone number, NIK or NIP ends with
     its digits; each with their record for `session`. Two queries."""
-    text = " ".join(text.split())[:80]
+    # Control characters match nobody (and PostgreSQL refuses a NUL in a query).
+    text = " ".join("".join(c for c in text if c.isprintable()).split())[:80]
     digits = "".join(text.replace("-", "").replace("+", "").split())
     if len(text) < 2 and not digits.isdigit():
         return []
@@ -660,6 +676,8 @@ def self_check_in_code(session: Session, instant: datetime, secret: str) -> str:
 def _code_matches(session: Session, code: str, instant: datetime, secret: str) -> bool:
     """A code stays valid for two periods, so one shown just before it rotates works."""
     code = code.strip().upper().replace(" ", "")
+    if not (code.isascii() and len(code) <= SCAN_TEXT_LIMIT):
+        return False  # no code has such characters (and compare_digest refuses them)
     previous = instant - timedelta(seconds=CODE_PERIOD_SECONDS)
     return any(hmac.compare_digest(code, self_check_in_code(session, moment, secret))
                for moment in (instant, previous))

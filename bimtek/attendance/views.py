@@ -67,23 +67,27 @@ def _scan_time():
     """The desk page sends when each scan happened and when it left the browser's queue."""
     received_at = utcnow()
     try:
-        scanned_at = parse_instant(request.form["scanned_at"])
-        sent_at = parse_instant(request.form["sent_at"])
-    except (KeyError, ValueError):
-        return received_at  # typed without the page's script: it happens now
-    return services.scan_time(scanned_at, sent_at, received_at)
+        return services.scan_time(parse_instant(request.form["scanned_at"]),
+                                  parse_instant(request.form["sent_at"]), received_at)
+    except (KeyError, ValueError, OverflowError):
+        return received_at  # typed without the page's script (or nonsense): it happens now
 
 
 @bp.route("/courses/<course_code>/desk/scan", methods=["POST"])
 @course_roles_required(*DESK_ROLES)
 def scan(course):
-    session_id = request.form.get("session_id", type=int)
-    outcome = services.check_in(
-        course, request.form.get("badge", ""),
-        nonce=request.form.get("nonce") or str(uuid.uuid4()), session_id=session_id,
-        scanner=services.web_desk_scanner(course, request.form.get("device", ""),
-                                          current_user),
-        scanned_at=_scan_time(), by=current_user, device="web")
+    """Answers every scan with a fragment for the desk page, a malformed one too (as an
+    unknown badge or no session): the page's queue moves on only after an answer."""
+    badge, nonce = request.form.get("badge", ""), request.form.get("nonce", "")
+    if not services.is_scan_text(badge):
+        outcome = services.CheckIn(CheckInResult.UNKNOWN_BADGE)
+    else:
+        outcome = services.check_in(
+            course, badge, nonce=nonce if services.is_scan_text(nonce) else str(uuid.uuid4()),
+            session_id=request.form.get("session_id", type=int),
+            scanner=services.web_desk_scanner(course, request.form.get("device", ""),
+                                              current_user),
+            scanned_at=_scan_time(), by=current_user, device="web")
     checked_in_at = None
     if outcome.attendance is not None:
         checked_in_at = clock(services.wall_clock(course, outcome.attendance.happened_at))

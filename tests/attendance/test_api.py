@@ -264,3 +264,50 @@ def test_revoke_device_token_command(app, scanner):
     again = runner.invoke(args=["revoke-device-token", "KSP-KUTIM-2024", "Meja 1"])
     assert again.exit_code != 0 and "no active device named" in again.output
     assert runner.invoke(args=["revoke-device-token", "NOPE", "Meja 1"]).exit_code != 0
+
+
+MALFORMED = [  # (raw JSON body, the field named)
+    ('{"badge": "b", "nonce": "x", "session_id": 18446744073709551616}', "session_id"),
+    ('{"badge": "b", "nonce": "x", "session_id": 2147483648}', "session_id"),
+    ('{"badge": "b", "nonce": "x", "session_id": -1}', "session_id"),
+    ('{"badge": "b", "nonce": "x", "session_id": 1.5}', "session_id"),
+    ('{"badge": "b", "nonce": "x", "session_id": true}', "session_id"),
+    ('{"badge": "\\ud800", "nonce": "x"}', "badge"),
+    ('{"badge": "b", "nonce": "\\udfff"}', "nonce"),
+    ('{"badge": "K7Q4M-9XD\\u00c9P", "nonce": "x"}', "badge"),
+    ('{"badge": "b\\u0000", "nonce": "x"}', "badge"),
+    ('{"badge": ["K7Q4M9XD2P"], "nonce": "x"}', "badge"),
+    ('{"badge": {"code": 1}, "nonce": "x"}', "badge"),
+    ('{"badge": 12345, "nonce": "x"}', "badge"),
+    ('{"badge": "b", "nonce": 7}', "nonce"),
+    ('{"badge": "b", "nonce": "' + "n" * 65 + '"}', "nonce"),
+    ('{"badge": "b", "nonce": "x", "scanned_at": 5}', "scanned_at"),
+    ('{"badge": "b", "nonce": "x", "scanned_at": "0001-01-01T00:00:00+14:00"}', "scanned_at"),
+    ('{"badge": "b", "nonce": "x", "scanned_at": "2024-10-28T08:00:00\\ud800"}', "scanned_at"),
+    ("[" * 100_000 + "]" * 100_000, "body"),
+    ('{"a":' * 100_000 + "1" + "}" * 100_000, "body"),
+    ('["badge", "nonce"]', "body"),
+    ('"badge"', "body"),
+    ("{\"badge\": \"b\", \"nonce\": ", "body"),
+]
+
+
+@pytest.mark.parametrize("body, field", MALFORMED, ids=range(len(MALFORMED)))
+def test_malformed_input_answers_400_json_naming_the_field(app, client, scanner, body, field):
+    response = client.post("/api/v1/checkins", data=body, content_type="application/json",
+                           headers={"Authorization": f"Bearer {scanner['token']}"})
+    assert response.status_code == 400 and response.mimetype == "application/json"
+    assert conforms(response).json["field"] == field
+    with app.app_context():
+        from bimtek.attendance.models import Attendance
+
+        assert db.session.query(Attendance).count() == 0
+
+
+def test_the_openapi_document_says_what_is_refused(client):
+    request_schema = OPENAPI["paths"]["/checkins"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"]["properties"]
+    assert request_schema["session_id"]["maximum"] == 2**31 - 1
+    assert request_schema["badge"]["pattern"] == request_schema["nonce"]["pattern"]
+    refused = OPENAPI["paths"]["/checkins"]["post"]["responses"]["400"]["description"]
+    assert "lone surrogate" in refused and "nested too deep" in refused

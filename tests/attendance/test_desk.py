@@ -173,3 +173,20 @@ def test_two_desk_browsers_have_their_own_nonces(app, client, desk_setup):
         assert 'data-result="ok"' in answer and name in answer
     with app.app_context():
         assert db.session.query(Attendance).count() == 2
+
+
+@pytest.mark.parametrize("form, result", [
+    ({"badge": "x" * 5000}, "unknown_badge"),
+    ({"badge": "KARTU-É-ÅÄ"}, "unknown_badge"),
+    ({"badge": "{badge}", "session_id": "18446744073709551616"}, "no_session"),
+    ({"badge": "{badge}", "session_id": "-3"}, "no_session"),
+    ({"badge": "{badge}", "nonce": "n" * 500, "scanned_at": "0001-01-01T00:00:00+14:00",
+      "sent_at": "9999-12-31T23:59:59-14:00"}, "ok"),
+])
+def test_malformed_desk_scans_are_answered_never_a_server_error(client, desk_setup, form,
+                                                                result):
+    login(client, "desk@bimtek.test")
+    form = {name: value.format(badge=desk_setup["badge"]) for name, value in form.items()}
+    answer = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", form)
+    assert answer.status_code == 200
+    assert f'data-result="{result}"' in answer.get_data(as_text=True)

@@ -57,6 +57,7 @@ def test_search_by_each_key(room):
     assert names(course, "panwaslu") == ["Nurul Hidayah"], "the institution"
     assert names(course, "a") == [] and names(course, "%") == [] and names(course, "_a") == []
     assert names(course, "99999999999999999999999") == []
+    assert names(course, "\x00hida\x07yah") == ["Nurul Hidayah"]
 
 
 def test_results_carry_the_status_in_the_session_and_the_tally(room):

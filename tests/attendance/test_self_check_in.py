@@ -89,3 +89,10 @@ def test_pages(app, client, make_user):
                       ).status_code == 403
     response = post(client, "/check-in", {"code": "ABCDEF"})
     assert 'data-result="invalid_code"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("code", ["ÄBCDEF", "\u00e9" * 6, "A" * 10_000, "\x00\x01"])
+def test_a_code_no_screen_shows_is_refused_not_a_server_error(room, code):
+    _session, user, _mine = room
+    assert self_check_in(user, code, secret=SECRET, at=DURING).result == \
+        CheckInResult.INVALID_CODE
