@@ -42,9 +42,9 @@ FORMATS = (XLSX, CSV)
 # --- the columns a kind of file has ----------------------------------------------------
 
 def header_key(value: Cell) -> str:
-    """How header cells are compared: case and all spacing ignored, so 'No HP', 'no  hp'
-    and 'NoHP' name the same column."""
-    return "".join(cell_text(value).split()).casefold()
+    """How header cells are compared: case, spacing and punctuation ignored, so 'No. HP',
+    'no  hp', 'NoHP' and 'No HP' name the same column."""
+    return "".join(ch for ch in cell_text(value).casefold() if ch.isalnum())
 
 
 class Columns:
@@ -59,6 +59,13 @@ class Columns:
 
     def name_of(self, header: Cell) -> str | None:
         return self._by_header.get(header_key(header))
+
+    def with_headers(self, chosen: dict[str, str]) -> Columns:
+        """These columns, also known by the headers in `chosen` (header_key → column)."""
+        extended = Columns(self.spellings, self.required)
+        extended._by_header.update({key: name for key, name in chosen.items()
+                                    if name in self.spellings})
+        return extended
 
     def label(self, name: str) -> str:
         """'Tanggal (Date)': the header in both languages, as the messages name a column."""
@@ -80,13 +87,27 @@ class RawRow:
     cells: dict[str, Cell]
 
 
+@dataclass
+class Sheet:
+    """A file's data rows, and the headers of its columns that no column is known by."""
+
+    rows: list[RawRow]
+    unknown_headers: list[str]
+
+
+def read_sheet(filename: str, data: bytes, columns: Columns, *, no_rows_message: str
+               ) -> Sheet:
+    """The non-empty rows below the header row (the first that names a known column) of a
+    .xlsx file's first sheet or of a .csv file, and the headers `columns` does not know.
+    Raises ValidationError when the file as a whole cannot be used: wrong type, unreadable,
+    a required column missing, or no rows (`no_rows_message`)."""
+    return _data_rows(read_table(filename, data), columns, no_rows_message)
+
+
 def read_rows(filename: str, data: bytes, columns: Columns, *, no_rows_message: str
               ) -> list[RawRow]:
-    """The non-empty rows below the header row (the first that names a known column) of a
-    .xlsx file's first sheet or of a .csv file; columns the file has but `columns` does not
-    know are left out. Raises ValidationError when the file as a whole cannot be used:
-    wrong type, unreadable, a required column missing, or no rows (`no_rows_message`)."""
-    return _data_rows(read_table(filename, data), columns, no_rows_message)
+    """read_sheet's rows; columns the file has but `columns` does not know are left out."""
+    return read_sheet(filename, data, columns, no_rows_message=no_rows_message).rows
 
 
 # Bounds on what one uploaded file may make us read. A list of 2,000 participants is
@@ -231,7 +252,7 @@ def _bounded(rows: Iterable[Sequence[Cell]]) -> list[Sequence[Cell]]:
 
 
 def _data_rows(table: Sequence[Sequence[Cell]], columns: Columns, no_rows_message: str
-               ) -> list[RawRow]:
+               ) -> Sheet:
     numbered = [(number, cells) for number, cells in enumerate(table, start=1)
                 if any(cell_text(cell) for cell in cells)]
     if not numbered:
@@ -244,9 +265,12 @@ def _data_rows(table: Sequence[Sequence[Cell]], columns: Columns, no_rows_messag
     positions = _column_positions(header, columns)
     if not body:
         raise ValidationError(no_rows_message, field="file")
-    return [RawRow(number, {name: cells[index] if index < len(cells) else None
-                            for name, index in positions.items()})
-            for number, cells in body]
+    # A header of punctuation alone names nothing anyone could answer about.
+    unknown = [cell_text(cell) for cell in header
+               if header_key(cell) and columns.name_of(cell) is None]
+    return Sheet([RawRow(number, {name: cells[index] if index < len(cells) else None
+                                  for name, index in positions.items()})
+                  for number, cells in body], unknown)
 
 
 def _column_positions(header: Sequence[Cell], columns: Columns) -> dict[str, int]:

@@ -263,6 +263,9 @@ FOREIGN_IDS = {
     "confirm participant import: OTHER's upload": Case(
         "registration.confirm_import", NO_LONGER_AVAILABLE,
         lambda this, other: {"upload": other["participant_upload"]}),
+    "check participant import again: OTHER's upload": Case(
+        "registration.review_import", NO_LONGER_AVAILABLE,
+        lambda this, other: {"upload": other["participant_upload"]}),
     # exercises
     "new exercise: OTHER's session": Case(
         "exercises.new", NOT_THIS_COURSES_SESSION,

@@ -58,6 +58,7 @@ from bimtek.spreadsheets import (
     MAX_SHEET_ROWS,
     Columns,
     UploadStash,
+    header_key,
     read_table,
 )
 from tests import hostile_files
@@ -889,9 +890,10 @@ def tables(draw, importer: Importer, valid_row: Callable):
                        draw(st.sampled_from(["as is", "upper", "lower", "spaced"]))))
         for name in draw(st.permutations(names))]
     # No separator in unknown headers: a CSV's separator is guessed from its header.
-    for extra in draw(st.lists(some_text.filter(
-            lambda text: columns.name_of(text) is None and not set(text) & set(",;")),
-            max_size=2)):
+    extras = draw(st.lists(some_text.filter(
+        lambda text: columns.name_of(text) is None and not set(text) & set(",;")),
+        max_size=2))
+    for extra in extras:
         layout.insert(draw(st.integers(0, len(layout))), (None, extra))
     twice = bool(layout) and draw(st.integers(0, 19)) == 0
     if twice:
@@ -911,8 +913,10 @@ def tables(draw, importer: Importer, valid_row: Callable):
         rows.append(row)
     title = draw(st.sampled_from([[], [["Daftar isian Bimtek"]], [["Daftar isian"], []]]))
     table = [*title, [header for _name, header in layout], *rows]
+    # A participant file with a header nobody recognises waits for the organiser's answer.
+    asks = importer is PARTICIPANTS and any(header_key(extra) for extra in extras)
     must_take = (complete and not twice and all_valid and bool(serials)
-                 and len(set(serials)) == len(serials))
+                 and len(set(serials)) == len(serials) and not asks)
     return table, must_take
 
 

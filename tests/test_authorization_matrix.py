@@ -176,6 +176,7 @@ MATRIX = {
     "GET registration.import_participants": ORGANISER_ONLY,
     "POST registration.import_participants": posted(ORGANISER_ONLY),
     "POST registration.confirm_import": posted(ORGANISER_ONLY),
+    "POST registration.review_import": posted(ORGANISER_ONLY),
     "GET registration.export_participants": ORGANISER_ONLY,
     "GET registration.badges": ORGANISER_ONLY,
     "POST registration.send_link": posted(by_id(ORGANISER_ONLY)),

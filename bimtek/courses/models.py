@@ -61,6 +61,9 @@ class Course(db.Model):
     late_after_minutes: Mapped[int] = mapped_column(default=15)
     # The public self-registration link works only while this is on.
     registration_open: Mapped[bool] = mapped_column(default=False)
+    # How this course's participant files name their columns, as organisers chose on an
+    # import's preview: header (as header_key folds it) → field, or "" to ignore it.
+    participant_columns: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # Participant numbers are handed out from here; taking one locks the course row,
     # which is what makes the capacity check atomic.
     last_participant_number: Mapped[int] = mapped_column(default=0)

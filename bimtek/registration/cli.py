@@ -30,13 +30,28 @@ def _course(code: str) -> Course:
 @click.option("--waitlist", is_flag=True,
               help="Waitlist the participants beyond the seats left instead of refusing "
                    "the file.")
-def import_participants(code: str, file: Path, dry_run: bool, waitlist: bool):
-    """Register a course's participants from an .xlsx or .csv file: every row, or none."""
+@click.option("--ignore-column", "ignored", multiple=True, metavar="HEADER",
+              help="A column of the file that is not to be imported; repeatable.")
+@click.option("--map", "mapped", multiple=True, metavar="HEADER=FIELD",
+              help="What an unrecognised column holds, e.g. \"No. Identitas=nik\"; "
+                   "repeatable.")
+def import_participants(code: str, file: Path, dry_run: bool, waitlist: bool,
+                        ignored: tuple[str, ...], mapped: tuple[str, ...]):
+    """Register a course's participants from an .xlsx or .csv file: every row, or none.
+    A column the file has but Bimtek does not recognise refuses the file until it is
+    ignored or mapped; the course's next import remembers what was said."""
     course = _course(code)
+    try:
+        headers = spreadsheet.header_choices(ignored, mapped)
+    except ValidationError as error:
+        raise click.BadParameter(error.message, param_hint="--map") from error
     preview = spreadsheet.preview_participants(course, file.name, file.read_bytes(),
-                                               waitlist=waitlist)
+                                               waitlist=waitlist, headers=headers)
     for _row, message in preview.errors:
         click.echo(message, err=True)
+    if preview.unknown_headers:
+        click.echo("Give --ignore-column HEADER or --map \"HEADER=field\" for each of them; "
+                   f"fields: {', '.join(spreadsheet.MAPPABLE)}.", err=True)
     if preview.errors:
         click.get_current_context().exit(1)
     for _row, message in preview.warnings:

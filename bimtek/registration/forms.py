@@ -29,6 +29,8 @@ class ParticipantForm(Form):
                       description=_l("16 digits, as on the identity card (KTP)."))
     nip = StringField(_l("NIP"), validators=[Optional(), Length(max=40)],
                       description=_l("18 digits; civil servants (PNS or PPPK) only."))
+    nrp = StringField(_l("NRP"), validators=[Optional(), Length(max=40)],
+                      description=_l("Polri and TNI members: their registration number."))
     rank = StringField(_l("Rank (pangkat/golongan)"), validators=[Optional(), Length(max=100)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     institution_id = SelectField(_l("Institution"), coerce=optional_int, validate_choice=False)
@@ -112,4 +114,6 @@ class ImportParticipantsForm(Form):
 class ConfirmParticipantsForm(Form):
     upload = HiddenField(validators=[DataRequired()])
     waitlist = HiddenField()
+    # What the organiser said about the file's unrecognised headers, as JSON.
+    headers = HiddenField()
     submit = SubmitField(_l("Import the participants"))

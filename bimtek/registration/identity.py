@@ -28,6 +28,9 @@ _THOUSANDS = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})+")
 
 NIK_LENGTH = 16
 NIP_LENGTH = 18
+# Polri's NRP has 8 digits; TNI's length depends on the rank group, from 5 (old tamtama
+# numbers) to 14 (officers). Only digits and a plausible length are checked.
+NRP_LENGTHS = range(5, 15)
 # National significant numbers after +62: mobile 8xx…, landline area code 2x…9xx.
 _PHONE_DIGITS = re.compile(r"[2-9]\d{8,12}")
 # A NIP's start of service is checked against this minimum age, a plausibility bound only.
@@ -273,6 +276,20 @@ def _phone_error() -> ValidationError:
     return ValidationError(
         _("This is not an Indonesian phone number; write it like 0812-3456-7890 or "
           "+62 812 3456 7890."), field="phone")
+
+
+def parse_nrp(value: object) -> str | None:
+    """A Polri or TNI member's NRP (registration number), digits only; None when empty."""
+    text = _number_text(value, "nrp")
+    if not text:
+        return None
+    if not _is_digits(text):
+        raise ValidationError(_("The NRP may contain only digits."), field="nrp")
+    if len(text) not in NRP_LENGTHS:
+        raise ValidationError(
+            _("An NRP has 8 digits (Polri) or 5 to 14 (TNI), not %(count)d.", count=len(text)),
+            field="nrp")
+    return text
 
 
 def parse_gender(value: object) -> str:

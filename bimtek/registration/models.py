@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
-from bimtek.regions.models import Kecamatan
+from bimtek.regions.models import Desa, Kecamatan
 from bimtek.registration.badge_codes import grouped, new_badge_code
 from bimtek.speakers.models import Institution
 from bimtek.speakers.names import join_titles
@@ -51,11 +51,15 @@ class Registration(db.Model):
     gender: Mapped[Gender] = mapped_column(enum_column_type(Gender))
     nik: Mapped[str] = mapped_column(sa.String(16))
     nip: Mapped[str | None] = mapped_column(sa.String(18))
+    # Polri and TNI members carry an NRP instead of a NIP.
+    nrp: Mapped[str | None] = mapped_column(sa.String(14))
     rank: Mapped[str] = mapped_column(sa.String(100), default="")
     position: Mapped[str] = mapped_column(sa.String(200), default="")
     institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institution.id"), index=True)
     unit: Mapped[str] = mapped_column(sa.String(80), default="")
     kecamatan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kecamatan.id"))
+    # PPS and Panwaslu Kelurahan/Desa members serve a desa/kelurahan of their kecamatan.
+    desa_id: Mapped[int | None] = mapped_column(sa.ForeignKey("desa.id"))
     phone: Mapped[str] = mapped_column(sa.String(16), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     status: Mapped[RegistrationStatus] = mapped_column(enum_column_type(RegistrationStatus))
@@ -73,6 +77,7 @@ class Registration(db.Model):
     course: Mapped[Course] = relationship()
     institution: Mapped[Institution] = relationship(lazy="joined")
     kecamatan: Mapped[Kecamatan | None] = relationship(lazy="joined")
+    desa: Mapped[Desa | None] = relationship(lazy="joined")
 
     @property
     def printed_badge_code(self) -> str:

@@ -1,7 +1,7 @@
 """Registration rules: identity checks, capacity and waitlist, cancelling, badges."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 import segno
@@ -17,12 +17,14 @@ from bimtek.regions.models import Desa, Kecamatan
 from bimtek.regions.services import PlaceIndex
 from bimtek.registration.badge_codes import new_badge_code
 from bimtek.registration.identity import (
+    Nik,
     clean_text,
     identity_warnings,
     normalise_phone,
     parse_gender,
     parse_nik,
     parse_nip,
+    parse_nrp,
 )
 from bimtek.registration.models import Registration, RegistrationStatus, UnitQuota
 from bimtek.speakers.models import Institution, fold_name
@@ -48,6 +50,8 @@ class ParticipantInput:
     kecamatan_id: int | None = None
     phone: str = ""
     email: str = ""
+    nrp: str = ""
+    desa_id: int | None = None
 
 
 @dataclass
@@ -58,15 +62,23 @@ class CheckedParticipant:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_participant(course: Course, data: ParticipantInput) -> CheckedParticipant:
-    """Errors raise ValidationError naming the field; disagreements are warnings."""
+def check_participant(course: Course, data: ParticipantInput,
+                      known_kecamatan: Container[str] | None = None) -> CheckedParticipant:
+    """Errors raise ValidationError naming the field; disagreements are warnings.
+    `known_kecamatan`: every kecamatan code, when many participants are checked at once."""
     name = clean_text(data.name)
     if not name:
         raise ValidationError(_("The name is required."), field="name")
     for field_name in ("name", "front_titles", "back_titles"):
         check_no_hidden_formula(getattr(data, field_name), field_name)
+    for field_name in ("front_titles", "back_titles"):
+        limit = Registration.__table__.c[field_name].type.length
+        if len(clean_text(getattr(data, field_name))) > limit:
+            raise ValidationError(_("The titles are longer than %(limit)d characters.",
+                                    limit=limit), field=field_name)
     nik = parse_nik(data.nik)
     nip = parse_nip(data.nip)
+    nrp = parse_nrp(data.nrp)
     gender = parse_gender(data.gender)
     if data.institution_id is None or db.session.get(Institution, data.institution_id) is None:
         raise ValidationError(_("Choose the participant's institution."), field="institution_id")
@@ -75,6 +87,11 @@ def check_participant(course: Course, data: ParticipantInput) -> CheckedParticip
         if kecamatan is None or not course_services.in_course_regions(course, kecamatan):
             raise ValidationError(_("This kecamatan is not in the course's region."),
                                   field="kecamatan_id")
+    if data.desa_id is not None:
+        desa = db.session.get(Desa, data.desa_id)
+        if desa is None or desa.kecamatan_id != data.kecamatan_id:
+            raise ValidationError(_("This desa/kelurahan is not in the participant's "
+                                    "kecamatan."), field="desa_id")
     email = clean_text(data.email).lower()
     if email and "@" not in email:
         raise ValidationError(_("This is not a valid e-mail address."), field="email")
@@ -82,14 +99,32 @@ def check_participant(course: Course, data: ParticipantInput) -> CheckedParticip
         fields={
             "name": name, "front_titles": clean_text(data.front_titles),
             "back_titles": clean_text(data.back_titles), "gender": gender,
-            "nik": nik.digits, "nip": nip.digits if nip else None,
+            "nik": nik.digits, "nip": nip.digits if nip else None, "nrp": nrp,
             "rank": clean_text(data.rank), "position": clean_text(data.position),
             "institution_id": data.institution_id, "unit": clean_text(data.unit),
-            "kecamatan_id": data.kecamatan_id, "phone": normalise_phone(data.phone) or "",
-            "email": email,
+            "kecamatan_id": data.kecamatan_id, "desa_id": data.desa_id,
+            "phone": normalise_phone(data.phone) or "", "email": email,
         },
-        warnings=identity_warnings(nik, nip, gender),
+        warnings=identity_warnings(nik, nip, gender) + nik_region_warnings(
+            nik, known_kecamatan),
     )
+
+
+def nik_region_warnings(nik: Nik, known_kecamatan: Container[str] | None = None) -> list[str]:
+    """A NIK whose first six digits name no kecamatan in the region data: a warning, not an
+    error, because a NIK keeps the region where it was first issued (people move, and
+    kecamatan are split and renumbered)."""
+    if known_kecamatan is None:
+        known_kecamatan = kecamatan_codes()
+    if not known_kecamatan or nik.region_code in known_kecamatan:
+        return []
+    return [_("NIK %(nik)s: its first six digits (%(code)s) name no kecamatan in the region "
+              "data; check the NIK.", nik=nik.digits, code=nik.region_code)]
+
+
+def kecamatan_codes() -> set[str]:
+    """Every kecamatan code in the region data (none before it is loaded)."""
+    return set(db.session.scalars(select(Kecamatan.code)))
 
 
 def _next_numbers(course: Course, count: int) -> range:
@@ -286,6 +321,11 @@ def set_unit_quota(course: Course, unit: str, seats: int | None, *, actor=None) 
 
 def kecamatan_index(course: Course) -> PlaceIndex:
     return PlaceIndex(course_services.course_kecamatan(course), "kecamatan")
+
+
+def desa_index(kecamatan: Kecamatan) -> PlaceIndex:
+    return PlaceIndex(db.session.scalars(select(Desa).where(Desa.kecamatan_id == kecamatan.id)),
+                      "desa")
 
 
 def find_kecamatan(course: Course, text: str, index: PlaceIndex | None = None) -> Kecamatan:

@@ -8,7 +8,7 @@ an export has (No, Status, Kode Badge).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -19,7 +19,8 @@ from bimtek import audit
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.regions.models import Kecamatan
+from bimtek.regions.models import Desa, Kecamatan
+from bimtek.regions.services import PlaceIndex
 from bimtek.registration import services
 from bimtek.registration.identity import (
     clean_text,
@@ -27,38 +28,56 @@ from bimtek.registration.identity import (
     parse_gender,
     parse_nik,
     parse_nip,
+    parse_nrp,
 )
 from bimtek.registration.models import Registration
 from bimtek.speakers.models import Institution, fold_name
+from bimtek.speakers.names import merge_titles, split_title_cell, split_titles
 from bimtek.spreadsheets import (
+    MAX_COLUMNS,
     Cell,
     Columns,
     RawRow,
     RowReader,
     UploadStash,
     cell_text,
+    header_key,
     quoted,
-    read_rows,
+    read_sheet,
     row_error,
     text_within,
     write_table,
 )
 
 COLUMNS = Columns({
+    "name": ("Nama", "Name", "Nama Lengkap", "Full Name", "Nama Peserta",
+             "Nama Lengkap dan Gelar", "Nama dan Gelar", "Nama Lengkap (dengan Gelar)"),
     "front_titles": ("Gelar Depan", "Front Titles"),
-    "name": ("Nama", "Name", "Nama Lengkap", "Full Name"),
     "back_titles": ("Gelar Belakang", "Back Titles"),
-    "nik": ("NIK",),
-    "nip": ("NIP", "NIP/NI PPPK"),
-    "gender": ("Jenis Kelamin", "Gender", "L/P"),
-    "rank": ("Pangkat/Golongan", "Rank", "Pangkat", "Golongan"),
+    "titles": ("Gelar", "Titles", "Gelar Akademik"),
+    "nik": ("NIK", "No. KTP", "Nomor KTP", "NIK/KTP", "No. NIK"),
+    "nip": ("NIP", "NIP/NI PPPK", "Nomor NIP"),
+    "nrp": ("NRP", "Nomor NRP"),
+    "gender": ("Jenis Kelamin", "Gender", "L/P", "JK", "Sex"),
+    "rank": ("Pangkat/Golongan", "Rank", "Pangkat", "Golongan", "Pangkat/Gol."),
     "position": ("Jabatan", "Position"),
-    "institution": ("Instansi", "Institution"),
+    "institution": ("Instansi", "Institution", "Asal Instansi", "OPD", "Unit Kerja",
+                    "Instansi/Lembaga", "Asal Lembaga"),
     "unit": ("Unsur", "Unit"),
     "kecamatan": ("Kecamatan", "District"),
-    "phone": ("No HP", "Phone", "No. HP", "HP", "Telepon", "Nomor HP"),
-    "email": ("Email", "E-mail"),
+    "desa": ("Desa/Kelurahan", "Village", "Desa", "Kelurahan", "Kelurahan/Desa"),
+    "phone": ("No HP", "Phone", "No. HP/WA", "HP", "Telepon", "Nomor HP", "WhatsApp",
+              "No. WA", "HP/WA", "Nomor WhatsApp", "No. Telepon", "Telp"),
+    "email": ("Email", "E-mail", "Alamat Email"),
+    # What only an export writes; an exported file imports back without a question.
+    "number": ("No", "Nomor", "Number"),
+    "status": ("Status",),
+    "badge_code": ("Kode Badge", "Badge Code"),
 }, required=("name", "nik", "gender", "institution"))
+# The columns an organiser may map an unrecognised header to.
+MAPPABLE = ("name", "front_titles", "back_titles", "titles", "nik", "nip", "nrp", "gender",
+            "rank", "position", "institution", "unit", "kecamatan", "desa", "phone", "email")
+IGNORE = "ignore"
 
 # Excel holds every number as a double, exact to 15 significant digits: a 16-digit NIK or
 # 18-digit NIP typed into a General cell is rounded before anyone reads the file, even when
@@ -76,6 +95,7 @@ class ParticipantRow:
     participant: services.CheckedParticipant
     institution: Institution
     kecamatan: Kecamatan | None
+    desa: Desa | None
     # Beyond the seats left when the file was checked; registering decides again.
     waitlisted: bool = False
 
@@ -95,10 +115,18 @@ class ParticipantPreview:
     waitlist: bool
     rows: list[ParticipantRow] = field(default_factory=list)
     errors: list[tuple[int | None, str]] = field(default_factory=list)
+    # Headers the file has that no column is known by, and what was said about headers.
+    unknown_headers: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def questions(self) -> list[tuple[str, str]]:
+        """The unrecognised headers to ask about: (header, its header_key)."""
+        return [(header, header_key(header)) for header in self.unknown_headers]
 
     @property
     def to_register(self) -> list[ParticipantRow]:
@@ -141,6 +169,10 @@ def _parse_nip(value: Cell, _column: str) -> str:
 
 def _parse_gender(value: Cell, _column: str) -> str:
     return parse_gender(value)
+
+
+def _parse_nrp(value: Cell, _column: str) -> str:
+    return parse_nrp(_as_excel_stored_it(value)) or ""
 
 
 def _parse_phone(value: Cell, _column: str) -> str:
@@ -188,27 +220,69 @@ class _RowCheck(NamedTuple):
     problems: list[str]
 
 
-def _check_row(course: Course, raw: RawRow,
-               find_institution: Callable[[Cell, str], Institution],
-               find_kecamatan: Callable[[Cell, str], Kecamatan]) -> _RowCheck:
-    reader = RowReader(raw, COLUMNS)
-    text = {name: reader.read(name, _TEXT_PARSERS[name], default="") for name in TEXT_FIELDS}
-    nik = reader.read("nik", _parse_nik)
-    nip = reader.read("nip", _parse_nip, default="")
-    gender = reader.read("gender", _parse_gender)
-    institution = reader.read("institution", find_institution)
-    kecamatan = reader.read("kecamatan", find_kecamatan)
-    phone = reader.read("phone", _parse_phone, default="")
-    if reader.problems:
-        return _RowCheck(nik, None, reader.problems)
-    data = services.ParticipantInput(
-        **text, nik=nik, nip=nip, gender=gender, institution_id=institution.id,
-        kecamatan_id=kecamatan.id if kecamatan else None, phone=phone)
+def _parse_title_cell(value: Cell, column: str) -> tuple[str, str]:
     try:
-        participant = services.check_participant(course, data)
-    except ValidationError as error:
-        return _RowCheck(nik, None, [error.message])
-    return _RowCheck(nik, ParticipantRow(raw.row, participant, institution, kecamatan), [])
+        return split_title_cell(cell_text(value))
+    except ValueError as error:
+        raise ValidationError(_(
+            "%(column)s %(value)s: '%(word)s' is neither a front title (Dr., H., Drs. …) nor "
+            "a back title (S.Sos., M.Si. …); write the titles in Gelar Depan and Gelar "
+            "Belakang instead.", column=column, value=quoted(value), word=error.args[0])
+        ) from None
+
+
+@dataclass
+class _FileCheck:
+    """What checking one file's rows needs, looked up once for all of them."""
+
+    course: Course
+    columns: Columns
+    find_institution: Callable[[Cell, str], Institution]
+    find_kecamatan: Callable[[Cell, str], Kecamatan]
+    known_kecamatan: set[str] = field(default_factory=services.kecamatan_codes)
+    desa_indexes: dict[int, PlaceIndex] = field(default_factory=dict)
+
+    def find_desa(self, kecamatan: Kecamatan | None) -> Callable[[Cell, str], Desa]:
+        def find(value: Cell, column: str) -> Desa:
+            if kecamatan is None:
+                raise ValidationError(_("%(column)s %(value)s needs the row's kecamatan.",
+                                        column=column, value=quoted(value)))
+            if kecamatan.id not in self.desa_indexes:
+                self.desa_indexes[kecamatan.id] = services.desa_index(kecamatan)
+            return services.resolve_place(cell_text(value), self.desa_indexes[kecamatan.id],
+                                          kecamatan.full_name)
+        return find
+
+    def row(self, raw: RawRow) -> _RowCheck:
+        reader = RowReader(raw, self.columns)
+        text = {name: reader.read(name, _TEXT_PARSERS[name], default="")
+                for name in TEXT_FIELDS}
+        name_front, text["name"], name_back = split_titles(text["name"])
+        cell_front, cell_back = reader.read("titles", _parse_title_cell, default=("", ""))
+        text["front_titles"] = merge_titles(text["front_titles"], cell_front, name_front,
+                                            separator=" ")
+        text["back_titles"] = merge_titles(cell_back, text["back_titles"], name_back,
+                                           separator=", ")
+        nik = reader.read("nik", _parse_nik)
+        nip = reader.read("nip", _parse_nip, default="")
+        nrp = reader.read("nrp", _parse_nrp, default="")
+        gender = reader.read("gender", _parse_gender)
+        institution = reader.read("institution", self.find_institution)
+        kecamatan = reader.read("kecamatan", self.find_kecamatan)
+        desa = reader.read("desa", self.find_desa(kecamatan))
+        phone = reader.read("phone", _parse_phone, default="")
+        if reader.problems:
+            return _RowCheck(nik, None, reader.problems)
+        data = services.ParticipantInput(
+            **text, nik=nik, nip=nip, nrp=nrp, gender=gender, institution_id=institution.id,
+            kecamatan_id=kecamatan.id if kecamatan else None,
+            desa_id=desa.id if desa else None, phone=phone)
+        try:
+            participant = services.check_participant(self.course, data, self.known_kecamatan)
+        except ValidationError as error:
+            return _RowCheck(nik, None, [error.message])
+        return _RowCheck(nik, ParticipantRow(raw.row, participant, institution, kecamatan,
+                                             desa), [])
 
 
 # --- checking the rows together --------------------------------------------------------
@@ -246,19 +320,62 @@ def _assign_seats(course: Course, preview: ParticipantPreview) -> None:
 
 # --- preview and apply -----------------------------------------------------------------
 
-def preview_participants(course: Course, filename: str, data: bytes, *, waitlist: bool
-                         ) -> ParticipantPreview:
+MAX_HEADER_CHOICES = MAX_COLUMNS
+
+
+def checked_header_choices(choices: dict) -> dict[str, str]:
+    """What a form said about headers (header_key → column or IGNORE), checked: anything
+    else is refused, since the answers are kept with the course."""
+    if not isinstance(choices, dict) or len(choices) > MAX_HEADER_CHOICES or not all(
+            isinstance(key, str) and key == header_key(key) and key
+            and value in (*MAPPABLE, IGNORE) for key, value in choices.items()):
+        raise ValidationError(_("The answers about the file's columns could not be read; "
+                                "check the file again."), field="headers")
+    return dict(choices)
+
+
+def header_choices(ignored: Iterable[str] = (), mapped: Iterable[str] = ()
+                   ) -> dict[str, str]:
+    """What an operator says about unrecognised headers: headers to ignore, and
+    'HEADER=field' pairs (the field by its name, e.g. nik, or by one of its headers)."""
+    choices = {header_key(header): IGNORE for header in ignored}
+    for pair in mapped:
+        header, _equals, wanted = pair.partition("=")
+        column = wanted.strip() if wanted.strip() in MAPPABLE else COLUMNS.name_of(wanted)
+        if not header.strip() or column not in MAPPABLE:
+            raise ValidationError(_(
+                "%(pair)s does not say HEADER=field with a field of %(fields)s.",
+                pair=f"'{pair}'", fields=", ".join(MAPPABLE)), field="map")
+        choices[header_key(header)] = column
+    return choices
+
+
+def preview_participants(course: Course, filename: str, data: bytes, *, waitlist: bool,
+                         headers: dict[str, str] | None = None) -> ParticipantPreview:
     """Read and check the whole file; writes nothing. With `waitlist` the rows beyond the
-    seats left will be waitlisted, without it they are errors."""
-    preview = ParticipantPreview(waitlist=waitlist)
+    seats left will be waitlisted, without it they are errors. `headers` says what the
+    file's unrecognised headers are (header_key → column, or IGNORE), on top of what the
+    course's earlier imports said; a header neither knows is never dropped silently: the
+    preview lists it and refuses the file."""
+    chosen = {**course.participant_columns, **(headers or {})}
+    preview = ParticipantPreview(waitlist=waitlist, headers=chosen)
+    columns = COLUMNS.with_headers(chosen)
     try:
-        raws = read_rows(filename, data, COLUMNS, no_rows_message=_(
+        sheet = read_sheet(filename, data, columns, no_rows_message=_(
             "The file has no participant rows below its header."))
     except ValidationError as error:
         preview.errors.append((None, error.message))
         return preview
-    find_institution, find_kecamatan = _institution_finder(), _kecamatan_finder(course)
-    checks = [_check_row(course, raw, find_institution, find_kecamatan) for raw in raws]
+    raws = sheet.rows
+    preview.unknown_headers = [header for header in sheet.unknown_headers
+                               if header_key(header) not in chosen]
+    if preview.unknown_headers:
+        preview.errors.append((None, _(
+            "Unrecognised column(s): %(headers)s. Say for each which field it holds, or "
+            "that it is to be ignored.", headers=", ".join(
+                f"'{header}'" for header in preview.unknown_headers))))
+    check = _FileCheck(course, columns, _institution_finder(), _kecamatan_finder(course))
+    checks = [check.row(raw) for raw in raws]
     duplicates = _duplicates_in_file(raws, checks)
     registered = services.active_numbers(course, [check.nik for check in checks if check.nik])
     for raw, check in zip(raws, checks, strict=True):
@@ -286,6 +403,8 @@ def apply_participants(course: Course, preview: ParticipantPreview, *, actor=Non
     if not preview.ok:
         raise ValidationError(_("The file has errors; correct them and import it again."),
                               field="file")
+    # The next file of this course is read the same way without asking again.
+    course.participant_columns = dict(preview.headers)
     try:
         return services.register_many(course, [row.participant for row in preview.rows],
                                       actor=actor, waitlist_when_full=preview.waitlist)
@@ -345,10 +464,12 @@ def export_participants(course: Course, fmt: str, *, by=None) -> bytes:
         title=course.code)
 
 
-def confirm_upload(stash: UploadStash, name: str, *, waitlist: bool, actor=None
-                   ) -> list[Registration]:
-    """Import a stashed file after its preview: checked again, written whole, dropped."""
-    preview = preview_participants(stash.course, name, stash.load(name), waitlist=waitlist)
+def confirm_upload(stash: UploadStash, name: str, *, waitlist: bool, actor=None,
+                   headers: dict[str, str] | None = None) -> list[Registration]:
+    """Import a stashed file after its preview, read with the same answers about its
+    headers: checked again, written whole, dropped."""
+    preview = preview_participants(stash.course, name, stash.load(name), waitlist=waitlist,
+                                   headers=headers)
     if not preview.ok:
         raise ValidationError(_("The file has errors; correct them and import it again."))
     registrations = apply_participants(stash.course, preview, actor=actor)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from io import BytesIO
 
 from flask import (
@@ -58,12 +59,18 @@ def _choices(form, course) -> None:
         SelectChoice(k.id, k.name) for k in kecamatan]
 
 
-def _participant_input(form: ParticipantForm) -> services.ParticipantInput:
-    return services.ParticipantInput(**{
+def _participant_input(form: ParticipantForm, registration: Registration | None = None
+                       ) -> services.ParticipantInput:
+    """The form's participant; an edited one keeps their desa/kelurahan (from an import)
+    while their kecamatan stays."""
+    desa_id = registration.desa_id if registration is not None \
+        and registration.kecamatan_id == form.kecamatan_id.data else None
+    return services.ParticipantInput(desa_id=desa_id, **{
         name: getattr(form, name).data or ("" if name not in ("institution_id", "kecamatan_id")
                                            else None)
         for name in ("name", "nik", "gender", "institution_id", "front_titles", "back_titles",
-                     "nip", "rank", "position", "unit", "kecamatan_id", "phone", "email")})
+                     "nip", "nrp", "rank", "position", "unit", "kecamatan_id", "phone",
+                     "email")})
 
 
 def _register_from(form: ParticipantForm, course, **kwargs) -> Registration | None:
@@ -148,10 +155,11 @@ def edit_participant(course, registration_id: int):
     if not form.is_submitted():
         form.gender.data = registration.gender.value
         form.nip.data = registration.nip or ""
+        form.nrp.data = registration.nrp or ""
     if form.validate_on_submit():
         try:
-            warnings = services.update_registration(registration, _participant_input(form),
-                                                    actor=current_user)
+            warnings = services.update_registration(
+                registration, _participant_input(form, registration), actor=current_user)
         except ValidationError as error:
             db.session.rollback()
             show_error(form, error)
@@ -298,16 +306,52 @@ def _stash(course) -> UploadStash:
 def import_participants(course):
     form = ImportParticipantsForm()
     if form.validate_on_submit():
-        data = form.file.data.read()
-        preview = spreadsheet.preview_participants(course, form.file.data.filename, data,
-                                                   waitlist=form.waitlist.data)
-        confirm = ConfirmParticipantsForm(formdata=None,
-                                          waitlist="1" if form.waitlist.data else "")
-        if preview.ok:
-            confirm.upload.data = _stash(course).keep(form.file.data.filename, data)
-        return render_template("registration/import_preview.html", course=course,
-                               preview=preview, confirm=confirm)
+        upload = _stash(course).keep(form.file.data.filename, form.file.data.read())
+        return _import_preview(course, upload, waitlist=form.waitlist.data, headers={})
     return render_template("registration/import.html", course=course, form=form)
+
+
+def _import_preview(course, upload: str, *, waitlist: bool, headers: dict[str, str]):
+    """The preview of a stashed file read with `headers`, with the questions about it
+    and, when it can be imported, the form that confirms it."""
+    preview = spreadsheet.preview_participants(course, upload, _stash(course).load(upload),
+                                               waitlist=waitlist, headers=headers)
+    confirm = ConfirmParticipantsForm(formdata=None, upload=upload,
+                                      waitlist="1" if waitlist else "",
+                                      headers=json.dumps(preview.headers))
+    return render_template("registration/import_preview.html", course=course,
+                           preview=preview, confirm=confirm,
+                           fields=[(spreadsheet.IGNORE, _("Ignore this column"))] + [
+                               (name, spreadsheet.COLUMNS.label(name))
+                               for name in spreadsheet.MAPPABLE])
+
+
+def _answered_headers(form: ConfirmParticipantsForm) -> dict[str, str]:
+    """The headers answered before (the form's JSON) and on this page ('header:KEY')."""
+    try:
+        answered = json.loads(form.headers.data or "{}")
+    except ValueError:
+        answered = None
+    answered = spreadsheet.checked_header_choices(answered)
+    return spreadsheet.checked_header_choices({
+        **answered, **{name.removeprefix("header:"): value
+                       for name, value in request.form.items() if name.startswith("header:")}})
+
+
+@bp.route("/courses/<course_code>/participants/import/review", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def review_import(course):
+    """Check a stashed file again with the organiser's answers about its headers."""
+    form = ConfirmParticipantsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        headers = _answered_headers(form)
+        return _import_preview(course, form.upload.data, waitlist=bool(form.waitlist.data),
+                               headers=headers)
+    except ValidationError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("registration.import_participants", course_code=course.code))
 
 
 @bp.route("/courses/<course_code>/participants/import/confirm", methods=["POST"])
@@ -319,7 +363,7 @@ def confirm_import(course):
     try:
         registrations = spreadsheet.confirm_upload(
             _stash(course), form.upload.data, waitlist=bool(form.waitlist.data),
-            actor=current_user)
+            actor=current_user, headers=_answered_headers(form))
     except ValidationError as error:
         flash(error.message, "danger")
         return redirect(url_for("registration.import_participants", course_code=course.code))

@@ -14,6 +14,7 @@ from bimtek.extensions import db
 from bimtek.registration import services
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.registration.spreadsheet import (
+    IGNORE,
     apply_participants,
     export_participants,
     preview_participants,
@@ -130,10 +131,16 @@ def test_english_headers_in_any_case_and_spacing_and_unknown_columns(course, ins
                               "+62 812 3456 7890", "budi@example.id", "ignored"]],
                     delimiter=",", bom=False)
     preview = preview_participants(course, "participants.csv", data, waitlist=False)
+    assert preview.unknown_headers == ["Notes"] and not preview.ok
+    preview = preview_participants(course, "participants.csv", data, waitlist=False,
+                                   headers={"notes": IGNORE})
     assert preview.errors == []
     (budi,) = apply_participants(course, preview)
     assert (budi.full_name, budi.kecamatan.name, budi.phone, budi.position) == (
         "Ir. Budi Santoso, M.T.", "Sangatta Utara", "+6281234567890", "Staf")
+    # The course remembers: its next file with a Notes column needs no answer.
+    again = preview_participants(course, "participants.csv", data, waitlist=False)
+    assert again.unknown_headers == [] and "already registered" in again.errors[0][1]
 
 
 @pytest.mark.parametrize("spelling", ["No. HP", "HP", "Telepon", "Phone", "NoHP"])
