@@ -4,12 +4,24 @@
 "use strict";
 
 // <input type="checkbox" data-choose-all="registration_id">: ticks or clears every box of
-// that name in its form.
+// that name in its form, of the rows a filter left in view.
 document.addEventListener("change", (event) => {
   const chooser = event.target.closest("[data-choose-all]");
   if (!chooser) return;
   chooser.form.querySelectorAll(`[name="${chooser.dataset.chooseAll}"]`)
-    .forEach((box) => { box.checked = chooser.checked; });
+    .forEach((box) => { if (!box.closest("tr[hidden]")) box.checked = chooser.checked; });
+});
+
+// <input data-filter-rows="#table">: shows only the table's rows holding the typed text
+// (ticked rows stay in view, so nothing chosen is hidden when the form is sent).
+document.addEventListener("input", (event) => {
+  const filter = event.target.closest("[data-filter-rows]");
+  if (!filter) return;
+  const wanted = filter.value.trim().toLowerCase();
+  document.querySelectorAll(`${filter.dataset.filterRows} tbody tr`).forEach((row) => {
+    const ticked = row.querySelector("input[type=checkbox]:checked");
+    row.hidden = Boolean(wanted) && !ticked && !row.textContent.toLowerCase().includes(wanted);
+  });
 });
 
 // <button data-drop-form>: closes the form it is in (a form fetched into the page).

@@ -205,3 +205,34 @@ def test_a_desk_on_a_phone_types_a_code_finds_a_person_and_keeps_its_session(
     finally:
         context.close()
     assert attendance_count(app) == 3
+
+
+def test_marking_many_finds_people_and_keeps_the_apply_bar_in_view(page, app, badges):
+    """With a long list, the officer filters it, chooses everyone shown, and applies
+    from the bar at the bottom of the screen without scrolling back to the top."""
+    from bimtek.registration import services as registration_services
+    from bimtek.registration.models import Registration
+    from tests.registration.factories import participant
+
+    with app.app_context():
+        course = db.session.query(Registration).first().course
+        institution_id = db.session.query(Registration).first().institution_id
+        for serial in range(4, 40):
+            registration_services.register(course, participant(serial, institution_id))
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_desk(page)
+    page.get_by_role("link", name="Tandai manual").first.click()
+    roll = page.get_by_test_id("session-roll")
+    page.get_by_label("Cari dalam daftar").fill("hidayah")
+    expect(roll.locator("tbody tr:visible")).to_have_count(1)
+    roll.get_by_label("Pilih semua").check()
+    expect(roll.locator('input[name="registration_id"]:checked')).to_have_count(1)
+    bar = page.get_by_test_id("apply-bar")
+    page.get_by_label("Cari dalam daftar").fill("")
+    page.mouse.wheel(0, 2000)
+    box = bar.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 740 + 1
+    bar.get_by_role("button").click()
+    expect(page.locator(".alert-success")).to_contain_text("1")
+    expect(page.get_by_test_id("status-2")).not_to_be_empty()
+    expect(page.get_by_test_id("status-1")).to_be_empty()
