@@ -68,6 +68,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
                                                  "300 per hour"),
         "REGISTER_LIMIT_COURSE": os.environ.get("BIMTEK_REGISTER_LIMIT_COURSE",
                                                 "1000 per hour"),
+        # A changed agenda is announced once it has not changed again for this long.
+        "DIGEST_QUIET_MINUTES": int(os.environ.get("BIMTEK_DIGEST_QUIET_MINUTES", "10")),
         # The public "lost link" form, per client address.
         "LOST_LINK_LIMIT": os.environ.get("BIMTEK_LOST_LINK_LIMIT", "20 per 15 minutes"),
         "PROXY_HOPS": int(os.environ.get("BIMTEK_PROXY_HOPS", "0")),

@@ -7,5 +7,6 @@ app = create_app()
 
 import bimtek.certificates.tasks  # noqa: E402,F401  (registers the tasks with huey)
 import bimtek.mail.tasks  # noqa: E402,F401
+import bimtek.registration.tasks  # noqa: E402,F401
 
 __all__ = ["huey"]

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from bimtek.certificates import rendering, services
+from bimtek.certificates import notifications, rendering, services
 from bimtek.certificates.models import BatchStatus, CertificateBatch
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
@@ -64,3 +64,5 @@ def run_batch(batch_id: int) -> None:
             batch.total = batch.done = len(issued.files)
         batch.finished_at = utcnow()
         db.session.commit()
+        if batch.status == BatchStatus.DONE:
+            notifications.notify_issued(batch.course)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -192,3 +192,20 @@ class Session(db.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AgendaAnnouncement(db.Model):
+    """The published agenda as its participants and speakers last heard of it, and the
+    newest change seen since: a digest goes out once the agenda has stood still for a
+    while, so ten edits in a row make one message."""
+
+    __tablename__ = "agenda_announcement"
+
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    announced_version: Mapped[int]
+    # {session uid: {title, day, starts_at, ends_at, room, speakers}}
+    snapshot: Mapped[dict] = mapped_column(sa.JSON)
+    announced_at: Mapped[datetime]
+    seen_version: Mapped[int | None]
+    seen_at: Mapped[datetime | None]

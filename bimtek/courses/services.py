@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
@@ -17,6 +17,7 @@ from bimtek.courses.conflicts import agenda_warnings_for
 from bimtek.courses.models import (
     JP_BEARING_KINDS,
     MINUTES_PER_JP,
+    AgendaAnnouncement,
     Course,
     CourseRegion,
     CourseStatus,
@@ -37,7 +38,7 @@ from bimtek.speakers.models import (
     SpeakerRole,
     fold_name,
 )
-from bimtek.timeutil import minutes_between, shift_time
+from bimtek.timeutil import minutes_between, shift_time, utcnow
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]$")
 
@@ -203,6 +204,8 @@ def advance_status(course: Course, accept_warnings: bool = False) -> CourseStatu
         raise ValidationError(_("The agenda has warnings. Check them, then publish anyway "
                                 "or fix them first."), field="accept_warnings")
     course.status = STATUS_FLOW[course.status]
+    if course.status == CourseStatus.PUBLISHED:
+        announce_agenda(course)  # what later agenda digests compare against
     db.session.commit()
     return course.status
 
@@ -463,3 +466,56 @@ def can_manage_speaker(user, speaker, sessions: list[Session]) -> bool:
 
 def published_sessions(course: Course) -> list[Session]:
     return list(course.sessions) if course.status != CourseStatus.DRAFT else []
+
+
+# --- what participants and speakers were told of the agenda ----------------------------
+
+def agenda_snapshot(course: Course) -> dict:
+    """The agenda as people read it, keyed by session uid, in JSON-ready form."""
+    return {session.uid: {
+        "title": session.title, "day": session.day.isoformat(),
+        "starts_at": session.starts_at.strftime("%H:%M"),
+        "ends_at": session.ends_at.strftime("%H:%M"),
+        "room": session.room.name if session.room else "",
+        "speakers": sorted(link.speaker_id for link in session.speaker_links)}
+        for session in course.sessions}
+
+
+def announce_agenda(course: Course, *, now: datetime | None = None) -> AgendaAnnouncement:
+    """Record the agenda as announced now (when published, and after each digest)."""
+    announcement = db.session.get(AgendaAnnouncement, course.id) or AgendaAnnouncement(
+        course_id=course.id)
+    version = db.session.scalar(select(Course.agenda_version).where(Course.id == course.id))
+    announcement.announced_version, announcement.snapshot = version, agenda_snapshot(course)
+    announcement.announced_at = now or utcnow()
+    announcement.seen_version = announcement.seen_at = None
+    db.session.add(announcement)
+    return announcement
+
+
+@dataclass
+class AgendaChange:
+    """One session as announced (`before`) and as it is now (`after`); either is None for
+    a cancelled or an added session."""
+
+    before: dict | None
+    after: dict | None
+
+    @property
+    def speakers(self) -> set[int]:
+        return {*(self.before or {}).get("speakers", []), *(self.after or {}).get("speakers", [])}
+
+
+WHAT_PEOPLE_NOTICE = ("title", "day", "starts_at", "ends_at", "room")
+
+
+def agenda_changes(before: dict, after: dict) -> list[AgendaChange]:
+    """Sessions moved, re-timed, re-roomed, renamed, cancelled or added, in time order."""
+    changes = [AgendaChange(before.get(uid), after.get(uid)) for uid in before | after
+               if uid not in before or uid not in after or any(
+                   before[uid][key] != after[uid][key] for key in WHAT_PEOPLE_NOTICE)]
+    return sorted(changes, key=lambda change: _when(change.after or change.before))
+
+
+def _when(session: dict) -> tuple[str, str, str]:
+    return session["day"], session["starts_at"], session["title"]
