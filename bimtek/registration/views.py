@@ -118,9 +118,14 @@ def new_participant(course):
         registration = _register_from(form, course, actor=current_user)
         if registration is not None:
             flash(_outcome_message(registration), "success")
-            return redirect(url_for("registration.participant", course_code=course.code,
-                                    registration_id=registration.id))
+            return _to_participant(registration)
     return render_template("registration/form.html", course=course, form=form, public=False)
+
+
+def _to_participant(registration: Registration):
+    return redirect(url_for("registration.participant",
+                            course_code=registration.course.code,
+                            registration_id=registration.id))
 
 
 def _course_registration(course, registration_id: int) -> Registration:
@@ -167,8 +172,7 @@ def edit_participant(course, registration_id: int):
             flash(_("Details of %(name)s saved.", name=registration.full_name), "success")
             for warning in warnings:
                 flash(warning, "warning")
-            return redirect(url_for("registration.participant", course_code=course.code,
-                                    registration_id=registration.id))
+            return _to_participant(registration)
     form.submit.label.text = _("Save")
     return render_template("registration/form.html", course=course, form=form, public=False,
                            registration=registration)
@@ -188,8 +192,7 @@ def cancel(course, registration_id: int):
         flash(_("Registration of %(name)s cancelled.", name=registration.full_name), "success")
         if promoted is not None:
             flash(_("%(name)s moves up from the waitlist.", name=promoted.full_name), "info")
-    return redirect(url_for("registration.participant", course_code=course.code,
-                            registration_id=registration.id))
+    return _to_participant(registration)
 
 
 @bp.route("/courses/<course_code>/participants/<int:registration_id>/badge",
@@ -199,8 +202,7 @@ def reissue_badge(course, registration_id: int):
     registration = _course_registration(course, registration_id)
     services.reissue_badge(registration, actor=current_user)
     flash(_("A new badge code was made; the old badge no longer works."), "success")
-    return redirect(url_for("registration.participant", course_code=course.code,
-                            registration_id=registration.id))
+    return _to_participant(registration)
 
 
 @bp.route("/courses/<course_code>/participants/<int:registration_id>/send-link",
@@ -215,8 +217,7 @@ def send_link(course, registration_id: int):
     else:
         flash(_("The personal link is on its way to %(email)s.", email=registration.email),
               "success")
-    return redirect(url_for("registration.participant", course_code=course.code,
-                            registration_id=registration.id))
+    return _to_participant(registration)
 
 
 @bp.route("/courses/<course_code>/participants/<int:registration_id>/personal-link",
@@ -226,8 +227,7 @@ def rotate_link(course, registration_id: int):
     registration = _course_registration(course, registration_id)
     messages.rotate_personal_link(registration, actor=current_user)
     flash(_("A new personal link was made; the old one no longer works."), "success")
-    return redirect(url_for("registration.participant", course_code=course.code,
-                            registration_id=registration.id))
+    return _to_participant(registration)
 
 
 @bp.route("/courses/<course_code>/participants/send-links", methods=["POST"])

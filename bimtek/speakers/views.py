@@ -94,24 +94,26 @@ def new_speaker():
     return _speaker_page(None)
 
 
-@bp.route("/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.ORGANISER)
-def edit_speaker(speaker_id: int):
+def _managed_speaker(speaker_id: int) -> Speaker:
+    """The speaker, when the current user may change the entry; 403 otherwise."""
     speaker = db.get_or_404(Speaker, speaker_id)
     if not course_services.can_manage_speaker(
             current_user, speaker, course_services.sessions_of_speaker(speaker.id)):
         abort(403)
-    return _speaker_page(speaker)
+    return speaker
+
+
+@bp.route("/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def edit_speaker(speaker_id: int):
+    return _speaker_page(_managed_speaker(speaker_id))
 
 
 @bp.route("/speakers/<int:speaker_id>/agenda-link", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def rotate_agenda_link(speaker_id: int):
     """A leaked private link: a new one, and the old one stops working at once."""
-    speaker = db.get_or_404(Speaker, speaker_id)
-    if not course_services.can_manage_speaker(
-            current_user, speaker, course_services.sessions_of_speaker(speaker.id)):
-        abort(403)
+    speaker = _managed_speaker(speaker_id)
     services.rotate_agenda_link(speaker)
     flash(_("A new private link was made; the old one no longer works."), "success")
     return redirect(url_for("speakers.speaker", speaker_id=speaker.id))
