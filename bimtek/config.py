@@ -101,6 +101,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # Per client address on the public certificate check: enough for a desk verifying
         # a stack of certificates by hand, too few to guess codes.
         "VERIFY_RATE_LIMIT": os.environ.get("BIMTEK_VERIFY_LIMIT", "30 per minute"),
+        # JP of competency development each civil servant should get a year (PP 11/2017
+        # art. 203(4)); an HR office's transcript measures everyone against it.
+        "JP_TARGET": int(os.environ.get("BIMTEK_JP_TARGET", "20")),
     }
     config.update(overrides)
     return config

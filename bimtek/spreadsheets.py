@@ -401,10 +401,35 @@ def _storable(value: Cell) -> Cell:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+@dataclass
+class SheetToWrite:
+    """One sheet of a workbook to write: its name, header row and rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Cell]]
+    text_columns: Iterable[int] = ()
+
+
+def write_workbook(sheets: Sequence[SheetToWrite]) -> bytes:
+    """An .xlsx file with several sheets, each written as `write_table` writes one."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        _fill_sheet(workbook.create_sheet(), sheet.headers, sheet.rows,
+                    set(sheet.text_columns), sheet.title)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]],
                 text_columns: set[int], title: str) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    return write_workbook([SheetToWrite(title, headers, rows, text_columns)])
+
+
+def _fill_sheet(sheet, headers: Sequence[str], rows: Iterable[Sequence[Cell]],
+                text_columns: set[int], title: str) -> None:
     if title:
         sheet.title = _SHEET_NAME_FORBIDDEN.sub("", title)[:31] or sheet.title
     sheet.append([_storable(header) for header in headers])
@@ -426,9 +451,6 @@ def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]],
                 cell.data_type = "s"
                 cell.quotePrefix = True
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:

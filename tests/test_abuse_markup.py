@@ -488,6 +488,7 @@ PAGES = rows(
     Row("GET certificates.verify", "anonymous", (*person(2), "course.title", "host.name",
                                                  "number2", "revoke.reason")),
     Row("GET certificates.staff", "hr", (*people(1, 3, 4), *NUMBERS, "course.title")),
+    Row("GET certificates.staff_transcript", "hr", (*people(1, 3, 4), "course.title")),
     Row("GET exercises.index", "organiser", ("exercise.title", "session6.title")),
     Row("GET exercises.new", "organiser", ("session6.title", "user.facilitator")),
     Row("GET exercises.detail", "organiser", ("exercise.title", "exercise.scenario",
@@ -645,6 +646,7 @@ EXPORTS = rows(
         values={"fmt": "xlsx"}, name="xlsx"),
     Row("GET certificates.staff_recap", "hr", SPREADSHEET_TAGS["recap"],
         values={"fmt": "csv"}, name="csv"),
+    Row("GET certificates.staff_transcript_xlsx", "hr", SPREADSHEET_TAGS["recap"]),
     Row("GET exercises.export_msel", "organiser", SPREADSHEET_TAGS["msel"]),
     Row("GET exercises.report_ratings_xlsx", "organiser", SPREADSHEET_TAGS["ratings"]),
 )
@@ -803,8 +805,8 @@ def pdf_documents(response) -> list[bytes]:
         return [response.get_data()]
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
     names = archive.namelist()
-    # Member names come from certificate numbers: nothing of the markup or a path is left.
-    assert all(re.fullmatch(r"[A-Za-z0-9.-]+\.pdf", name) for name in names), names
+    # Member names come from NIP, name and number: nothing of the markup or a path is left.
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+\.pdf", name) for name in names), names
     return [archive.read(name) for name in names]
 
 

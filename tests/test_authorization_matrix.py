@@ -243,6 +243,8 @@ MATRIX = {
     "GET certificates.staff_download": HR_ONLY | {"hr_other": MISSING},
     "GET certificates.staff_zip": HR_ONLY | {"hr_other": MISSING},
     "GET certificates.staff_recap": HR_ONLY,
+    "GET certificates.staff_transcript": HR_ONLY,
+    "GET certificates.staff_transcript_xlsx": HR_ONLY,
     # exercises: staff pages
     "GET exercises.index": EXERCISE_STAFF,
     "GET exercises.new": EXERCISE_STAFF,

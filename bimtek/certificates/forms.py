@@ -25,6 +25,11 @@ class CertificateSettingsForm(SignatoryFields):
         description=_l("{seq:03} is the running number with three digits; also {year}, "
                        "{month}, {month_roman} and {course}."))
     izin_counts = BooleanField(_l("Excused absence (izin) counts as attended"))
+    training_kind = StringField(
+        _l("Kind of development"), validators=[DataRequired(),
+                                               fits(CertificateSettings.training_kind)],
+        description=_l("As the civil-servant system's training history names it: Bimtek, "
+                       "Kursus, Seminar, Workshop …"))
     heading = TextAreaField(_l("Heading lines"),
                             validators=[Optional(), fits(CertificateSettings.heading)],
                             description=_l("Above SERTIFIKAT, one line each, e.g. "
@@ -62,3 +67,18 @@ class StaffFilterForm(Form):
         csrf = False
 
     course_id = SelectField(_l("Course"), coerce=optional_int, validate_choice=False)
+    q = StringField(_l("Name or NIP"), validators=[Optional(), Length(max=100)])
+
+
+class TranscriptFilterForm(Form):
+    """Which year, institution and unit of the JP transcript an HR office looks at."""
+
+    class Meta:
+        csrf = False
+
+    year = SelectField(_l("Year"), coerce=optional_int, validate_choice=False)
+    institution_id = SelectField(_l("Institution"), coerce=optional_int,
+                                 validate_choice=False)
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    q = StringField(_l("Name or NIP"), validators=[Optional(), Length(max=100)])
+    below = BooleanField(_l("Only those below the target"))

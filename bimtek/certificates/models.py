@@ -17,6 +17,7 @@ from bimtek.timeutil import utcnow
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 DEFAULT_NUMBER_PATTERN = "{seq:03}/{course}/{month_roman}/{year}"
+DEFAULT_TRAINING_KIND = "Bimtek"
 DEFAULT_STATEMENT = ("telah mengikuti {course} yang diselenggarakan pada tanggal {dates} "
                      "di {place} dengan jumlah {jp} Jam Pelajaran (JP).")
 
@@ -42,6 +43,9 @@ class CertificateSettings(db.Model):
     heading: Mapped[str] = mapped_column(sa.String(500), default="")
     statement: Mapped[str] = mapped_column(sa.String(1000), default=DEFAULT_STATEMENT)
     signing_place: Mapped[str] = mapped_column(sa.String(100), default="")
+    # The kind of development (jenis) the civil-servant system's training history asks for.
+    training_kind: Mapped[str] = mapped_column(sa.String(40), default=DEFAULT_TRAINING_KIND,
+                                               server_default=DEFAULT_TRAINING_KIND)
     # Empty means the last day of the course.
     signing_date: Mapped[date | None]
     # Stored file names of the uploaded logos, under the course's upload folder.
@@ -109,6 +113,17 @@ class Certificate(db.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def jp(self) -> int:
+        """The JP the certificate states (the course's material JP): the one figure it
+        prints, HR offices count towards the yearly target and the recap reports."""
+        return self.total_jp
+
+    @property
+    def dated(self) -> date:
+        """The certificate's date as HR records it: the course's last day."""
+        return self.course.ends_on
 
 
 class BatchStatus(LabelledEnum):

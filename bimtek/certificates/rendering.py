@@ -30,6 +30,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bimtek import pdf
 from bimtek.certificates import services, storage
 from bimtek.certificates.models import Certificate, CertificateSettings
+from bimtek.certificates.storage import file_name
 from bimtek.courses.models import Course, Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -52,15 +53,9 @@ BACK_ANCHOR = "daftar-materi"
 MIN_CHUNK, MAX_CHUNK = 8, 50
 CHUNKS_PER_WORKER = 3
 STATEMENT_PLACEHOLDER = re.compile(r"\{(" + "|".join(services.STATEMENT_FIELDS) + r")\}")
-UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9.-]+")
 
 
 # --- where the files go ----------------------------------------------------------------
-
-def file_name(text: str) -> str:
-    """`001/BIMTEK-PKS/XI/2024` → `001-BIMTEK-PKS-XI-2024`: safe on every file system."""
-    return UNSAFE_IN_FILE_NAME.sub("-", text).strip("-.") or "sertifikat"
-
 
 def certificate_path(certificate: Certificate) -> Path:
     return storage.certificate_folder(certificate.course) / f"{file_name(certificate.number)}.pdf"
@@ -188,7 +183,7 @@ def _statement(sheet: CourseSheet, certificate: Certificate) -> Markup:
     organiser's wording and the values are both escaped; only the emphasis is markup."""
     values = {"course": Markup("<strong>{}</strong>").format(sheet.course.title),
               "dates": escape(sheet.dates), "place": escape(sheet.place),
-              "jp": escape(str(certificate.total_jp))}
+              "jp": escape(str(certificate.jp))}
     return Markup(STATEMENT_PLACEHOLDER.sub(lambda match: values[match[1]],
                                        str(escape(sheet.settings.statement))))
 
@@ -398,6 +393,7 @@ def render_course(course: Course, *, progress: Callable[[int], None] | None = No
     certificates = services.valid_certificates(course)
     _load_holders(certificates)
     files = [certificate_path(certificate) for certificate in certificates]
+    zip_entries = _zip_entries(certificates)
     combined = _Combined(files)
     rendered = done = 0
 
@@ -433,7 +429,7 @@ def render_course(course: Course, *, progress: Callable[[int], None] | None = No
     db.session.expire_all()
     if certificates:
         _write_atomically(combined_path(course), combined.pdf())
-        _write_atomically(zip_path(course), _zip(files))
+        _write_atomically(zip_path(course), _zip(zip_entries))
     else:
         _remove_bundles(course)
     return Issued(files, rendered)
@@ -493,15 +489,23 @@ def combined_pdf(certificates: list[Certificate]) -> bytes:
     return combined.pdf()
 
 
-def _zip(paths: list[Path]) -> bytes:
+def _zip_entries(certificates: list[Certificate]) -> list[tuple[Path, str]]:
+    """Each stored PDF with its name in a ZIP: `NIP_Nama_Nomor.pdf`, as HR offices file
+    them."""
+    return [(certificate_path(certificate), services.download_name(certificate))
+            for certificate in certificates]
+
+
+def _zip(entries: list[tuple[Path, str]]) -> bytes:
     # Stored, not deflated: a PDF's streams are compressed already.
     output = BytesIO()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_STORED) as archive:
-        for path in paths:
-            archive.write(path, arcname=path.name)
+        for path, name in entries:
+            archive.write(path, arcname=name)
     return output.getvalue()
 
 
 def zip_of(certificates: list[Certificate]) -> bytes:
-    """The certificates' stored PDFs in one ZIP, each under its own file name."""
-    return _zip(_stored_files(certificates))
+    """The certificates' stored PDFs in one ZIP, each under its holder's file name."""
+    _stored_files(certificates)
+    return _zip(_zip_entries(certificates))

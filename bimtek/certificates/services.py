@@ -26,6 +26,7 @@ from bimtek.auth.services import can_see_institution
 from bimtek.certificates import storage
 from bimtek.certificates.models import (
     CODE_ALPHABET,
+    DEFAULT_TRAINING_KIND,
     Certificate,
     CertificateSettings,
     EligibilityOverride,
@@ -35,6 +36,7 @@ from bimtek.courses.models import Course, Session
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
+from bimtek.speakers.models import Institution
 from bimtek.spreadsheets import write_table
 from bimtek.timeutil import utcnow
 
@@ -236,7 +238,8 @@ def assign_certificates(course: Course, *, by=None, issued_on: date | None = Non
 
 def valid_certificates(course: Course) -> list[Certificate]:
     return list(db.session.scalars(
-        select(Certificate).join(Registration)
+        select(Certificate).join(Certificate.registration)
+        .options(contains_eager(Certificate.registration))
         .where(Certificate.course_id == course.id, Certificate.revoked_at.is_(None))
         .order_by(Certificate.seq)))
 
@@ -310,6 +313,14 @@ def check_can_issue(course: Course) -> None:
                                 "attended enough JP and no decision makes one eligible."))
 
 
+def check_training_kind(kind: str) -> str:
+    kind = " ".join(kind.split())
+    if not kind:
+        raise ValidationError(_("Name the kind of development, e.g. Bimtek."),
+                              field="training_kind")
+    return check_length(kind, CertificateSettings.training_kind, "training_kind")
+
+
 def example_number(course: Course, pattern: str | None = None) -> str:
     """The number the first certificate gets under `pattern` (default: the saved one)."""
     settings = settings_for(course)
@@ -320,7 +331,7 @@ def example_number(course: Course, pattern: str | None = None) -> str:
 def save_settings(course: Course, *, number_pattern: str, izin_counts: bool, heading: str,
                   statement: str, signing_place: str, signing_date: date | None,
                   signatory_position: str, signatory_name: str, signatory_nip: str,
-                  by=None) -> CertificateSettings:
+                  training_kind: str = DEFAULT_TRAINING_KIND, by=None) -> CertificateSettings:
     """Save the wording and numbering of the course's certificates and its signatory (kept
     on the course), all or nothing."""
     number_pattern = check_number_pattern(number_pattern)
@@ -328,6 +339,7 @@ def save_settings(course: Course, *, number_pattern: str, izin_counts: bool, hea
     settings = settings_for(course)
     settings.number_pattern, settings.izin_counts = number_pattern, izin_counts
     settings.heading = check_length(heading.strip(), CertificateSettings.heading, "heading")
+    settings.training_kind = check_training_kind(training_kind)
     settings.statement = check_length(statement, CertificateSettings.statement, "statement")
     settings.signing_place, settings.signing_date = signing_place.strip(), signing_date
     audit.record("certificate.settings_saved", course, actor=by, course_id=course.id,
@@ -594,13 +606,27 @@ def record_certificate_export(what: str, certificates: list[Certificate], *, act
         audit.record_export(what, course, rows, actor=actor)
 
 
-def staff_certificates(user: User, *, course_id: int | None = None) -> list[Certificate]:
+def staff_certificates(user: User, *, course_id: int | None = None, search: str = ""
+                       ) -> list[Certificate]:
     """The issued certificates of the HR user's staff across all courses, newest first."""
-    return list(db.session.scalars(_staff_certificates_query(user, course_id)))
+    return list(db.session.scalars(_staff_certificates_query(user, course_id, search)))
 
 
-def _staff_certificates_query(user: User, course_id: int | None):
-    query = _of_staff(issued(_with_holder_and_course(select(Certificate))), user)
+def _search_holder(query, search: str):
+    """Digits (spaces allowed, as a NIP is written) look in the NIP; anything else in the
+    name, case aside."""
+    search = " ".join(search.split())
+    if not search:
+        return query
+    digits = search.replace(" ", "")
+    if digits.isdigit():
+        return query.where(Registration.nip.contains(digits, autoescape=True))
+    return query.where(func.lower(Registration.name).contains(search.lower(), autoescape=True))
+
+
+def _staff_certificates_query(user: User, course_id: int | None, search: str = ""):
+    query = _search_holder(_of_staff(issued(_with_holder_and_course(select(Certificate))),
+                                     user), search)
     if course_id is not None:
         query = query.where(Certificate.course_id == course_id)
     return query.order_by(Course.starts_on.desc(), Course.code, Registration.name,
@@ -610,11 +636,17 @@ def _staff_certificates_query(user: User, course_id: int | None):
 STAFF_CERTIFICATES_PER_PAGE = 100
 
 
-def staff_certificates_page(user: User, *, course_id: int | None = None, page: int = 1,
-                            per_page: int | None = None):
+def staff_certificates_page(user: User, *, course_id: int | None = None, search: str = "",
+                            page: int = 1, per_page: int | None = None):
     """One page of `staff_certificates`: an HR office gathers thousands over the years."""
-    return db.paginate(_staff_certificates_query(user, course_id), page=page,
+    return db.paginate(_staff_certificates_query(user, course_id, search), page=page,
                        per_page=per_page or STAFF_CERTIFICATES_PER_PAGE, error_out=False)
+
+
+def staff_institutions() -> list[Institution]:
+    """Every institution whose staff hold a registration: what an admin filters by."""
+    return list(db.session.scalars(select(Institution).where(Institution.id.in_(
+        select(Registration.institution_id))).order_by(Institution.short_name)))
 
 
 def staff_courses(user: User) -> list[Course]:
@@ -639,17 +671,40 @@ def staff_certificate(user: User, certificate_id: int) -> Certificate | None:
     return certificate
 
 
-RECAP_HEADERS = ("Nama", "NIP", "Nama Pelatihan", "Penyelenggara", "Tanggal Mulai",
-                 "Tanggal Selesai", "JP", "Nomor Sertifikat", "Tahun")
+def download_name(certificate: Certificate) -> str:
+    """The certificate's file name in downloads and ZIPs: `NIP_Nama_Nomor.pdf`."""
+    holder = certificate.registration
+    return storage.holder_file_name(holder.nip, holder.name, certificate.number)
+
+
+def training_kinds(course_ids) -> dict[int, str]:
+    """Each course's jenis (Bimtek, Kursus …) as its certificate settings name it."""
+    return dict(db.session.execute(
+        select(CertificateSettings.course_id, CertificateSettings.training_kind)
+        .where(CertificateSettings.course_id.in_(list(course_ids)))).all())
+
+
+def issuer_name(course: Course) -> str:
+    """The institution that issues the course's certificates."""
+    return course.host_institution.name if course.host_institution else ""
+
+
+# The columns of the training history (riwayat kursus) in the national civil-servant
+# system, after the holder's name and NIP.
+RECAP_HEADERS = ("Nama", "NIP", "Jenis", "Nama Kursus", "Institusi Penyelenggara",
+                 "Nomor Sertifikat", "Tanggal Mulai", "Tanggal Selesai", "Jumlah Jam",
+                 "Tahun", "Nama File")
 
 
 def jp_recap(certificates: list[Certificate], fmt: str) -> bytes:
-    """What an HR office records per course in the national civil-servant system."""
-    rows = [(c.registration.full_name, c.registration.nip or "", c.course.title,
-             c.course.host_institution.name if c.course.host_institution else "",
-             c.course.starts_on, c.course.ends_on, c.total_jp, c.number,
-             c.course.ends_on.year) for c in certificates]
-    return write_table(fmt, RECAP_HEADERS, rows, text_columns=(1, 7), title="Rekap JP")
+    """What an HR office records per course in the national civil-servant system; the
+    file names are those of the ZIP."""
+    kinds = training_kinds({c.course_id for c in certificates})
+    rows = [(c.registration.full_name, c.registration.nip or "",
+             kinds.get(c.course_id, DEFAULT_TRAINING_KIND), c.course.title,
+             issuer_name(c.course), c.number, c.course.starts_on, c.course.ends_on, c.jp,
+             c.dated.year, download_name(c)) for c in certificates]
+    return write_table(fmt, RECAP_HEADERS, rows, text_columns=(1, 5), title="Rekap JP")
 
 
 def issued_certificate_of(registration: Registration) -> Certificate | None:

@@ -22,13 +22,14 @@ from wtforms import SelectChoice
 from bimtek.attendance.services import wall_clock
 from bimtek.auth.access import course_roles_required, of_course_or_404, public, roles_required
 from bimtek.auth.models import Role
-from bimtek.certificates import bp, rendering, services, tasks
+from bimtek.certificates import bp, rendering, services, tasks, transcript
 from bimtek.certificates.forms import (
     CertificateSettingsForm,
     LogoForm,
     OverrideForm,
     RevokeForm,
     StaffFilterForm,
+    TranscriptFilterForm,
 )
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
 from bimtek.courses import services as course_services
@@ -42,8 +43,9 @@ ZIP = "application/zip"
 SPREADSHEET_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      "csv": "text/csv"}
 LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
-SETTINGS_TEXT_FIELDS = ("number_pattern", "heading", "statement", "signing_place",
-                        "signatory_position", "signatory_name", "signatory_nip")
+SETTINGS_TEXT_FIELDS = ("number_pattern", "training_kind", "heading", "statement",
+                        "signing_place", "signatory_position", "signatory_name",
+                        "signatory_nip")
 SIGNATORY_FIELDS = ("signatory_position", "signatory_name", "signatory_nip")
 
 
@@ -64,8 +66,8 @@ def _bundle(course, path: Path, name: str, mimetype: str = PDF):
 
 
 def _certificate_download(certificate: Certificate):
-    path = rendering.certificate_path(certificate)
-    return _stored_file(path, path.name)
+    return _stored_file(rendering.certificate_path(certificate),
+                        services.download_name(certificate))
 
 
 # --- settings --------------------------------------------------------------------------
@@ -316,7 +318,59 @@ def staff():
     return render_template("certificates/staff.html", form=form,
                            page=services.staff_certificates_page(
                                current_user, course_id=form.course_id.data,
+                               search=_search_text(form.q),
                                page=request.args.get("page", 1, type=int)))
+
+
+def _search_text(field) -> str:
+    """A search box's text; one longer than the field allows searches for nothing."""
+    return (field.data or "") if field.validate(None) else ""
+
+
+def _transcript_filter() -> tuple[TranscriptFilterForm, transcript.Filters]:
+    form = TranscriptFilterForm(request.args)
+    years = transcript.certificate_years(current_user)
+    year = form.year.data if form.year.data in years else transcript.default_year(
+        current_user)
+    form.year.data = year
+    form.year.choices = [SelectChoice(y, str(y)) for y in sorted({*years, year},
+                                                                 reverse=True)]
+    institutions = list(current_user.institutions) if not current_user.is_admin else \
+        services.staff_institutions()
+    form.institution_id.choices = [SelectChoice("", _("All institutions")), *(
+        SelectChoice(institution.id, institution.short_name) for institution in institutions)]
+    institution_id = (form.institution_id.data if form.institution_id.data
+                      in {institution.id for institution in institutions} else None)
+    form.unit.choices = [SelectChoice("", _("All units")), *(
+        SelectChoice(unit, unit) for unit in transcript.units(current_user, institution_id))]
+    return form, transcript.Filters(year=year, institution_id=institution_id,
+                                    unit=form.unit.data or "", search=_search_text(form.q),
+                                    below_only=bool(form.below.data))
+
+
+@bp.route("/hr/transcript")
+@roles_required(Role.HR)
+def staff_transcript():
+    form, filters = _transcript_filter()
+    employees = transcript.transcript(current_user, filters)
+    return render_template("certificates/transcript.html", form=form, filters=filters,
+                           target=transcript.jp_target(),
+                           below=sum(not employee.met for employee in employees),
+                           page=transcript.page_of(employees,
+                                                   request.args.get("page", 1, type=int)))
+
+
+@bp.route("/hr/transcript.xlsx")
+@roles_required(Role.HR)
+def staff_transcript_xlsx():
+    _form, filters = _transcript_filter()
+    employees = transcript.transcript(current_user, filters)
+    services.record_certificate_export(
+        "hr-transcript.xlsx", [c for employee in employees for c in employee.certificates],
+        actor=current_user)
+    return send_file(BytesIO(transcript.workbook(employees, filters.year)),
+                     mimetype=SPREADSHEET_TYPES["xlsx"], as_attachment=True,
+                     download_name=f"transkrip-jp-{filters.year}.xlsx")
 
 
 @bp.route("/hr/certificates/<int:certificate_id>.pdf")
@@ -345,8 +399,9 @@ def staff_zip(course_code: str):
 @bp.route("/hr/certificates/recap.<any(xlsx, csv):fmt>")
 @roles_required(Role.HR)
 def staff_recap(fmt: str):
+    form = StaffFilterForm(request.args)
     certificates = services.staff_certificates(
-        current_user, course_id=StaffFilterForm(request.args).course_id.data)
+        current_user, course_id=form.course_id.data, search=_search_text(form.q))
     services.record_certificate_export(f"hr-recap.{fmt}", certificates, actor=current_user)
     return send_file(BytesIO(services.jp_recap(certificates, fmt)),
                      mimetype=SPREADSHEET_TYPES[fmt], as_attachment=True,

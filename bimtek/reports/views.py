@@ -8,6 +8,7 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.access import login_only
 from bimtek.auth.models import Role, User
 from bimtek.certificates import services as certificate_services
+from bimtek.certificates import transcript
 from bimtek.courses.models import Course
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
@@ -16,6 +17,13 @@ from bimtek.speakers.models import Institution
 
 # The home page shows the latest few; the course list pages through the rest.
 HOME_COURSES = 10
+
+
+def _staff_jp() -> dict:
+    """How many of the HR office's staff are below the yearly JP target."""
+    year = transcript.default_year(current_user)
+    return {"year": year, "target": transcript.jp_target(),
+            "below": transcript.below_target_count(current_user, year)}
 
 
 @bp.route("/")
@@ -37,6 +45,7 @@ def home():
             [registration.id for registration in registrations]),
         staff_courses=certificate_services.staff_courses(current_user)
         if current_user.has_role(Role.HR) else [],
+        staff_jp=_staff_jp() if current_user.has_role(Role.HR) else None,
         totals=totals,
     )
 

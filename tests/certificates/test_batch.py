@@ -20,7 +20,7 @@ from bimtek.courses.models import Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, huey
 from bimtek.timeutil import utcnow
-from tests.certificates.factories import finished_course, participants_of
+from tests.certificates.factories import finished_course, participant_nip, participants_of
 from tests.conftest import build_app
 from tests.registration.test_badges import decoded_qr_codes, pages_text
 
@@ -52,8 +52,8 @@ def test_a_batch_stores_every_eligible_participants_pdf_and_the_bundles(app_cont
     assert names_in_order(combined) == ["Drs. H. Syahrani Noor, M.Si.", "Peserta 2, S.Sos.",
                                         "Peserta 3, S.Sos."]
     with zipfile.ZipFile(rendering.zip_path(course)) as archive:
-        assert archive.namelist() == [rendering.certificate_path(c).name for c in certificates]
-        assert archive.read(certificates[0].pdf_file) == \
+        assert archive.namelist() == [services.download_name(c) for c in certificates]
+        assert archive.read(services.download_name(certificates[0])) == \
             rendering.certificate_path(certificates[0]).read_bytes()
 
 
@@ -92,7 +92,9 @@ def test_numbers_are_stable_and_never_reused(app_context):
     services.revoke(revoked, "Nama salah")
     rendering.write_bundles(course)
     with zipfile.ZipFile(rendering.zip_path(course)) as archive:
-        assert archive.namelist() == ["001-BIMTEK-XI-2024.pdf", "003-BIMTEK-XI-2024.pdf"]
+        assert archive.namelist() == [
+            f"{participant_nip(1)}_Syahrani-Noor_001-BIMTEK-XI-2024.pdf",
+            f"{participant_nip(3)}_Peserta-3_003-BIMTEK-XI-2024.pdf"]
     assert len(PdfReader(rendering.combined_path(course)).pages) == 4
 
     # The last participant makes up the missed sessions (an organiser's correction).
@@ -108,7 +110,7 @@ def test_numbers_are_stable_and_never_reused(app_context):
                               3: "003/BIMTEK/XI/2024", 4: "005/BIMTEK/XI/2024"}
     assert not revoked.is_valid and revoked.number == "002/BIMTEK/XI/2024"
     with zipfile.ZipFile(rendering.zip_path(course)) as archive:
-        assert "002-BIMTEK-XI-2024.pdf" not in archive.namelist()
+        assert not any(name.endswith("_002-BIMTEK-XI-2024.pdf") for name in archive.namelist())
         assert len(archive.namelist()) == 4
 
 

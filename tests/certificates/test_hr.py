@@ -84,8 +84,9 @@ def test_hr_lists_and_downloads_only_their_own_staff(app, client, setup):
     assert client.get(f"{STAFF}/{foreign[0]}.pdf").status_code == 404
     assert client.get(f"{STAFF}/999999.pdf").status_code == 404
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{STAFF}/courses/{CODE}.zip").data))
-    assert sorted(archive.namelist()) == ["001-BIMTEK-PKS-2024-XI-2024.pdf",
-                                          "002-BIMTEK-PKS-2024-XI-2024.pdf"]
+    assert sorted(archive.namelist()) == [
+        f"{participant_nip(1)}_Syahrani-Noor_001-BIMTEK-PKS-2024-XI-2024.pdf",
+        f"{participant_nip(2)}_Peserta-2_002-BIMTEK-PKS-2024-XI-2024.pdf"]
     assert client.get(f"{STAFF}/courses/{OTHER_CODE}.zip").status_code == 404
     assert client.get(f"{STAFF}/courses/NO-SUCH.zip").status_code == 404
     post(client, "/logout")
@@ -94,29 +95,66 @@ def test_hr_lists_and_downloads_only_their_own_staff(app, client, setup):
     assert "Bambang Satpol" in page and "Syahrani" not in page
     assert client.get(f"{STAFF}/{own[0]}.pdf").status_code == 404
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{STAFF}/courses/{CODE}.zip").data))
-    assert archive.namelist() == ["003-BIMTEK-PKS-2024-XI-2024.pdf"]
+    assert archive.namelist() == [
+        f"{participant_nip(7)}_Bambang-Satpol_003-BIMTEK-PKS-2024-XI-2024.pdf"]
 
 
-def test_the_jp_recap_has_the_fields_of_the_civil_servant_record(app, client, setup):
+def test_the_jp_recap_has_the_columns_of_the_civil_servant_training_history(app, client,
+                                                                             setup):
     issue(app)
+    with app.app_context():
+        services.settings_for(course_services.find_course(CODE)).training_kind = "Kursus"
+        db.session.commit()
     login(client, HR)
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{STAFF}/recap.xlsx").data))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0] == ("Nama", "NIP", "Nama Pelatihan", "Penyelenggara", "Tanggal Mulai",
-                       "Tanggal Selesai", "JP", "Nomor Sertifikat", "Tahun")
+    assert rows[0] == ("Nama", "NIP", "Jenis", "Nama Kursus", "Institusi Penyelenggara",
+                       "Nomor Sertifikat", "Tanggal Mulai", "Tanggal Selesai", "Jumlah Jam",
+                       "Tahun", "Nama File")
     # Staff by name: "Peserta 2" before "Syahrani Noor" (titles aside).
     assert [row[0] for row in rows[1:]] == ["Peserta 2, S.Sos.", "Drs. H. Syahrani Noor, M.Si."]
     first = rows[2]
-    assert first[:4] == ("Drs. H. Syahrani Noor, M.Si.", participant_nip(1), TITLE,
-                         "Pemerintah Kabupaten Kutai Timur")
-    assert [value.date() for value in first[4:6]] == [date(2024, 10, 28), date(2024, 11, 1)]
-    assert first[6:] == (15, "001/BIMTEK-PKS-2024/XI/2024", 2024) and isinstance(first[6], int)
+    assert first[:6] == ("Drs. H. Syahrani Noor, M.Si.", participant_nip(1), "Kursus", TITLE,
+                         "Pemerintah Kabupaten Kutai Timur", "001/BIMTEK-PKS-2024/XI/2024")
+    assert [value.date() for value in first[6:8]] == [date(2024, 10, 28), date(2024, 11, 1)]
+    assert first[8:] == (15, 2024, f"{participant_nip(1)}_Syahrani-Noor_001-BIMTEK-PKS-2024-"
+                                   "XI-2024.pdf") and isinstance(first[8], int)
+    # The file names are those of the ZIP.
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{STAFF}/courses/{CODE}.zip").data))
+    assert sorted(archive.namelist()) == sorted(row[10] for row in rows[1:])
     text = client.get(f"{STAFF}/recap.csv").data.decode("utf-8-sig")
     records = list(csv.reader(io.StringIO(text)))
     assert records[0][0] == "Nama" and len(records) == 3
-    assert records[2] == ["Drs. H. Syahrani Noor, M.Si.", participant_nip(1), TITLE,
-                          "Pemerintah Kabupaten Kutai Timur", "2024-10-28", "2024-11-01", "15",
-                          "001/BIMTEK-PKS-2024/XI/2024", "2024"]
+    assert records[2][:10] == ["Drs. H. Syahrani Noor, M.Si.", participant_nip(1), "Kursus",
+                               TITLE, "Pemerintah Kabupaten Kutai Timur",
+                               "001/BIMTEK-PKS-2024/XI/2024", "2024-10-28", "2024-11-01", "15",
+                               "2024"]
+
+
+def test_the_certificate_list_shows_institution_and_dates_and_searches(app, client, setup):
+    issue(app)
+    login(client, OTHER_HR)
+    page = client.get(STAFF).get_data(as_text=True)
+    # The certificate's date is the course's last day, apart from the day it was issued.
+    assert 'data-testid="institution">Satpol PP Kutim<' in page
+    assert 'data-testid="certificate-date">Jumat, 1 November 2024<' in page
+    assert "28 Oktober s.d. 1 November 2024" in page
+    post(client, "/logout")
+    login(client, HR)
+    assert "Syahrani" in client.get(STAFF, query_string={"q": "syahr"}).get_data(as_text=True)
+    by_name = client.get(STAFF, query_string={"q": "peserta"}).get_data(as_text=True)
+    assert "Peserta 2" in by_name and "Syahrani" not in by_name
+    # A NIP as it is written, with spaces, or a piece of it.
+    spaced = "19861028 201505 1 001"
+    assert "Syahrani" in client.get(STAFF, query_string={"q": spaced}).get_data(as_text=True)
+    by_nip = client.get(STAFF, query_string={"q": participant_nip(2)[-6:]}).get_data(
+        as_text=True)
+    assert "Peserta 2" in by_nip and "Syahrani" not in by_nip
+    # Another office's staff are not found by searching either.
+    assert "Bambang Satpol" not in client.get(STAFF, query_string={"q": "Bambang"}).get_data(
+        as_text=True)
+    recap = client.get(f"{STAFF}/recap.csv", query_string={"q": "peserta"})
+    assert len(recap.data.decode("utf-8-sig").splitlines()) == 2
 
 
 def test_hr_filters_by_course(app, client, setup):
@@ -145,7 +183,8 @@ def test_revoked_certificates_leave_hr_lists_and_downloads(app, client, setup):
     assert "Syahrani" not in client.get(STAFF).get_data(as_text=True)
     assert client.get(f"{STAFF}/{first}.pdf").status_code == 404
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{STAFF}/courses/{CODE}.zip").data))
-    assert archive.namelist() == ["002-BIMTEK-PKS-2024-XI-2024.pdf"]
+    assert archive.namelist() == [
+        f"{participant_nip(2)}_Peserta-2_002-BIMTEK-PKS-2024-XI-2024.pdf"]
     assert "Syahrani" not in client.get(f"{STAFF}/recap.csv").data.decode("utf-8-sig")
 
 

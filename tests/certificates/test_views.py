@@ -12,7 +12,7 @@ from bimtek.certificates import services
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
-from tests.certificates.factories import participants_of
+from tests.certificates.factories import participant_nip, participants_of
 from tests.certificates.people import (
     CODE,
     ORGANISER,
@@ -53,14 +53,15 @@ def test_issuing_shows_the_progress_then_the_downloads(app, client, setup):
     combined = client.get(f"{LIST}/all.pdf")
     assert combined.mimetype == "application/pdf" and combined.data.startswith(b"%PDF")
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{LIST}/all.zip").data))
-    assert archive.namelist() == ["001-BIMTEK-PKS-2024-XI-2024.pdf",
-                                  "002-BIMTEK-PKS-2024-XI-2024.pdf"]
+    first_name = f"{participant_nip(1)}_Syahrani-Noor_001-BIMTEK-PKS-2024-XI-2024.pdf"
+    assert archive.namelist() == [
+        first_name, f"{participant_nip(2)}_Peserta-2_002-BIMTEK-PKS-2024-XI-2024.pdf"]
     listing = client.get(LIST).get_data(as_text=True)
     assert "001/BIMTEK-PKS-2024/XI/2024" in listing and "Penerbitan terakhir: " in listing
     first = certificates(app)[0]
     download = client.get(f"{LIST}/{first.id}.pdf")
     assert download.mimetype == "application/pdf"
-    assert "001-BIMTEK-PKS-2024-XI-2024.pdf" in download.headers["Content-Disposition"]
+    assert first_name in download.headers["Content-Disposition"]
     again = client.get(client.get(post(client, f"{LIST}/issue").location).request.path)
     assert "0 dibuat, 2 tidak berubah" in again.get_data(as_text=True)
 
@@ -128,7 +129,7 @@ def test_revoking_needs_a_reason_and_takes_the_certificate_out_of_the_bundles(ap
     assert revoked.revoked_reason == "Data peserta keliru"
     assert client.get(f"{LIST}/{first.id}.pdf").status_code == 404
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{LIST}/all.zip").data))
-    assert archive.namelist() == ["002-BIMTEK-PKS-2024-XI-2024.pdf"]
+    assert archive.namelist() == [f"{participant_nip(2)}_Peserta-2_002-BIMTEK-PKS-2024-XI-2024.pdf"]
     again = post(client, f"{LIST}/{first.id}/revoke", {"reason": "lagi"}, follow_redirects=True)
     assert "sudah dicabut" in again.get_data(as_text=True)
     with app.app_context():
@@ -206,6 +207,8 @@ def test_revoking_while_certificates_wait_for_rendering_drops_the_stale_bundles(
     assert client.get(f"{LIST}/all.zip").status_code == 404
     issue(app)  # participant 1, still eligible, gets a new number
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{LIST}/all.zip").data))
-    assert sorted(archive.namelist()) == ["002-BIMTEK-PKS-2024-XI-2024.pdf",
-                                          "003-BIMTEK-PKS-2024-XI-2024.pdf",
-                                          "004-BIMTEK-PKS-2024-XI-2024.pdf"]
+    # Files named NIP_Nama_Nomor; the third participant has no NIP.
+    assert set(archive.namelist()) == {
+        f"{participant_nip(2)}_Peserta-2_002-BIMTEK-PKS-2024-XI-2024.pdf",
+        "Peserta-3_003-BIMTEK-PKS-2024-XI-2024.pdf",
+        f"{participant_nip(1)}_Syahrani-Noor_004-BIMTEK-PKS-2024-XI-2024.pdf"}
