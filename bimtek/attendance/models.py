@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bimtek.auth.models import User
 from bimtek.courses.models import Course, Session
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
@@ -78,3 +79,19 @@ class DeviceToken(db.Model):
     valid_until: Mapped[date | None]
 
     course: Mapped[Course] = relationship()
+
+
+class EligibilityOverride(db.Model):
+    """An organiser's decision against the attendance rule, with the written reason."""
+
+    __tablename__ = "eligibility_override"
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
+    eligible: Mapped[bool]
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+    decided_by: Mapped[User | None] = relationship()

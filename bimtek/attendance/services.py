@@ -24,6 +24,7 @@ from bimtek.attendance.models import (
     AttendanceMethod,
     AttendanceStatus,
     DeviceToken,
+    EligibilityOverride,
 )
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.enums import LabelledEnum
@@ -338,27 +339,77 @@ def device_for_token(token: str, now: datetime | None = None) -> DeviceToken | N
 
 # --- what attendance adds up to --------------------------------------------------------
 
+# Present at a session: checked in on time or late. What the desk counts, and who an
+# exercise forms its teams from.
 ATTENDED = (AttendanceStatus.HADIR, AttendanceStatus.TERLAMBAT)
 
 
+def counted_statuses(course: Course) -> tuple[AttendanceStatus, ...]:
+    """What counts towards attended JP: presence, and excused absence (izin) when the
+    course says so."""
+    return (*ATTENDED, AttendanceStatus.IZIN) if course.izin_counts else ATTENDED
+
+
 @dataclass
-class JpSummary:
+class AttendedJp:
+    """The attendance rule for one participant: JP attended under the course's settings,
+    over the JP of ALL its sessions (never only those held so far, which would overstate
+    attendance early in the week), and the organiser's written decision if any. Every
+    page, export and certificate takes its figures and `eligible` from here."""
+
+    registration: Registration
     attended_jp: int
     total_jp: int
+    minimum_percent: int
+    override: EligibilityOverride | None = None
 
     @property
     def percent(self) -> float:
         return 100 * self.attended_jp / self.total_jp if self.total_jp else 0.0
 
+    @property
+    def meets_rule(self) -> bool:
+        return self.total_jp > 0 and self.percent >= self.minimum_percent
 
-def jp_summary(registration: Registration) -> JpSummary:
-    """JP attended over the JP of ALL the course's sessions with JP > 0 — never only the
-    sessions held so far, which would overstate attendance early in the week."""
-    sessions = [s for s in registration.course.sessions if s.jp > 0]
-    attended = set(db.session.scalars(select(Attendance.session_id).where(
-        Attendance.registration_id == registration.id, Attendance.status.in_(ATTENDED))))
-    return JpSummary(attended_jp=sum(s.jp for s in sessions if s.id in attended),
-                     total_jp=sum(s.jp for s in sessions))
+    @property
+    def eligible(self) -> bool:
+        return self.override.eligible if self.override is not None else self.meets_rule
+
+    @property
+    def summary(self) -> str:
+        """E.g. "28 dari 40 JP, 70%"."""
+        return _("%(attended)s of %(total)s JP, %(percent)s%%", attended=self.attended_jp,
+                 total=self.total_jp, percent=f"{self.percent:.0f}")
+
+
+def total_jp(course: Course) -> int:
+    """The JP of all the course's sessions, whether held yet or not."""
+    return db.session.scalar(select(func.coalesce(func.sum(Session.jp), 0))
+                             .where(Session.course_id == course.id, Session.jp > 0))
+
+
+def attended_jp(course: Course, registrations: Iterable[Registration]
+                ) -> dict[int, AttendedJp]:
+    """`AttendedJp` of each registration, by id, in three queries whatever their number."""
+    registrations = list(registrations)
+    ids = [registration.id for registration in registrations]
+    attended = dict(db.session.execute(
+        select(Attendance.registration_id, func.sum(Session.jp)).join(Session)
+        .where(Session.course_id == course.id, Session.jp > 0,
+               Attendance.registration_id.in_(ids),
+               Attendance.status.in_(counted_statuses(course)))
+        .group_by(Attendance.registration_id)).all()) if ids else {}
+    overrides = {o.registration_id: o for o in db.session.scalars(
+        select(EligibilityOverride).where(EligibilityOverride.registration_id.in_(ids)))
+    } if ids else {}
+    course_jp = total_jp(course)
+    return {r.id: AttendedJp(r, attended.get(r.id, 0), course_jp,
+                             course.min_attendance_percent, overrides.get(r.id))
+            for r in registrations}
+
+
+def jp_summary(registration: Registration) -> AttendedJp:
+    return attended_jp(registration.course, [registration])[registration.id]
 
 
 def attendance_of(registration: Registration) -> dict[int, Attendance]:
@@ -482,7 +533,7 @@ def session_roll(session: Session) -> list[RollEntry]:
 class MatrixRow:
     registration: Registration
     cells: dict[int, AttendanceStatus]  # by session id
-    jp: JpSummary
+    jp: AttendedJp
 
 
 @dataclass
@@ -496,8 +547,9 @@ class Matrix:
 
 def matrix(course: Course, *, day=None, unit: str = "", institution_id: int | None = None,
            kecamatan_id: int | None = None) -> Matrix:
-    """Registered participants × sessions, in three queries whatever the course's size.
-    The JP percent always counts every scheduled session, even when a day is shown."""
+    """Registered participants × sessions, in a fixed number of queries whatever the
+    course's size. The JP figures count every scheduled session, even when a day is
+    shown."""
     registrations = db.session.scalars(_registered(course).where(
         *([Registration.institution_id == institution_id] if institution_id else []),
         *([Registration.kecamatan_id == kecamatan_id] if kecamatan_id else []),
@@ -507,15 +559,10 @@ def matrix(course: Course, *, day=None, unit: str = "", institution_id: int | No
             select(Attendance.registration_id, Attendance.session_id, Attendance.status)
             .join(Session).where(Session.course_id == course.id)):
         statuses.setdefault(registration_id, {})[session_id] = status
-    all_sessions = list(course.sessions)
-    jp_sessions = [s for s in all_sessions if s.jp > 0]
-    total_jp = sum(s.jp for s in jp_sessions)
-    rows = []
-    for registration in registrations:
-        cells = statuses.get(registration.id, {})
-        attended = sum(s.jp for s in jp_sessions if cells.get(s.id) in ATTENDED)
-        rows.append(MatrixRow(registration, cells, JpSummary(attended, total_jp)))
-    shown = [s for s in all_sessions if day is None or s.day == day]
+    jp = attended_jp(course, registrations)
+    rows = [MatrixRow(registration, statuses.get(registration.id, {}), jp[registration.id])
+            for registration in registrations]
+    shown = [s for s in course.sessions if day is None or s.day == day]
     return Matrix(shown, rows)
 
 

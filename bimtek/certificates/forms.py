@@ -14,7 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from bimtek.certificates.models import Certificate, CertificateSettings, EligibilityOverride
+from bimtek.attendance.models import EligibilityOverride
+from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.courses.forms import SignatoryFields
 from bimtek.forms import Form, fits, optional_int
 

@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bimtek.auth.models import User
 from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
@@ -37,8 +36,6 @@ class CertificateSettings(db.Model):
     course_id: Mapped[int] = mapped_column(
         sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True)
     number_pattern: Mapped[str] = mapped_column(sa.String(120), default=DEFAULT_NUMBER_PATTERN)
-    # Whether excused absence (izin) counts as attended JP.
-    izin_counts: Mapped[bool] = mapped_column(default=False)
     # Lines above SERTIFIKAT, e.g. "PEMERINTAH KABUPATEN KUTAI TIMUR".
     heading: Mapped[str] = mapped_column(sa.String(500), default="")
     statement: Mapped[str] = mapped_column(sa.String(1000), default=DEFAULT_STATEMENT)
@@ -54,22 +51,6 @@ class CertificateSettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     course: Mapped[Course] = relationship()
-
-
-class EligibilityOverride(db.Model):
-    """An organiser's decision against the attendance rule, with the written reason."""
-
-    __tablename__ = "eligibility_override"
-
-    registration_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
-    eligible: Mapped[bool]
-    reason: Mapped[str] = mapped_column(sa.String(500))
-    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    registration: Mapped[Registration] = relationship()
-    decided_by: Mapped[User | None] = relationship()
 
 
 class Certificate(db.Model):

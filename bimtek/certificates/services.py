@@ -8,7 +8,6 @@ import secrets
 import string
 import struct
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
@@ -20,7 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from bimtek import audit
-from bimtek.attendance.models import Attendance, AttendanceStatus
+from bimtek.attendance import services as attendance_rule
+from bimtek.attendance.models import EligibilityOverride
+from bimtek.attendance.services import AttendedJp, total_jp
 from bimtek.auth.models import User
 from bimtek.auth.services import can_see_institution
 from bimtek.certificates import storage
@@ -29,10 +30,9 @@ from bimtek.certificates.models import (
     DEFAULT_TRAINING_KIND,
     Certificate,
     CertificateSettings,
-    EligibilityOverride,
 )
 from bimtek.courses import services as course_services
-from bimtek.courses.models import Course, Session
+from bimtek.courses.models import Course
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
@@ -112,62 +112,13 @@ def format_number(pattern: str, seq: int, course_code: str, issued_on: date) -> 
 
 # --- eligibility -----------------------------------------------------------------------
 
-@dataclass
-class Eligibility:
-    registration: Registration
-    attended_jp: int
-    total_jp: int
-    minimum_percent: int
-    override: EligibilityOverride | None
-
-    @property
-    def percent(self) -> float:
-        return 100 * self.attended_jp / self.total_jp if self.total_jp else 0.0
-
-    @property
-    def meets_rule(self) -> bool:
-        return self.total_jp > 0 and self.percent >= self.minimum_percent
-
-    @property
-    def eligible(self) -> bool:
-        return self.override.eligible if self.override is not None else self.meets_rule
-
-    @property
-    def summary(self) -> str:
-        """E.g. "28 dari 40 JP, 70%"."""
-        return _("%(attended)s of %(total)s JP, %(percent)s%%", attended=self.attended_jp,
-                 total=self.total_jp, percent=f"{self.percent:.0f}")
-
-
-def counted_statuses(settings: CertificateSettings) -> tuple[AttendanceStatus, ...]:
-    counted = (AttendanceStatus.HADIR, AttendanceStatus.TERLAMBAT)
-    return (*counted, AttendanceStatus.IZIN) if settings.izin_counts else counted
-
-
-def total_jp(course: Course) -> int:
-    """The JP of all the course's sessions, whether held yet or not."""
-    return db.session.scalar(select(func.coalesce(func.sum(Session.jp), 0))
-                             .where(Session.course_id == course.id, Session.jp > 0))
-
-
-def eligibility(course: Course) -> list[Eligibility]:
-    """Every registered participant with their attended JP, in three queries."""
-    settings = settings_for(course)
-    attended = dict(db.session.execute(
-        select(Attendance.registration_id, func.sum(Session.jp)).join(Session)
-        .where(Session.course_id == course.id, Session.jp > 0,
-               Attendance.status.in_(counted_statuses(settings)))
-        .group_by(Attendance.registration_id)).all())
-    overrides = {o.registration_id: o for o in db.session.scalars(
-        select(EligibilityOverride).join(Registration)
-        .where(Registration.course_id == course.id))}
+def eligibility(course: Course) -> list[AttendedJp]:
+    """Every registered participant under the course's attendance rule, by number."""
     registrations = db.session.scalars(
         select(Registration).where(Registration.course_id == course.id,
                                    Registration.status == RegistrationStatus.REGISTERED)
         .order_by(Registration.number)).all()
-    course_jp = total_jp(course)
-    return [Eligibility(r, attended.get(r.id, 0), course_jp, course.min_attendance_percent,
-                        overrides.get(r.id)) for r in registrations]
+    return list(attendance_rule.attended_jp(course, registrations).values())
 
 
 def override_eligibility(registration: Registration, eligible: bool, reason: str, *,
@@ -337,7 +288,7 @@ def save_settings(course: Course, *, number_pattern: str, izin_counts: bool, hea
     number_pattern = check_number_pattern(number_pattern)
     statement = check_statement(statement)
     settings = settings_for(course)
-    settings.number_pattern, settings.izin_counts = number_pattern, izin_counts
+    settings.number_pattern, course.izin_counts = number_pattern, izin_counts
     settings.heading = check_length(heading.strip(), CertificateSettings.heading, "heading")
     settings.training_kind = check_training_kind(training_kind)
     settings.statement = check_length(statement, CertificateSettings.statement, "statement")

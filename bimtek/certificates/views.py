@@ -77,7 +77,7 @@ def _certificate_download(certificate: Certificate):
 def settings(course):
     settings = services.settings_for(course)
     form = CertificateSettingsForm(obj=settings, **{
-        name: getattr(course, name) for name in SIGNATORY_FIELDS})
+        name: getattr(course, name) for name in (*SIGNATORY_FIELDS, "izin_counts")})
     if form.validate_on_submit():
         try:
             services.save_settings(

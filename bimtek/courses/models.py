@@ -47,6 +47,9 @@ class Course(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Makassar")
     capacity: Mapped[int] = mapped_column(default=400)
     min_attendance_percent: Mapped[int] = mapped_column(default=80)
+    # Whether excused absence (izin) counts as attended JP: with the minimum above, the
+    # course's attendance rule.
+    izin_counts: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     signatory_position: Mapped[str] = mapped_column(sa.String(200), default="")
     signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")
     signatory_nip: Mapped[str] = mapped_column(sa.String(18), default="")

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from bimtek import audit
-from bimtek.attendance.models import Attendance, AttendanceStatus
+from bimtek.attendance.models import Attendance
+from bimtek.attendance.services import ATTENDED
 from bimtek.auth.models import CourseAssignment, Role, User
 from bimtek.auth.services import can_act_in_course
 from bimtek.courses.models import Course, Session, SessionKind
@@ -43,8 +44,6 @@ from bimtek.timeutil import utcnow
 
 # Course roles whose holders work on a course's exercises.
 STAFF_COURSE_ROLES = (Role.ORGANISER, Role.FACILITATOR)
-# Attendance that counts as being in the room for the simulation.
-PRESENT = (AttendanceStatus.HADIR, AttendanceStatus.TERLAMBAT)
 MAX_TEAMS = 20
 MAX_OFFSET_MINUTES = 7 * 24 * 60
 # Far beyond any MSEL, and well inside the database's 32-bit column.
@@ -284,7 +283,7 @@ def checked_in(exercise: Exercise) -> list[Registration]:
     return list(db.session.scalars(
         select(Registration).join(Attendance, Attendance.registration_id == Registration.id)
         .where(Attendance.session_id == exercise.session_id,
-               Attendance.status.in_(PRESENT),
+               Attendance.status.in_(ATTENDED),  # in the room, whatever izin counts for JP
                Registration.course_id == exercise.course_id,
                Registration.status == RegistrationStatus.REGISTERED)
         .order_by(Registration.number)))

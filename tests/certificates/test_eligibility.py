@@ -3,10 +3,11 @@ refusal to issue when there is nothing to issue."""
 import pytest
 from sqlalchemy import select
 
+from bimtek.attendance.models import EligibilityOverride
 from bimtek.audit import AuditEvent
 from bimtek.auth.models import Role
 from bimtek.certificates import services
-from bimtek.certificates.models import Certificate, CertificateBatch, EligibilityOverride
+from bimtek.certificates.models import Certificate, CertificateBatch
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services

@@ -50,7 +50,7 @@ def test_excused_absence_counts_only_when_the_course_says_so(app_context):
     material = [s for s in course.sessions if s.jp > 0]
     mark(person, material[-1], AttendanceStatus.IZIN, reason="Dinas luar")  # 11 of 15 JP
     assert [r.eligible for r in services.eligibility(course)] == [False, False]
-    services.settings_for(course).izin_counts = True
+    course.izin_counts = True
     db.session.commit()
     assert services.eligibility(course)[0].attended_jp == MATERIAL_JP
 
