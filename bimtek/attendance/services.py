@@ -9,13 +9,24 @@ import threading
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, bindparam, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, lazyload
 
 from bimtek import audit
@@ -30,7 +41,7 @@ from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.enums import LabelledEnum
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import commit_or_refuse, db
-from bimtek.registration.badge_codes import read_badge
+from bimtek.registration.badge_codes import TypedBadge, read_badge
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.models import Institution
 from bimtek.spreadsheets import write_table
@@ -67,21 +78,9 @@ def wall_clock(course: Course, instant: datetime) -> datetime:
         tzinfo=None)
 
 
-def session_window(session: Session) -> tuple[datetime, datetime]:
-    """When the desk may check people in for the session, in course wall-clock time."""
-    start = datetime.combine(session.day, session.starts_at)
-    return start - EARLY_CHECK_IN, datetime.combine(session.day, session.ends_at)
-
-
-# The statements of a scan, built once with placeholders for its values: building a
-# statement and working out its cache key costs SQLAlchemy several times what running it
-# costs SQLite, and every scan runs six of them.
-_DAY_SESSIONS = (  # without their speakers
-    select(Session).where(Session.course_id == bindparam("course_id"),
-                          Session.day == bindparam("day"))
-    .order_by(Session.starts_at, Session.id).options(lazyload(Session.speaker_links)))
-# A scan seldom finds an earlier record, by nonce or for the same participant and
-# session: without the eager join to the participant, looking costs a third.
+# The statements that explain a scan that recorded nothing, built once with placeholders
+# for its values: building a statement costs SQLAlchemy more than running it costs SQLite.
+# Without the eager join to the participant, looking for an earlier record costs a third.
 # The course condition is a backstop: scanners are one course's, but an answer must never
 # carry another course's participant whatever a scanner sends.
 _BY_NONCE = (select(Attendance).join(Attendance.session)
@@ -100,31 +99,52 @@ _DEVICE = (select(DeviceToken).where(DeviceToken.token_hash == bindparam("token_
            .options(joinedload(DeviceToken.course)))  # every scan needs its course
 
 
-def counts_for_attendance(session: Session) -> bool:
-    """Breaks and sessions without JP earn nothing: a scan is never put there unasked."""
-    return session.jp > 0 and session.kind != SessionKind.BREAK
+def _clock_choice() -> Select:
+    """The session with JP in progress at the scan's wall-clock time (`now`, on `day`),
+    the one that started last of overlapping ones; else the next one with JP that opens
+    within 30 minutes (by `opens_by`). Breaks and sessions without JP earn nothing: a scan
+    is never put there unasked."""
+    now = bindparam("now", type_=sa.Time)
+    started = Session.starts_at <= now
+    return (select(Session).where(
+        Session.course_id == bindparam("course_id"), Session.day == bindparam("day"),
+        Session.jp > 0, Session.kind != SessionKind.BREAK,
+        Session.starts_at <= bindparam("opens_by"), Session.ends_at > now)
+        .order_by(started.desc(), case((started, Session.starts_at)).desc(),
+                  case((started, Session.id)).desc(), Session.starts_at, Session.id)
+        .limit(1).options(lazyload(Session.speaker_links)))
+
+
+def _clock(course: Course, instant: datetime) -> dict:
+    """The values `_clock_choice` and `_status_for` compare, for a scan at `instant`."""
+    local = wall_clock(course, instant)
+    opening = local + EARLY_CHECK_IN
+    late_before = local - timedelta(minutes=course.late_after_minutes)
+    return {"course_id": course.id, "day": local.date(), "now": local.time(),
+            "opens_by": opening.time() if opening.date() == local.date() else time.max,
+            "late_day": late_before.date(), "late_time": late_before.time()}
+
+
+# Built once: building a statement costs SQLAlchemy more than running it costs SQLite.
+_CURRENT_SESSION = _clock_choice()
 
 
 def current_session(course: Course, instant: datetime) -> Session | None:
-    """The session with JP in progress at `instant` (UTC), else the next one with JP that
-    opens within 30 minutes; during a break or between sessions, that next one or None.
-    By the course's clock, whatever the server's zone."""
-    local = wall_clock(course, instant)
-    day_sessions = [s for s in db.session.scalars(
-        _DAY_SESSIONS, {"course_id": course.id, "day": local.date()})
-        if counts_for_attendance(s)]
-    open_now = [s for s in day_sessions if session_window(s)[0] <= local < session_window(s)[1]]
-    in_progress = [s for s in open_now if datetime.combine(s.day, s.starts_at) <= local]
-    if in_progress:
-        return in_progress[-1]  # of overlapping sessions, the one that started last
-    return open_now[0] if open_now else None
+    """The session a scan at `instant` (UTC) belongs to, by the course's clock (see
+    `_clock_choice`); during a break or between sessions, the next one or None."""
+    values = _clock(course, instant)
+    return db.session.scalar(_CURRENT_SESSION, {name: values[name] for name in (
+        "course_id", "day", "now", "opens_by")})
 
 
-def _status_at(course: Course, session: Session, instant: datetime) -> AttendanceStatus:
-    late_from = datetime.combine(session.day, session.starts_at) + timedelta(
-        minutes=course.late_after_minutes)
-    return AttendanceStatus.TERLAMBAT if wall_clock(course, instant) > late_from \
-        else AttendanceStatus.HADIR
+def _status_for():
+    """Late (terlambat) when the scan came more than the course's grace after the
+    session's start, i.e. the start is before `late_day` `late_time`."""
+    late = or_(Session.day < bindparam("late_day"),
+               and_(Session.day == bindparam("late_day"),
+                    Session.starts_at < bindparam("late_time")))
+    return case((late, literal(AttendanceStatus.TERLAMBAT.value)),
+                else_=literal(AttendanceStatus.HADIR.value))
 
 
 def _existing(registration: Registration, session: Session) -> Attendance | None:
@@ -147,20 +167,8 @@ _sqlite_writer = threading.Lock()
 
 
 def _write_turn():
-    """Held around a scan's commit (its only write), on SQLite."""
+    """Held around a scan's insert and commit, on SQLite."""
     return _sqlite_writer if db.engine.dialect.name == "sqlite" else nullcontext()
-
-
-def _commit_keeping_state() -> None:
-    """Commit without expiring the loaded rows: a scan's answer is made of the rows it has
-    just read and written, and reading them back would cost three queries per scan."""
-    session = db.session()
-    expire = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
 
 
 # What a scanner may send as a badge or a nonce: codes and nonces are printable ASCII.
@@ -190,20 +198,113 @@ def token_scanner(device: DeviceToken) -> str:
     return f"token:{device.id}"
 
 
+def _insert_for(dialect: str):
+    """INSERT … ON CONFLICT DO NOTHING for the database at hand (SQLite ≥ 3.35 and
+    PostgreSQL both have it, with RETURNING)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _recording(dialect: str, *, chosen: bool):
+    """The whole rule of a scan as one statement: the registered participant of this
+    course with this badge, at the session named (`chosen`) or chosen by the clock,
+    present or late, unless the same participant and session or the same scanner's nonce
+    is there already; it returns what the answer shows, so nothing is read back."""
+    session_id = bindparam("session_id", type_=sa.Integer) if chosen else _clock_choice() \
+        .with_only_columns(Session.id).correlate(None).scalar_subquery()
+    source = (select(Registration.id, Session.id, _status_for(), literal(""),
+                     bindparam("happened_at", type_=sa.DateTime),
+                     bindparam("received_at", type_=sa.DateTime),
+                     bindparam("method", type_=sa.String),
+                     bindparam("by", type_=sa.Integer), bindparam("device", type_=sa.String),
+                     bindparam("scanner", type_=sa.String), bindparam("nonce", type_=sa.String))
+              .select_from(Registration).join(Session, Session.course_id == Registration.course_id)
+              .where(Registration.course_id == bindparam("course_id"),
+                     Registration.status == RegistrationStatus.REGISTERED,
+                     or_(Registration.badge_code == bindparam("code"),
+                         Registration.legacy_badge_code == bindparam("as_scanned")),
+                     Session.id == session_id))
+    row = Attendance.__table__.c
+    return (_insert_for(dialect)(Attendance.__table__).from_select(
+        ["registration_id", "session_id", "status", "reason", "happened_at", "received_at",
+         "method", "recorded_by_id", "device", "scanner", "nonce"], source)
+        .on_conflict_do_nothing()
+        .returning(row.id, row.registration_id, row.session_id, row.status, row.happened_at,
+                   *_RETURNED))
+
+
+_RECORDING: dict[tuple[str, bool], sa.Insert] = {}
+
+
+def _recording_statement(chosen: bool):
+    dialect = db.engine.dialect.name
+    if (dialect, chosen) not in _RECORDING:
+        _RECORDING[dialect, chosen] = _recording(dialect, chosen=chosen)
+    return _RECORDING[dialect, chosen]
+
+
+# What the answer shows of the new row's participant and session, looked up within the
+# same statement. Written out because RETURNING must name the new row by its table.
+_RETURNED = [literal_column(f"({sql})") for sql in (
+    *(f"SELECT {column} FROM registration WHERE registration.id = attendance.registration_id"
+      for column in ("number", "front_titles", "name", "back_titles", "unit")),
+    "SELECT institution.short_name FROM registration JOIN institution ON institution.id = "
+    "registration.institution_id WHERE registration.id = attendance.registration_id",
+    "SELECT title FROM session WHERE session.id = attendance.session_id")]
+
+
+def _recorded(row) -> CheckIn:
+    """The answer to a recorded scan, from the values its statement returned: objects
+    for the answer only, never added to the database session."""
+    (attendance_id, registration_id, session_id, status, happened_at, number, front_titles,
+     name, back_titles, unit, institution, title) = row
+    registration = Registration(id=registration_id, number=number, front_titles=front_titles,
+                                name=name, back_titles=back_titles, unit=unit,
+                                institution=Institution(short_name=institution))
+    session = Session(id=session_id, title=title)
+    return CheckIn(CheckInResult.OK, registration, session, Attendance(
+        id=attendance_id, status=AttendanceStatus(status), happened_at=happened_at))
+
+
 def check_in(course: Course, badge: str, *, nonce: str | None = None,
              scanner: str | None = None, scanned_at: datetime | None = None,
              session_id: int | None = None, by=None, device: str = "",
              method: AttendanceMethod = AttendanceMethod.DESK) -> CheckIn:
-    """Record a badge scan. The scan time (UTC), not the time it reached the server,
-    decides the session and whether it was late; a nonce the same scanner sent before
-    changes nothing (another scanner's same nonce is another scan)."""
+    """Record a badge scan, in one statement (`_recording`). The scan time (UTC), not the
+    time it reached the server, decides the session and whether it was late; a nonce the
+    same scanner sent before changes nothing (another scanner's same nonce is another
+    scan). A scan that records nothing is explained by `_why_not_recorded`."""
     nonce = nonce if nonce and scanner else None
+    scanned_at = scanned_at or utcnow()
+    typed = read_badge(badge)
+    if course.status != CourseStatus.FINISHED and (session_id is None or is_row_id(session_id)):
+        values = {**_clock(course, scanned_at), "session_id": session_id,
+                  "code": typed.code, "as_scanned": typed.as_scanned,
+                  "happened_at": scanned_at, "received_at": utcnow(), "method": method.value,
+                  "by": getattr(by, "id", None), "device": device[:80], "scanner": scanner,
+                  "nonce": nonce}
+        with _write_turn():
+            row = db.session.execute(_recording_statement(session_id is not None),
+                                     values).first()
+            if row is not None:
+                db.session.commit()
+                return _recorded(row)
+            db.session.rollback()
+    return _why_not_recorded(course, typed, nonce=nonce, scanner=scanner,
+                             scanned_at=scanned_at, session_id=session_id)
+
+
+def _why_not_recorded(course: Course, typed: TypedBadge, *, nonce: str | None,
+                      scanner: str | None, scanned_at: datetime,
+                      session_id: int | None) -> CheckIn:
+    """Why a scan recorded nothing: its nonce was recorded before (the first answer
+    again), the badge is unknown, mistyped or another course's, the session named is not
+    this course's, the course is finished, the participant is not registered, there is
+    no session now, or the participant is already checked in to it."""
     if nonce:
         replayed = db.session.scalar(_BY_NONCE, {"scanner": scanner, "nonce": nonce,
                                                  "course_id": course.id})
         if replayed is not None:
             return CheckIn(CheckInResult.OK, replayed.registration, replayed.session, replayed)
-    typed = read_badge(badge)
     registration = db.session.scalar(_BY_BADGE, {"code": typed.code,
                                                  "as_scanned": typed.as_scanned})
     if registration is None:
@@ -221,33 +322,13 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
         return CheckIn(CheckInResult.WAITLISTED
                        if registration.status == RegistrationStatus.WAITLISTED
                        else CheckInResult.CANCELLED, registration)
-    scanned_at = scanned_at or utcnow()
     session = chosen or current_session(course, scanned_at)
     if session is None:
         return CheckIn(CheckInResult.NO_SESSION, registration)
     existing = _existing(registration, session)
-    if existing is not None:
-        # The same scan sent again while its first sending was being recorded: it gets
-        # the first sending's answer, like any other repeated nonce.
-        result = CheckInResult.OK if nonce and (existing.scanner, existing.nonce) == (
-            scanner, nonce) else CheckInResult.ALREADY_CHECKED_IN
-        return CheckIn(result, registration, session, existing)
-    attendance = Attendance(
-        registration_id=registration.id, session_id=session.id, scanner=scanner,
-        nonce=nonce,
-        status=_status_at(course, session, scanned_at), happened_at=scanned_at,
-        method=method, recorded_by_id=getattr(by, "id", None), device=device[:80])
-    db.session.add(attendance)
-    try:
-        with _write_turn():
-            _commit_keeping_state()
-    except IntegrityError:
-        # Another desk scanned the same badge for the same session at the same moment
-        # (or the same nonce arrived twice): the database kept the first.
-        db.session.rollback()
-        return check_in(course, badge, nonce=nonce, scanner=scanner, scanned_at=scanned_at,
-                        session_id=session.id, by=by, device=device, method=method)
-    return CheckIn(CheckInResult.OK, registration, session, attendance)
+    if existing is None:  # removed since the statement ran: an organiser's correction
+        return CheckIn(CheckInResult.NO_SESSION, registration)
+    return CheckIn(CheckInResult.ALREADY_CHECKED_IN, registration, session, existing)
 
 
 def has_attendance(session: Session) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bimtek.attendance.models import Attendance, AttendanceStatus
 from bimtek.attendance.services import CheckInResult, check_in, current_session
 from bimtek.courses import services as course_services
-from bimtek.courses.models import SessionKind
+from bimtek.courses.models import Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -179,7 +179,7 @@ def test_a_finished_course_refuses_scans_but_takes_corrections_with_a_reason(set
     assert check_in(course, first.badge_code, scanned_at=utc(7, 55), nonce="before",
                     scanner="token:1").attendance.id == recorded.attendance.id, \
         "a queue sent again is answered"
-    session = recorded.session
+    session = db.session.get(Session, recorded.session.id)
     with pytest.raises(ValidationError) as error:
         mark(second, session, AttendanceStatus.HADIR)
     assert error.value.field == "reason"
