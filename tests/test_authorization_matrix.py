@@ -126,6 +126,7 @@ MATRIX = {
     "POST speakers.new_institution": posted(ADMIN_ONLY),
     "GET speakers.edit_institution": ADMIN_ONLY,
     "POST speakers.edit_institution": posted(ADMIN_ONLY),
+    "POST speakers.merge_institution": posted(ADMIN_ONLY),
     "GET speakers.speakers": ORGANISERS,
     "GET speakers.new_speaker": ORGANISERS,
     "POST speakers.new_speaker": posted(ORGANISERS),

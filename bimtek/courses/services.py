@@ -175,6 +175,14 @@ def course_kecamatan(course: Course) -> list[Kecamatan]:
                                    .options(contains_eager(Kecamatan.region))))
 
 
+def course_kabupaten(course: Course) -> list[Region]:
+    """The kabupaten/kota of the course's regions (all of a province's), by code."""
+    if not course.areas:
+        return []
+    return list(db.session.scalars(select(Region).where(_area_condition(course))
+                                   .order_by(Region.code)))
+
+
 def in_course_regions(course: Course, kecamatan: Kecamatan) -> bool:
     return any(area.region_id == kecamatan.region_id
                or (area.province_id is not None

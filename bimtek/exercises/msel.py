@@ -98,7 +98,7 @@ def _whole_number(value: Cell, column: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     text = cell_text(value)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not '¹' or other digits int() refuses
         return int(text)
     raise ValidationError(_("%(column)s %(value)s is not a whole number.", column=column,
                             value=quoted(value)))
@@ -151,7 +151,7 @@ def _objective_reader(exercise: Exercise):
     def parse(value: Cell, column: str) -> Objective:
         """An objective by its number in the list or by its title."""
         text = cell_text(value)
-        if text.isdigit() and 1 <= int(text) <= len(exercise.objectives):
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(exercise.objectives):
             return exercise.objectives[int(text) - 1]
         objective = by_title.get(fold_name(text))
         if objective is None:

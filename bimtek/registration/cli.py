@@ -35,8 +35,13 @@ def _course(code: str) -> Course:
 @click.option("--map", "mapped", multiple=True, metavar="HEADER=FIELD",
               help="What an unrecognised column holds, e.g. \"No. Identitas=nik\"; "
                    "repeatable.")
+@click.option("--create-institutions", is_flag=True,
+              help="Create the institutions the file names that are not known yet (short "
+                   "name as written, full name with abbreviations written out, kind from "
+                   "its words, the course's region).")
 def import_participants(code: str, file: Path, dry_run: bool, waitlist: bool,
-                        ignored: tuple[str, ...], mapped: tuple[str, ...]):
+                        ignored: tuple[str, ...], mapped: tuple[str, ...],
+                        create_institutions: bool):
     """Register a course's participants from an .xlsx or .csv file: every row, or none.
     A column the file has but Bimtek does not recognise refuses the file until it is
     ignored or mapped; the course's next import remembers what was said."""
@@ -45,14 +50,27 @@ def import_participants(code: str, file: Path, dry_run: bool, waitlist: bool,
         headers = spreadsheet.header_choices(ignored, mapped)
     except ValidationError as error:
         raise click.BadParameter(error.message, param_hint="--map") from error
-    preview = spreadsheet.preview_participants(course, file.name, file.read_bytes(),
-                                               waitlist=waitlist, headers=headers)
+    data = file.read_bytes()
+    preview = spreadsheet.preview_participants(course, file.name, data, waitlist=waitlist,
+                                               headers=headers)
+    if create_institutions and preview.unknown_institutions:
+        new = {unknown.key: unknown.proposed for unknown in preview.unknown_institutions}
+        preview = spreadsheet.preview_participants(course, file.name, data,
+                                                   waitlist=waitlist, headers=headers,
+                                                   institutions=new)
+        for choice in new.values():
+            click.echo(f"New institution: {choice.short_name} ({choice.name}, "
+                       f"{choice.kind.label}).")
     for _row, message in preview.errors:
         click.echo(message, err=True)
     if preview.unknown_headers:
         click.echo("Give --ignore-column HEADER or --map \"HEADER=field\" for each of them; "
                    f"fields: {', '.join(spreadsheet.MAPPABLE)}.", err=True)
+    if preview.unknown_institutions:
+        click.echo("Add --create-institutions to create them, or add them (or their "
+                   "spellings) in the web preview first.", err=True)
     if preview.errors:
+        db.session.rollback()
         click.get_current_context().exit(1)
     for _row, message in preview.warnings:
         click.echo(message)
@@ -60,6 +78,7 @@ def import_participants(code: str, file: Path, dry_run: bool, waitlist: bool,
                f"register, {len(preview.to_waitlist)} to waitlist, "
                f"{len(preview.warnings)} warnings.")
     if dry_run:
+        db.session.rollback()
         click.echo("Dry run: nothing was written.")
         return
     try:

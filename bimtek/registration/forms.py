@@ -114,6 +114,8 @@ class ImportParticipantsForm(Form):
 class ConfirmParticipantsForm(Form):
     upload = HiddenField(validators=[DataRequired()])
     waitlist = HiddenField()
-    # What the organiser said about the file's unrecognised headers, as JSON.
+    # What the organiser said about the file's unrecognised headers and unknown
+    # institutions, as JSON.
     headers = HiddenField()
+    institutions = HiddenField()
     submit = SubmitField(_l("Import the participants"))

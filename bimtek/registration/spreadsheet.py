@@ -31,10 +31,12 @@ from bimtek.registration.identity import (
     parse_nrp,
 )
 from bimtek.registration.models import Registration
-from bimtek.speakers.models import Institution, fold_name
+from bimtek.speakers import services as institution_services
+from bimtek.speakers.models import Institution, InstitutionKind
 from bimtek.speakers.names import merge_titles, split_title_cell, split_titles
 from bimtek.spreadsheets import (
     MAX_COLUMNS,
+    MAX_ROWS,
     Cell,
     Columns,
     RawRow,
@@ -117,6 +119,7 @@ class ParticipantPreview:
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     # Headers the file has that no column is known by, and what was said about headers.
     unknown_headers: list[str] = field(default_factory=list)
+    unknown_institutions: list[UnknownInstitution] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -184,21 +187,72 @@ _TEXT_PARSERS = {name: text_within(Registration.__table__.c[name], clean_text)
                  for name in TEXT_FIELDS}
 
 
-def _institution_finder() -> Callable[[Cell, str], Institution]:
-    """Institutions by short or full name, case and spacing ignored. An import never
-    creates one: HR accounts are scoped to institutions, so an administrator adds them."""
-    directory = {fold_name(name): institution
-                 for institution in db.session.scalars(select(Institution))
-                 for name in (institution.short_name, institution.name)}
+# An institution the file names that is not known yet: the row waits for the organiser.
+PENDING = object()
 
-    def find(value: Cell, column: str) -> Institution:
-        institution = directory.get(fold_name(clean_text(value)))
-        if institution is None:
-            raise ValidationError(_(
-                "%(column)s %(value)s is not in the list of institutions; an administrator "
-                "must add it before the import.", column=column, value=quoted(value)))
-        return institution
-    return find
+
+@dataclass
+class UnknownInstitution:
+    """An institution name of the file that matches none: asked about once, with the rows
+    that name it, the closest known institutions and what a new one would be."""
+
+    written: str
+    key: str
+    rows: list[int]
+    suggestions: list[Institution]
+    proposed: institution_services.NewInstitution
+
+
+# What the organiser said about an unknown name: an existing institution's id (the
+# spelling becomes its alias), or the institution to create.
+InstitutionChoice = int | institution_services.NewInstitution
+
+
+class _Institutions:
+    """Institutions by their names, short names and aliases, case and punctuation aside;
+    the organiser's choices for unknown names are applied (written to the session, not
+    committed) before the rows are read."""
+
+    def __init__(self, course: Course, choices: dict[str, InstitutionChoice]):
+        self.course = course
+        self.choices = choices
+        self.directory = institution_services.institution_directory()
+        self.unknown: dict[str, UnknownInstitution] = {}
+        self.problems: list[str] = []
+
+    def apply_choices(self, written: dict[str, str]) -> None:
+        """Applies the choices for the names the file has (`written`: key → spelling)."""
+        for key, choice in self.choices.items():
+            if key not in written or key in self.directory:
+                continue
+            try:
+                if isinstance(choice, int):
+                    institution = db.session.get(Institution, choice)
+                    if institution is None:
+                        raise ValidationError(_("Unknown institution."))
+                    institution_services.add_alias(institution, written[key])
+                else:
+                    institution = institution_services.save_institution(
+                        None, name=choice.name, short_name=choice.short_name,
+                        kind=choice.kind, region_id=choice.region_id, commit=False)
+            except ValidationError as error:
+                self.problems.append(_("Institution %(value)s: %(message)s",
+                                       value=f"'{written[key]}'", message=error.message))
+                continue
+            self.directory[key] = institution
+
+    def find(self, value: Cell, _column: str) -> Institution | object:
+        written = clean_text(value)
+        key = institution_services.institution_key(written)
+        if key in self.directory:
+            return self.directory[key]
+        if key not in self.unknown:
+            region = next((area.region for area in self.course.areas if area.region), None)
+            self.unknown[key] = UnknownInstitution(
+                written, key, [], institution_services.suggest_institutions(
+                    written, self.directory),
+                institution_services.proposed_institution(written, region))
+        return PENDING
 
 
 def _kecamatan_finder(course: Course) -> Callable[[Cell, str], Kecamatan]:
@@ -237,7 +291,7 @@ class _FileCheck:
 
     course: Course
     columns: Columns
-    find_institution: Callable[[Cell, str], Institution]
+    institutions: _Institutions
     find_kecamatan: Callable[[Cell, str], Kecamatan]
     known_kecamatan: set[str] = field(default_factory=services.kecamatan_codes)
     desa_indexes: dict[int, PlaceIndex] = field(default_factory=dict)
@@ -267,11 +321,14 @@ class _FileCheck:
         nip = reader.read("nip", _parse_nip, default="")
         nrp = reader.read("nrp", _parse_nrp, default="")
         gender = reader.read("gender", _parse_gender)
-        institution = reader.read("institution", self.find_institution)
+        institution = reader.read("institution", self.institutions.find)
         kecamatan = reader.read("kecamatan", self.find_kecamatan)
         desa = reader.read("desa", self.find_desa(kecamatan))
         phone = reader.read("phone", _parse_phone, default="")
-        if reader.problems:
+        if institution is PENDING:
+            key = institution_services.institution_key(clean_text(raw.cells["institution"]))
+            self.institutions.unknown[key].rows.append(raw.row)
+        if reader.problems or institution is PENDING:
             return _RowCheck(nik, None, reader.problems)
         data = services.ParticipantInput(
             **text, nik=nik, nip=nip, nrp=nrp, gender=gender, institution_id=institution.id,
@@ -323,6 +380,38 @@ def _assign_seats(course: Course, preview: ParticipantPreview) -> None:
 MAX_HEADER_CHOICES = MAX_COLUMNS
 
 
+def checked_institution_choices(choices: dict) -> dict[str, InstitutionChoice]:
+    """What a form said about unknown institutions, from its JSON: key → {"id": N} or
+    {"new": {"name", "short_name", "kind", "region_id"}}; anything else is refused."""
+    unreadable = ValidationError(_("The answers about the file's institutions could not be "
+                                   "read; check the file again."), field="institutions")
+    if not isinstance(choices, dict) or len(choices) > MAX_ROWS:
+        raise unreadable
+    checked: dict[str, InstitutionChoice] = {}
+    for key, choice in choices.items():
+        if not isinstance(key, str) or not isinstance(choice, dict):
+            raise unreadable
+        if isinstance(choice.get("id"), int):
+            checked[key] = choice["id"]
+            continue
+        new = choice.get("new")
+        try:
+            checked[key] = institution_services.NewInstitution(
+                name=str(new["name"]), short_name=str(new["short_name"]),
+                kind=InstitutionKind(new["kind"]),
+                region_id=int(new["region_id"]) if new.get("region_id") else None)
+        except (TypeError, KeyError, ValueError):
+            raise unreadable from None
+    return checked
+
+
+def institution_choices_json(choices: dict[str, InstitutionChoice]) -> dict:
+    """The choices as checked_institution_choices reads them back."""
+    return {key: {"id": choice} if isinstance(choice, int) else {"new": {
+        "name": choice.name, "short_name": choice.short_name, "kind": choice.kind.value,
+        "region_id": choice.region_id}} for key, choice in choices.items()}
+
+
 def checked_header_choices(choices: dict) -> dict[str, str]:
     """What a form said about headers (header_key → column or IGNORE), checked: anything
     else is refused, since the answers are kept with the course."""
@@ -351,12 +440,16 @@ def header_choices(ignored: Iterable[str] = (), mapped: Iterable[str] = ()
 
 
 def preview_participants(course: Course, filename: str, data: bytes, *, waitlist: bool,
-                         headers: dict[str, str] | None = None) -> ParticipantPreview:
+                         headers: dict[str, str] | None = None,
+                         institutions: dict[str, InstitutionChoice] | None = None
+                         ) -> ParticipantPreview:
     """Read and check the whole file; writes nothing. With `waitlist` the rows beyond the
     seats left will be waitlisted, without it they are errors. `headers` says what the
     file's unrecognised headers are (header_key → column, or IGNORE), on top of what the
     course's earlier imports said; a header neither knows is never dropped silently: the
-    preview lists it and refuses the file."""
+    preview lists it and refuses the file. `institutions` says what the file's unknown
+    institution names are; applying that is written to the session and left for the
+    caller to commit (apply_participants) or roll back."""
     chosen = {**course.participant_columns, **(headers or {})}
     preview = ParticipantPreview(waitlist=waitlist, headers=chosen)
     columns = COLUMNS.with_headers(chosen)
@@ -374,8 +467,21 @@ def preview_participants(course: Course, filename: str, data: bytes, *, waitlist
             "Unrecognised column(s): %(headers)s. Say for each which field it holds, or "
             "that it is to be ignored.", headers=", ".join(
                 f"'{header}'" for header in preview.unknown_headers))))
-    check = _FileCheck(course, columns, _institution_finder(), _kecamatan_finder(course))
+    institutions = _Institutions(course, institutions or {})
+    institutions.apply_choices({
+        institution_services.institution_key(clean_text(raw.cells.get("institution"))):
+            clean_text(raw.cells.get("institution")) for raw in raws})
+    preview.errors += [(None, problem) for problem in institutions.problems]
+    check = _FileCheck(course, columns, institutions, _kecamatan_finder(course))
     checks = [check.row(raw) for raw in raws]
+    preview.unknown_institutions = list(institutions.unknown.values())
+    if preview.unknown_institutions:
+        preview.errors.append((None, _(
+            "Institutions not in the list yet: %(names)s. Say for each which known "
+            "institution it is, or create it.", names="; ".join(
+                _("%(name)s (rows %(rows)s)", name=f"'{unknown.written}'",
+                  rows=", ".join(map(str, unknown.rows)))
+                for unknown in preview.unknown_institutions))))
     duplicates = _duplicates_in_file(raws, checks)
     registered = services.active_numbers(course, [check.nik for check in checks if check.nik])
     for raw, check in zip(raws, checks, strict=True):
@@ -465,12 +571,16 @@ def export_participants(course: Course, fmt: str, *, by=None) -> bytes:
 
 
 def confirm_upload(stash: UploadStash, name: str, *, waitlist: bool, actor=None,
-                   headers: dict[str, str] | None = None) -> list[Registration]:
+                   headers: dict[str, str] | None = None,
+                   institutions: dict[str, InstitutionChoice] | None = None
+                   ) -> list[Registration]:
     """Import a stashed file after its preview, read with the same answers about its
-    headers: checked again, written whole, dropped."""
+    headers and institutions: checked again, written whole (new institutions and aliases
+    with the participants), dropped."""
     preview = preview_participants(stash.course, name, stash.load(name), waitlist=waitlist,
-                                   headers=headers)
+                                   headers=headers, institutions=institutions)
     if not preview.ok:
+        db.session.rollback()
         raise ValidationError(_("The file has errors; correct them and import it again."))
     registrations = apply_participants(stash.course, preview, actor=actor)
     stash.drop(name)

@@ -44,6 +44,7 @@ from bimtek.registration.forms import (
 )
 from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
 from bimtek.speakers import services as institution_services
+from bimtek.speakers.models import InstitutionKind
 from bimtek.spreadsheets import UploadStash
 from bimtek.timeutil import utcnow
 
@@ -307,23 +308,33 @@ def import_participants(course):
     form = ImportParticipantsForm()
     if form.validate_on_submit():
         upload = _stash(course).keep(form.file.data.filename, form.file.data.read())
-        return _import_preview(course, upload, waitlist=form.waitlist.data, headers={})
+        return _import_preview(course, upload, waitlist=form.waitlist.data, headers={},
+                               institutions={})
     return render_template("registration/import.html", course=course, form=form)
 
 
-def _import_preview(course, upload: str, *, waitlist: bool, headers: dict[str, str]):
-    """The preview of a stashed file read with `headers`, with the questions about it
-    and, when it can be imported, the form that confirms it."""
-    preview = spreadsheet.preview_participants(course, upload, _stash(course).load(upload),
-                                               waitlist=waitlist, headers=headers)
-    confirm = ConfirmParticipantsForm(formdata=None, upload=upload,
-                                      waitlist="1" if waitlist else "",
-                                      headers=json.dumps(preview.headers))
-    return render_template("registration/import_preview.html", course=course,
-                           preview=preview, confirm=confirm,
-                           fields=[(spreadsheet.IGNORE, _("Ignore this column"))] + [
-                               (name, spreadsheet.COLUMNS.label(name))
-                               for name in spreadsheet.MAPPABLE])
+def _import_preview(course, upload: str, *, waitlist: bool, headers: dict[str, str],
+                    institutions: dict | None = None):
+    """The preview of a stashed file read with the answers given so far, with the
+    questions about it and, when it can be imported, the form that confirms it. Nothing
+    the answers would create is kept: that happens on confirming."""
+    institutions = institutions or {}
+    try:
+        preview = spreadsheet.preview_participants(
+            course, upload, _stash(course).load(upload), waitlist=waitlist, headers=headers,
+            institutions=institutions)
+        confirm = ConfirmParticipantsForm(
+            formdata=None, upload=upload, waitlist="1" if waitlist else "",
+            headers=json.dumps(preview.headers),
+            institutions=json.dumps(spreadsheet.institution_choices_json(institutions)))
+        return render_template(
+            "registration/import_preview.html", course=course, preview=preview,
+            confirm=confirm, fields=[(spreadsheet.IGNORE, _("Ignore this column"))] + [
+                (name, spreadsheet.COLUMNS.label(name)) for name in spreadsheet.MAPPABLE],
+            institutions=institution_services.list_institutions(),
+            kinds=InstitutionKind, regions=course_services.course_kabupaten(course))
+    finally:
+        db.session.rollback()
 
 
 def _answered_headers(form: ConfirmParticipantsForm) -> dict[str, str]:
@@ -338,6 +349,28 @@ def _answered_headers(form: ConfirmParticipantsForm) -> dict[str, str]:
                        for name, value in request.form.items() if name.startswith("header:")}})
 
 
+def _answered_institutions(form: ConfirmParticipantsForm) -> dict:
+    """The institutions answered before (the form's JSON) and on this page: 'inst:KEY' is
+    an institution's id or 'new', with 'inst:KEY:name', ':short_name', ':kind' and
+    ':region_id' for a new one."""
+    try:
+        answered = json.loads(form.institutions.data or "{}")
+    except ValueError:
+        answered = None
+    answered = spreadsheet.checked_institution_choices(answered)
+    raw = spreadsheet.institution_choices_json(answered)
+    for name, value in request.form.items():
+        if not name.startswith("inst:") or name.count(":") != 1:
+            continue
+        key = name.removeprefix("inst:")
+        if value == "new":
+            raw[key] = {"new": {field: request.form.get(f"{name}:{field}", "")
+                                for field in ("name", "short_name", "kind", "region_id")}}
+        elif value.isdigit():
+            raw[key] = {"id": int(value)}
+    return spreadsheet.checked_institution_choices(raw)
+
+
 @bp.route("/courses/<course_code>/participants/import/review", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def review_import(course):
@@ -346,9 +379,9 @@ def review_import(course):
     if not form.validate_on_submit():
         abort(400)
     try:
-        headers = _answered_headers(form)
+        headers, institutions = _answered_headers(form), _answered_institutions(form)
         return _import_preview(course, form.upload.data, waitlist=bool(form.waitlist.data),
-                               headers=headers)
+                               headers=headers, institutions=institutions)
     except ValidationError as error:
         flash(error.message, "danger")
         return redirect(url_for("registration.import_participants", course_code=course.code))
@@ -363,7 +396,8 @@ def confirm_import(course):
     try:
         registrations = spreadsheet.confirm_upload(
             _stash(course), form.upload.data, waitlist=bool(form.waitlist.data),
-            actor=current_user, headers=_answered_headers(form))
+            actor=current_user, headers=_answered_headers(form),
+            institutions=_answered_institutions(form))
     except ValidationError as error:
         flash(error.message, "danger")
         return redirect(url_for("registration.import_participants", course_code=course.code))

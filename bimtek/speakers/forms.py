@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from bimtek.forms import Form, fits, optional_int
 from bimtek.speakers.models import Speaker
@@ -15,6 +15,14 @@ class InstitutionForm(Form):
     )
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Save"))
+
+
+class MergeInstitutionForm(Form):
+    into_id = SelectField(_l("The same institution as"), coerce=int, validate_choice=False,
+                          validators=[InputRequired()],
+                          description=_l("Its participants, speakers, courses and HR accounts "
+                                         "move there; its names are kept as spellings of it."))
+    submit = SubmitField(_l("Merge"))
 
 
 class SpeakerForm(Form):

@@ -15,7 +15,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.forms import show_error
 from bimtek.speakers import bp, services
-from bimtek.speakers.forms import InstitutionForm, SpeakerForm
+from bimtek.speakers.forms import InstitutionForm, MergeInstitutionForm, SpeakerForm
 from bimtek.speakers.models import Institution, Speaker
 from bimtek.urls import public_url
 
@@ -40,7 +40,14 @@ def _institution_page(institution: Institution | None):
         else:
             flash(_("Institution %(name)s saved.", name=saved.short_name), "success")
             return redirect(url_for("speakers.institutions"))
-    return render_template("admin/institution_form.html", form=form, institution=institution)
+    merge = None
+    if institution is not None:
+        merge = MergeInstitutionForm(formdata=None)
+        merge.into_id.choices = [SelectChoice(other.id, f"{other.short_name} — {other.name}")
+                                 for other in services.list_institutions()
+                                 if other.id != institution.id]
+    return render_template("admin/institution_form.html", form=form, institution=institution,
+                           merge=merge)
 
 
 @bp.route("/admin/institutions/new", methods=["GET", "POST"])
@@ -53,6 +60,25 @@ def new_institution():
 @roles_required(Role.ADMIN)
 def edit_institution(institution_id: int):
     return _institution_page(db.get_or_404(Institution, institution_id))
+
+
+@bp.route("/admin/institutions/<int:institution_id>/merge", methods=["POST"])
+@roles_required(Role.ADMIN)
+def merge_institution(institution_id: int):
+    """This institution is a duplicate of another: merged into it."""
+    duplicate = db.get_or_404(Institution, institution_id)
+    form = MergeInstitutionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    into = db.get_or_404(Institution, form.into_id.data)
+    try:
+        services.merge_institutions(duplicate, into, actor=current_user)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("speakers.edit_institution", institution_id=institution_id))
+    flash(_("Merged into %(name)s.", name=into.short_name), "success")
+    return redirect(url_for("speakers.edit_institution", institution_id=into.id))
 
 
 # --- speakers' directory ---------------------------------------------------------------

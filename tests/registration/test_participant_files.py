@@ -16,6 +16,7 @@ from bimtek.courses.services import find_course
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.registration.spreadsheet import IGNORE, apply_participants, preview_participants
+from bimtek.speakers import services as institution_services
 from bimtek.speakers.services import save_institution
 from tests.conftest import csrf_token, login
 from tests.courses.test_agenda_import import csv_file
@@ -280,3 +281,120 @@ def test_the_web_preview_asks_about_unrecognised_headers_and_remembers(app, clie
     bad = client.post("/courses/KSP-KUTIM-2024/participants/import/review", data={
         "csrf_token": token, "upload": upload, "headers": '{"x": "password"}'})
     assert bad.status_code == 302
+
+
+# --- institutions the file names that are not known yet ----------------------------------
+
+KUKAR_FILE = (["No", "Nama Lengkap", "Gelar", "NIK", "L/P", "Asal Instansi", "Kecamatan"],
+              ["1", "Ahmad Fauzi", "Dr. H., S.Sos., M.Si.", nik(1), "L",
+               "Kesbangpol Kab. Kukar", "Tenggarong"],
+              ["2", "Siti Aminah", "S.E.", nik(2, woman=True), "P", "Satpol PP Kukar",
+               "Loa Kulu"],
+              ["3", "Rudi Hartono", "", nik(3), "L", "kesbangpol kab kukar", "Samboja"])
+
+
+def test_unknown_institutions_are_listed_once_with_suggestions(kukar):
+    kesbangpol = save_institution(
+        None, name="Badan Kesatuan Bangsa dan Politik Kabupaten Kutai Kartanegara",
+        short_name="Kesbangpol Kukar")
+    result = preview(kukar, *KUKAR_FILE)
+    assert [(u.written, u.rows) for u in result.unknown_institutions] == [
+        ("Kesbangpol Kab. Kukar", [2, 4]), ("Satpol PP Kukar", [3])]
+    first, satpol = result.unknown_institutions
+    assert first.suggestions[0].id == kesbangpol.id
+    assert (satpol.proposed.name, satpol.proposed.short_name, satpol.proposed.kind.value,
+            satpol.proposed.region_id is not None) == (
+        "Satuan Polisi Pamong Praja Kutai Kartanegara", "Satpol PP Kukar",
+        "perangkat_daerah", True)
+    assert errors_of(result) == [
+        "Institutions not in the list yet: 'Kesbangpol Kab. Kukar' (rows 2, 4); "
+        "'Satpol PP Kukar' (rows 3). Say for each which known institution it is, or "
+        "create it."]
+    result = preview(kukar, *KUKAR_FILE, institutions={
+        first.key: kesbangpol.id, satpol.key: satpol.proposed})
+    assert errors_of(result) == [] and len(result.rows) == 3
+    apply_participants(kukar, result)
+    # The spelling is an alias now; the new institution exists with its kind and region.
+    again = preview(kukar, ["Nama", "NIK", "L/P", "Instansi"],
+                    ["Budi", nik(9), "L", "KESBANGPOL KAB. KUKAR"],
+                    ["Eko", nik(8), "L", "Satpol PP Kukar"])
+    assert errors_of(again) == []
+    assert [r.institution.short_name for r in again.rows] == ["Kesbangpol Kukar",
+                                                              "Satpol PP Kukar"]
+    assert again.rows[1].institution.region.code == "64.02"
+
+
+def test_the_command_creates_unknown_institutions_when_asked(app, kukar, tmp_path):
+    path = tmp_path / "peserta.csv"
+    path.write_bytes(csv_file(list(KUKAR_FILE)))
+    runner = app.test_cli_runner()
+    args = ["import-participants", "KSP-KUKAR-2025", str(path)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1 and "'Satpol PP Kukar' (rows 3)" in result.stderr
+    assert "--create-institutions" in result.stderr
+    result = runner.invoke(args=[*args, "--create-institutions", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert institution_services.institution_directory().get("satpol pp kukar") is None
+    result = runner.invoke(args=[*args, "--create-institutions"])
+    assert result.exit_code == 0, result.output
+    assert "New institution: Satpol PP Kukar (Satuan Polisi Pamong Praja Kutai " \
+        "Kartanegara, Local government unit (OPD))." in result.output
+    with app.app_context():
+        registrations = course_registrations(find_course("KSP-KUKAR-2025"))
+        assert [r.full_name for r in registrations] == [
+            "Dr. H. Ahmad Fauzi, S.Sos., M.Si.", "Siti Aminah, S.E.", "Rudi Hartono"]
+        assert registrations[0].institution_id == registrations[2].institution_id
+
+
+def test_admins_merge_duplicate_institutions_without_losing_history(app_context, kutim):
+    ppk = institution_services.find_by_short_names(["PPK"])[0]
+    twin = save_institution(None, name="Panitia Pemilihan Kecamatan Kutim", short_name="PPK Kutim")
+    result = preview(kutim, ["Nama", "NIK", "L/P", "Instansi"],
+                     ["Budi", nik(1), "L", "PPK Kutim"], ["Ani", nik(2), "L", "PPK"])
+    apply_participants(kutim, result)
+    institution_services.merge_institutions(twin, ppk)
+    assert {r.institution.short_name for r in course_registrations(kutim)} == {"PPK"}
+    assert institution_services.institution_directory()["ppk kutim"].id == ppk.id
+    assert {a.name for a in ppk.aliases} == {"Panitia Pemilihan Kecamatan Kutim", "PPK Kutim"}
+
+
+def test_the_web_preview_maps_and_creates_unknown_institutions(app, client, make_user):
+    with app.app_context():
+        seed_regions()
+        course = make_course("KSP-KUKAR-2025", capacity=50, regions=("64.02",))
+        kesbangpol = save_institution(
+            None, name="Badan Kesatuan Bangsa dan Politik Kabupaten Kutai Kartanegara",
+            short_name="Kesbangpol Kukar").id
+        user_id = make_user("organiser@bimtek.test", "organiser")
+        auth_services.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    token = csrf_token(client)
+    page = client.post("/courses/KSP-KUKAR-2025/participants/import", data={
+        "csrf_token": token, "file": (io.BytesIO(csv_file(list(KUKAR_FILE))), "peserta.csv")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert "Instansi yang belum ada dalam daftar" in page
+    assert len(re.findall(r'name="inst:[^":]+"', page)) == 2  # once per name, not per row
+    upload = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    page = client.post("/courses/KSP-KUKAR-2025/participants/import/review", data={
+        "csrf_token": token, "upload": upload, "headers": "{}", "institutions": "{}",
+        "inst:kesbangpol kab kukar": str(kesbangpol), "inst:satpol pp kukar": "new",
+        "inst:satpol pp kukar:name": "Satuan Polisi Pamong Praja Kabupaten Kutai Kartanegara",
+        "inst:satpol pp kukar:short_name": "Satpol PP Kukar",
+        "inst:satpol pp kukar:kind": "perangkat_daerah", "inst:satpol pp kukar:region_id": ""}
+    ).get_data(as_text=True)
+    assert "3 peserta akan didaftarkan." in page
+    with app.app_context():  # the preview created nothing
+        assert "satpol pp kukar" not in institution_services.institution_directory()
+    hidden = {name: html.unescape(re.search(
+        rf'name="{name}" type="hidden" value="([^"]*)"', page).group(1))
+        for name in ("headers", "institutions")}
+    response = client.post("/courses/KSP-KUKAR-2025/participants/import/confirm", data={
+        "csrf_token": token, "upload": upload, **hidden})
+    assert response.status_code == 302
+    with app.app_context():
+        directory = institution_services.institution_directory()
+        assert directory["kesbangpol kab kukar"].id == kesbangpol
+        assert directory["satpol pp kukar"].name == \
+            "Satuan Polisi Pamong Praja Kabupaten Kutai Kartanegara"
+        assert len(course_registrations(find_course("KSP-KUKAR-2025"))) == 3

@@ -203,13 +203,13 @@ def test_every_problem_of_every_row_is_listed_and_nothing_is_written(course, ins
     ])
     preview = preview_participants(course, "p.xlsx", data, waitlist=False)
     assert preview.errors == [
+        (None, "Institutions not in the list yet: 'Dinas Tidak Ada' (rows 3). Say for each "
+               "which known institution it is, or create it."),
         (2, "Row 2: The NIK must have 16 digits, not 12."),
         (2, "Row 2: Write the gender as L (laki-laki) or P (perempuan)."),
         (2, "Row 2: This is not an Indonesian phone number; write it like 0812-3456-7890 or "
             "+62 812 3456 7890."),
         (3, "Row 3: Nama (Name) is empty."),
-        (3, "Row 3: Instansi (Institution) 'Dinas Tidak Ada' is not in the list of "
-            "institutions; an administrator must add it before the import."),
         (3, "Row 3: 'Samarinda Seberang' is not a kecamatan of Kabupaten Kutai Timur."),
         (4, "Row 4: Digit 15 of the NIP must be 1 (man) or 2 (woman)."),
         (5, "Row 5: This is not a valid e-mail address."),
