@@ -423,6 +423,21 @@ def write_workbook(sheets: Sequence[SheetToWrite]) -> bytes:
     return buffer.getvalue()
 
 
+def keep_as_text(cell) -> None:
+    """A cell whose text looks like a formula stays text: openpyxl stores a string starting
+    with '=' as a formula; a string cell with Excel's quote prefix stays text even when
+    someone edits it."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def write_text(sheet, coordinate: str, value: str) -> None:
+    """Person-supplied text into one cell of a sheet, never a formula."""
+    sheet[coordinate] = _storable(value)
+    keep_as_text(sheet[coordinate])
+
+
 def _xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]],
                 text_columns: set[int], title: str) -> bytes:
     return write_workbook([SheetToWrite(title, headers, rows, text_columns)])
@@ -445,11 +460,7 @@ def _fill_sheet(sheet, headers: Sequence[str], rows: Iterable[Sequence[Cell]],
             cell = sheet.cell(row=number, column=position + 1)
             if position in text_columns:
                 cell.number_format = TEXT_FORMAT
-            if looks_like_formula(cell.value):
-                # openpyxl stores a string starting with '=' as a formula; a string cell
-                # with Excel's quote prefix stays text even when someone edits it.
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            keep_as_text(cell)
     sheet.freeze_panes = "A2"
 
 

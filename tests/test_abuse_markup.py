@@ -642,6 +642,7 @@ EXPORTS = rows(
     Row("GET registration.export_participants", "organiser", SPREADSHEET_TAGS["participants"],
         values={"fmt": "csv"}, name="csv"),
     Row("GET attendance.attendance_matrix_xlsx", "organiser", SPREADSHEET_TAGS["matrix"]),
+    Row("GET registration.participant_template", "organiser", ("inst.short", "p1.unit")),
     Row("GET certificates.staff_recap", "hr", SPREADSHEET_TAGS["recap"],
         values={"fmt": "xlsx"}, name="xlsx"),
     Row("GET certificates.staff_recap", "hr", SPREADSHEET_TAGS["recap"],

@@ -178,6 +178,7 @@ MATRIX = {
     "POST registration.import_participants": posted(ORGANISER_ONLY),
     "POST registration.confirm_import": posted(ORGANISER_ONLY),
     "POST registration.review_import": posted(ORGANISER_ONLY),
+    "GET registration.participant_template": ORGANISER_ONLY,
     "GET registration.export_participants": ORGANISER_ONLY,
     "GET registration.badges": ORGANISER_ONLY,
     "POST registration.send_link": posted(by_id(ORGANISER_ONLY)),

@@ -405,6 +405,16 @@ def confirm_import(course):
     return redirect(url_for("registration.participants", course_code=course.code))
 
 
+@bp.route("/courses/<course_code>/participants/template.xlsx")
+@course_roles_required(Role.ORGANISER)
+def participant_template(course):
+    """The course's participant list to fill in: 'Unduh templat'."""
+    return send_file(BytesIO(spreadsheet.participant_template(course)),
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml."
+                              "sheet",
+                     download_name=f"templat-peserta-{course.code}.xlsx", as_attachment=True)
+
+
 @bp.route("/courses/<course_code>/participants/export.<any(xlsx, csv):fmt>")
 @course_roles_required(Role.ORGANISER)
 def export_participants(course, fmt: str):

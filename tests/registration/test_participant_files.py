@@ -7,6 +7,7 @@ import html
 import io
 import re
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -398,3 +399,46 @@ def test_the_web_preview_maps_and_creates_unknown_institutions(app, client, make
         assert directory["satpol pp kukar"].name == \
             "Satuan Polisi Pamong Praja Kabupaten Kutai Kartanegara"
         assert len(course_registrations(find_course("KSP-KUKAR-2025"))) == 3
+
+
+def test_the_template_round_trip_download_fill_import(app, client, make_user):
+    with app.app_context():
+        seed_regions()
+        save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
+        course = make_course("KSP-KUKAR-2025", capacity=50, regions=("64.02",))
+        user_id = make_user("organiser@bimtek.test", "organiser")
+        auth_services.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
+    login(client, "organiser@bimtek.test")
+    response = client.get("/courses/KSP-KUKAR-2025/participants/template.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("sheet")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    sheet = workbook["Peserta"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:6] == ["Nama", "Gelar", "NIK", "NIP", "NRP", "Jenis Kelamin"]
+    assert all(cell.comment for cell in sheet[1])
+    nik_column = headers.index("NIK") + 1
+    assert sheet.cell(row=2, column=nik_column).number_format == "@"
+    lists = {str(validation.sqref): validation.formula1
+             for validation in sheet.data_validations.dataValidation}
+    assert len(lists) == 4  # gender, unit, kecamatan, institution
+    hidden = workbook["Daftar"]
+    assert hidden.sheet_state == "hidden"
+    listed = [cell.value for column in hidden.iter_cols() for cell in column]
+    assert {"L", "P", "PPK", "Tenggarong Seberang", "Samboja Barat"} <= set(listed)
+    assert "Bengalon" not in listed  # another course's region
+    filled = {"Nama": "Ahmad Fauzi", "Gelar": "Dr. H., S.Sos., M.Si.", "NIK": nik(1),
+              "Jenis Kelamin": "L", "Instansi": "PPK", "Unsur": "PPK",
+              "Kecamatan": "Tenggarong Seberang", "Desa/Kelurahan": "Separi",
+              "No HP": "081234567001"}
+    for column, header in enumerate(headers, start=1):
+        sheet.cell(row=2, column=column, value=filled.get(header))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with app.app_context():
+        course = find_course("KSP-KUKAR-2025")
+        result = preview_participants(course, "templat.xlsx", buffer.getvalue(),
+                                      waitlist=False)
+        assert errors_of(result) == []
+        (registration,) = apply_participants(course, result)
+        assert (registration.full_name, registration.desa.name, registration.phone) == (
+            "Dr. H. Ahmad Fauzi, S.Sos., M.Si.", "Separi", "+6281234567001")
