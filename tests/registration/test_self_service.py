@@ -11,6 +11,7 @@ import pytest
 
 from bimtek.courses import services as course_services
 from bimtek.extensions import db, limiter
+from bimtek.registration import self_service
 from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
 from tests.conftest import login, post
 from tests.registration.factories import nik
@@ -104,6 +105,10 @@ def test_unconfirmed_registrations_expire(app, client, smtp, course_setup):  # n
     assert client.get(link).status_code == 404
     assert post(client, link).status_code == 404
     assert registered_count(app) == 1
+    with app.app_context():  # the hourly task forgets it, personal data and all
+        assert self_service.purge_expired() == 1
+        db.session.commit()
+        assert db.session.query(PendingRegistration).count() == 0
 
 
 def test_the_organiser_approves_without_the_e_mail(app, client, smtp, course_setup):  # noqa: F811
