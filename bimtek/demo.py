@@ -32,10 +32,11 @@ from bimtek.timeutil import minutes_between
 
 REFERENCE_COURSE_CODE = "KSP-KUTIM-2024"
 
-# (e-mail, name, role, HR institutions by short name)
+# (e-mail, name, role, institutions by short name: an HR office's staff, or those an
+# organiser issues certificates for)
 DEMO_ACCOUNTS = [
     ("admin@bimtek.test", "Admin Bimtek", Role.ADMIN, ()),
-    ("organiser@bimtek.test", "Panitia Bimtek", Role.ORGANISER, ()),
+    ("organiser@bimtek.test", "Panitia Bimtek", Role.ORGANISER, ("Sekretariat Kabupaten Kutim",)),
     ("desk@bimtek.test", "Petugas Meja Registrasi", Role.DESK, ()),
     ("fasilitator@bimtek.test", "Fasilitator Smart Academy", Role.FACILITATOR, ()),
     ("hr@bimtek.test", "Petugas Kepegawaian", Role.HR, ("Kesbangpol Kutim", "Satpol PP Kutim")),
@@ -213,10 +214,10 @@ def _demo_account(email: str, name: str, role: Role, institutions: tuple[str, ..
     user = auth_services.find_user_by_email(email)
     if user is not None:
         return user
-    return auth_services.save_user(
-        None, email=email, name=name, roles=[role], password=password,
-        institution_ids=[i.id for i in institution_services.find_by_short_names(institutions)],
-    )
+    ids = [i.id for i in institution_services.find_by_short_names(institutions)]
+    return auth_services.save_user(None, email=email, name=name, roles=[role],
+                                   password=password, institution_ids=ids,
+                                   issuing_institution_ids=ids)
 
 
 # --- demo participants -----------------------------------------------------------------

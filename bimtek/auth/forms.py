@@ -59,6 +59,10 @@ class UserForm(Form):
     institutions = MultiCheckboxField(
         _l("Institutions (HR accounts only)"), coerce=int, validate_choice=False
     )
+    issuing_institutions = MultiCheckboxField(
+        _l("May issue certificates in the name of (organisers only)"), coerce=int,
+        validate_choice=False
+    )
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("Password"),

@@ -36,6 +36,17 @@ user_institution = sa.Table(
     ),
 )
 
+# The institutions in whose name an organiser may issue certificates: a course's host
+# institution (and so its signatory) is chosen among them.
+user_issuing_institution = sa.Table(
+    "user_issuing_institution",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "institution_id", sa.ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
 
 class UserRole(db.Model):
     __tablename__ = "user_role"
@@ -83,6 +94,9 @@ class User(UserMixin, db.Model):
     )
     institutions: Mapped[list[Institution]] = relationship(
         secondary=user_institution, lazy="selectin", order_by=Institution.short_name
+    )
+    issuing_institutions: Mapped[list[Institution]] = relationship(
+        secondary=user_issuing_institution, lazy="selectin", order_by=Institution.short_name
     )
     course_assignments: Mapped[list[CourseAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -72,11 +72,12 @@ def _check_email_free(email: str, user: User | None = None) -> None:
         )
 
 
-def _load_institutions(institution_ids: Iterable[int]) -> list[Institution]:
+def _load_institutions(institution_ids: Iterable[int], field: str = "institutions"
+                       ) -> list[Institution]:
     ids = set(institution_ids)
     institutions = db.session.scalars(select(Institution).where(Institution.id.in_(ids))).all()
     if len(institutions) != len(ids):
-        raise ValidationError(_("Unknown institution."), field="institutions")
+        raise ValidationError(_("Unknown institution."), field=field)
     return list(institutions)
 
 
@@ -89,10 +90,12 @@ def save_user(
     active: bool = True,
     password: str | None = None,
     institution_ids: Iterable[int] = (),
+    issuing_institution_ids: Iterable[int] = (),
     actor: User | None = None,
 ) -> User:
-    """Create (user=None) or update an account. An HR account needs an institution, and
-    an admin (`actor`) cannot lock themself out."""
+    """Create (user=None) or update an account. An HR account needs an institution, an
+    organiser issues certificates only for the institutions given them, and an admin
+    (`actor`) cannot lock themself out."""
     roles = {Role(role) for role in roles}
     if user is not None and actor is not None and user.id == actor.id \
             and (not active or Role.ADMIN not in roles):
@@ -105,6 +108,7 @@ def save_user(
         raise ValidationError(_("The name is required."), field="name")
     _check_email_free(email, user)
     institutions = _load_institutions(institution_ids)
+    issuing_institutions = _load_institutions(issuing_institution_ids, "issuing_institutions")
     if Role.HR in roles and not institutions:
         raise ValidationError(
             _("An HR account must be scoped to at least one institution."), field="institutions"
@@ -125,6 +129,7 @@ def save_user(
     user.active = active
     user.roles = roles
     user.institutions = institutions if Role.HR in roles else []
+    user.issuing_institutions = issuing_institutions if Role.ORGANISER in roles else []
     user.course_assignments = [a for a in user.course_assignments if a.role in roles]
     db.session.commit()
     return user
@@ -160,6 +165,15 @@ def can_act_in_course(user: User, course: Course, roles: Iterable[Role]) -> bool
         return True
     roles = set(roles) & user.roles
     return any(a.course_id == course.id and a.role in roles for a in user.course_assignments)
+
+
+def may_issue_for(user: User | None, institution_id: int | None) -> bool:
+    """Whether certificates may name this institution as their issuer when `user` issues
+    them: an admin for any, an organiser for those an admin gave them."""
+    if user is None or institution_id is None:
+        return False
+    return user.is_admin or Role.ORGANISER in user.roles and any(
+        institution.id == institution_id for institution in user.issuing_institutions)
 
 
 def can_see_institution(user: User, institution_id: int) -> bool:

@@ -107,9 +107,11 @@ def _user_form(user: User | None) -> UserForm:
     form = UserForm(obj=user)
     form.institutions.choices = [SelectChoice(i.id, f"{i.short_name} — {i.name}")
                                  for i in institution_services.list_institutions()]
+    form.issuing_institutions.choices = form.institutions.choices
     if user is not None and not form.is_submitted():
         form.roles.data = [role.value for role in user.roles]
         form.institutions.data = [i.id for i in user.institutions]
+        form.issuing_institutions.data = [i.id for i in user.issuing_institutions]
     return form
 
 
@@ -123,6 +125,7 @@ def _save_user_from(form: UserForm, user: User | None) -> User | None:
             active=form.active.data,
             password=form.password.data or None,
             institution_ids=form.institutions.data or [],
+            issuing_institution_ids=form.issuing_institutions.data or [],
             actor=current_user,
         )
     except ValidationError as error:

@@ -11,6 +11,7 @@ from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
+from bimtek.speakers.models import Institution
 from bimtek.timeutil import utcnow
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
@@ -79,6 +80,9 @@ class Certificate(db.Model):
     total_jp: Mapped[int]
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # The institution in whose name it was issued, set only when the issuer was allowed to
+    # issue for it: what verification states as the issuer.
+    issuer_institution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("institution.id"))
     # The rendered PDF: its file under the certificate folder, its SHA-256, and a hash of
     # everything that went into it, so issuing again renders only what changed.
     pdf_file: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -90,6 +94,7 @@ class Certificate(db.Model):
 
     course: Mapped[Course] = relationship()
     registration: Mapped[Registration] = relationship()
+    issuer_institution: Mapped[Institution | None] = relationship()
 
     @property
     def is_valid(self) -> bool:

@@ -23,7 +23,7 @@ from bimtek.attendance import services as attendance_rule
 from bimtek.attendance.models import EligibilityOverride
 from bimtek.attendance.services import AttendedJp, total_jp
 from bimtek.auth.models import User
-from bimtek.auth.services import can_see_institution
+from bimtek.auth.services import can_see_institution, may_issue_for
 from bimtek.certificates import storage
 from bimtek.certificates.models import (
     CODE_ALPHABET,
@@ -165,6 +165,7 @@ def assign_certificates(course: Course, *, by=None, issued_on: date | None = Non
                                  .where(Certificate.course_id == course.id))
     newcomers = [row for row in eligibility(course)
                  if row.eligible and row.registration.id not in holders]
+    issuer_id = vouched_issuer_id(course, by)
     numbers = [format_number(settings.number_pattern, last_seq + offset, course.code,
                              issued_on) for offset in range(1, len(newcomers) + 1)]
     taken = db.session.scalar(select(Certificate.number).where(Certificate.number.in_(numbers))
@@ -179,7 +180,7 @@ def assign_certificates(course: Course, *, by=None, issued_on: date | None = Non
         certificate = Certificate(
             course_id=course.id, registration_id=row.registration.id, seq=last_seq,
             number=number, attended_jp=row.attended_jp, total_jp=row.total_jp,
-            issued_by_id=getattr(by, "id", None))
+            issued_by_id=getattr(by, "id", None), issuer_institution_id=issuer_id)
         db.session.add(certificate)
         db.session.flush()
         audit.record("certificate.issued", certificate, actor=by, number=certificate.number)
@@ -254,8 +255,16 @@ def check_statement(statement: str) -> str:
     return statement
 
 
-def check_can_issue(course: Course) -> None:
-    """Issuing needs JP to state and at least one participant to give a certificate to."""
+def check_can_issue(course: Course, by: User | None = None) -> None:
+    """Issuing needs JP to state and at least one participant to give a certificate to,
+    and `by` must be allowed to issue in the name of the course's host institution."""
+    if by is not None and not may_issue_for(by, course.host_institution_id):
+        raise ValidationError(
+            _("You may not issue certificates in the name of %(institution)s. An "
+              "administrator assigns the institutions you issue for.",
+              institution=course.host_institution.name) if course.host_institution else
+            _("Choose the course's host institution, in whose name its certificates are "
+              "issued, before issuing them."), field="host_institution_id")
     if total_jp(course) == 0:
         raise ValidationError(_("The course has no JP yet: give the material sessions "
                                 "their JP in the agenda before issuing certificates."))
@@ -638,6 +647,14 @@ def training_kinds(course_ids) -> dict[int, str]:
 def issuer_name(course: Course) -> str:
     """The institution that issues the course's certificates."""
     return course.host_institution.name if course.host_institution else ""
+
+
+def vouched_issuer_id(course: Course, by: User | None) -> int | None:
+    """The institution a certificate `by` issues names as its issuer: the course's host,
+    when `by` may issue in its name (an admin gave the organiser that institution); from
+    the command line, by the server's operator, too. Otherwise none."""
+    host_id = course.host_institution_id
+    return host_id if by is None or may_issue_for(by, host_id) else None
 
 
 # The columns of the training history (riwayat kursus) in the national civil-servant

@@ -244,7 +244,7 @@ def download(course, certificate_id: int):
 @course_roles_required(Role.ORGANISER)
 def issue(course):
     try:
-        services.check_can_issue(course)
+        services.check_can_issue(course, by=current_user)
         batch = tasks.start_batch(course, by=current_user)
     except ValidationError as error:
         flash(error.message, "danger")
@@ -298,7 +298,7 @@ def verify(code: str):
     return render_template("certificates/verify.html", certificate=certificate,
                            course=certificate.course, holder=certificate.registration,
                            nip=services.mask_nip(certificate.registration.nip),
-                           revoked_on=revoked_on)
+                           issuer=certificate.issuer_institution, revoked_on=revoked_on)
 
 
 # --- HR offices ------------------------------------------------------------------------

@@ -112,12 +112,30 @@ def _check_course_references(fields: dict) -> None:
                                 max=MAX_DECLARED_JP), field="declared_jp")
 
 
-def save_course(course: Course | None, *, regions: Iterable[str] | None = None, **fields
-                ) -> Course:
+def check_host_institution(by: User | None, course: Course | None,
+                           host_institution_id: int | None) -> None:
+    """A course's certificates are issued in its host institution's name, so `by` names
+    as host only an institution they may issue for. A host already set stays whoever
+    edits the course (issuing checks the issuer again); without `by` (the command line,
+    the server's operator) anything goes."""
+    if by is None or host_institution_id is None or (
+            course is not None and course.host_institution_id == host_institution_id):
+        return
+    if not auth_services.may_issue_for(by, host_institution_id):
+        raise ValidationError(_("You may not issue certificates in the name of this "
+                                "institution. An administrator assigns the institutions "
+                                "you issue for."), field="host_institution_id")
+
+
+def save_course(course: Course | None, *, regions: Iterable[str] | None = None,
+                by: User | None = None, **fields) -> Course:
     """Create (course=None) or update a course. Moving its dates never moves sessions:
     sessions left outside the new dates show up as agenda warnings. `regions` (codes of
-    kabupaten/kota or provinces) replace the course's regions; None leaves them."""
+    kabupaten/kota or provinces) replace the course's regions; None leaves them. `by`
+    names the host institution only among those they may issue for."""
     fields["code"] = fields["code"].strip().upper()
+    if "host_institution_id" in fields:
+        check_host_institution(by, course, fields["host_institution_id"])
     areas = None if regions is None else areas_of_codes(regions)
     current = ({name: getattr(course, name) for name in CHECKED_FIELDS} if course
                else dict(COURSE_DEFAULTS))
@@ -192,7 +210,7 @@ def in_course_regions(course: Course, kecamatan: Kecamatan) -> bool:
 
 def create_course(organiser: User, **fields) -> Course:
     """A new draft course; an organiser who creates it organises it."""
-    course = save_course(None, **fields)
+    course = save_course(None, by=organiser, **fields)
     if Role.ORGANISER in organiser.roles:
         auth_services.assign_course(organiser, course, Role.ORGANISER)
     return course

@@ -57,10 +57,13 @@ def _course_form(course: Course | None) -> CourseForm:
         SelectChoice(area.code, area.full_name)
         for area in map(region_services.find_area, dict.fromkeys(form.regions.data or []))
         if area is not None]
-    institutions = [SelectChoice(None, "—")] + [
-        SelectChoice(i.id, i.short_name) for i in speaker_services.list_institutions()]
-    form.host_institution_id.choices = institutions
-    form.facilitator_institution_id.choices = institutions
+    institutions = speaker_services.list_institutions()
+    form.host_institution_id.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(i.id, i.short_name) for i in institutions
+        if auth_services.may_issue_for(current_user, i.id)
+        or course is not None and course.host_institution_id == i.id]
+    form.facilitator_institution_id.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(i.id, i.short_name) for i in institutions]
     return form
 
 
@@ -77,7 +80,7 @@ def _save_course(form: CourseForm, course: Course | None) -> Course | None:
     try:
         if course is None:
             return services.create_course(current_user, **fields)
-        return services.save_course(course, **fields)
+        return services.save_course(course, by=current_user, **fields)
     except ValidationError as error:
         db.session.rollback()
         show_error(form, error)

@@ -23,9 +23,13 @@ OUTSIDERS = ("organiser2@bimtek.test", "desk@bimtek.test", "fasilitator@bimtek.t
 
 def course_and_people(make_user, participants: int = 3) -> int:
     """The finished course CODE (everyone but the last participant eligible) and its
-    organiser; returns CODE's id. Call in an app context."""
+    organiser, who may issue certificates in the name of its host; returns CODE's id.
+    Call in an app context."""
     course = finished_course(participants, code=CODE)
-    assign(make_user(ORGANISER, "organiser"), CODE, Role.ORGANISER)
+    organiser_id = make_user(ORGANISER, "organiser")
+    assign(organiser_id, CODE, Role.ORGANISER)
+    db.session.get(User, organiser_id).issuing_institutions = [course.host_institution]
+    db.session.commit()
     return course.id
 
 

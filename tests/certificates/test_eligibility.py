@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from bimtek.attendance.models import EligibilityOverride
 from bimtek.audit import AuditEvent
-from bimtek.auth.models import Role
+from bimtek.auth.models import Role, User
 from bimtek.certificates import services
 from bimtek.certificates.models import Certificate, CertificateBatch
 from bimtek.courses import services as course_services
@@ -118,9 +118,13 @@ def test_nobody_else_sees_the_list_decides_or_issues(app, client, setup, make_us
 
 def test_issuing_is_refused_when_the_course_has_no_jp(app, client, make_user):
     with app.app_context():
-        course = make_course(CODE)
+        host = institution("Pemkab Kutim")
+        course = make_course(CODE, host_institution_id=host.id)
         registration_services.register(course, participant(1, institution("PPK").id))
-        assign(make_user(ORGANISER, "organiser"), CODE, Role.ORGANISER)
+        organiser_id = make_user(ORGANISER, "organiser")
+        assign(organiser_id, CODE, Role.ORGANISER)
+        db.session.get(User, organiser_id).issuing_institutions = [host]
+        db.session.commit()
     login(client, ORGANISER)
     response = post(client, f"{LIST}/issue", follow_redirects=True)
     assert "Pelatihan ini belum memiliki JP" in response.get_data(as_text=True)
