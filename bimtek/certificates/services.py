@@ -150,11 +150,12 @@ def clear_override(registration: Registration, *, by=None) -> None:
 
 # --- issuing ---------------------------------------------------------------------------
 
-def assign_certificates(course: Course, *, by=None, issued_on: date | None = None
-                        ) -> list[Certificate]:
+def assign_certificates(course: Course, *, by=None, issued_on: date | None = None,
+                        commit: bool = True) -> list[Certificate]:
     """Give every eligible participant without a valid certificate a new one, numbered in
     participant-number order after the course's highest number ever given (revoked
-    numbers included), and return all the course's valid certificates."""
+    numbers included), and return all the course's valid certificates. `commit=False`
+    leaves the transaction, and the course's lock, to the caller."""
     settings = settings_for(course)
     check_number_pattern(settings.number_pattern)
     issued_on = issued_on or settings.signing_date or course.ends_on
@@ -184,7 +185,8 @@ def assign_certificates(course: Course, *, by=None, issued_on: date | None = Non
         db.session.add(certificate)
         db.session.flush()
         audit.record("certificate.issued", certificate, actor=by, number=certificate.number)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return valid_certificates(course)
 
 

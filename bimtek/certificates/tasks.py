@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bimtek.certificates import notifications, rendering, services
 from bimtek.certificates.models import BatchStatus, CertificateBatch
+from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, huey, task_context
@@ -22,13 +23,16 @@ UNFINISHED_BATCH_EXPIRES = timedelta(hours=1)
 def start_batch(course: Course, *, by=None) -> CertificateBatch:
     """Number every eligible participant's certificate, then queue the rendering. The
     batch is committed before it is queued, so the task always finds it. One batch of a
-    course at a time; one left unfinished for long (a worker that died) no longer counts."""
+    course at a time, decided under the course's lock so that simultaneous clicks queue
+    one batch; one left unfinished for long (a worker that died) no longer counts."""
+    course_services.lock_course(course)
     latest = latest_batch(course)
     if latest is not None and latest.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) \
             and latest.requested_at > utcnow() - UNFINISHED_BATCH_EXPIRES:
+        db.session.rollback()
         raise ValidationError(_("The certificates of this course are being issued already. "
                                 "Wait for that batch to finish."), field="batch")
-    certificates = services.assign_certificates(course, by=by)
+    certificates = services.assign_certificates(course, by=by, commit=False)
     batch = CertificateBatch(course_id=course.id, total=len(certificates),
                              requested_by_id=getattr(by, "id", None))
     db.session.add(batch)
