@@ -240,6 +240,7 @@ MATRIX = {
     "GET certificates.zip_file": ORGANISER_ONLY,
     "GET certificates.verify_form": PUBLIC,
     "GET certificates.verify": PUBLIC,
+    "POST certificates.verify_upload": posted(PUBLIC),
     "GET certificates.my_certificate": PUBLIC,
     "GET certificates.staff": HR_ONLY,
     "GET certificates.staff_download": HR_ONLY | {"hr_other": MISSING},

@@ -50,6 +50,11 @@ class LogoForm(Form):
     submit = SubmitField(_l("Upload"))
 
 
+class VerifyUploadForm(Form):
+    file = FileField(_l("The certificate's PDF file"), validators=[FileRequired()])
+    submit = SubmitField(_l("Check the file"))
+
+
 class OverrideForm(Form):
     eligible = IntegerField(widget=HiddenInput())
     reason = StringField(_l("Reason for the decision"),

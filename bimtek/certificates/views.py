@@ -22,7 +22,7 @@ from wtforms import SelectChoice
 from bimtek.attendance.services import wall_clock
 from bimtek.auth.access import course_roles_required, of_course_or_404, public, roles_required
 from bimtek.auth.models import Role
-from bimtek.certificates import bp, rendering, services, tasks, transcript
+from bimtek.certificates import bp, rendering, services, tasks, transcript, upload_check
 from bimtek.certificates.forms import (
     CertificateSettingsForm,
     LogoForm,
@@ -30,6 +30,7 @@ from bimtek.certificates.forms import (
     RevokeForm,
     StaffFilterForm,
     TranscriptFilterForm,
+    VerifyUploadForm,
 )
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
 from bimtek.courses import services as course_services
@@ -282,7 +283,30 @@ def verify_form():
     if code:
         return redirect(url_for("certificates.verify",
                                 code=services.normalise_code(code) or code))
-    return render_template("certificates/verify_form.html")
+    return render_template("certificates/verify_form.html", upload_form=VerifyUploadForm())
+
+
+@bp.route("/verify/file", methods=["POST"])
+@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"], scope="verify")
+@public
+def verify_upload():
+    """Whether an uploaded PDF is exactly a certificate issued here, and its state."""
+    form = VerifyUploadForm()
+    if not form.validate_on_submit():
+        flash(_("Choose the certificate's PDF file."), "danger")
+        return redirect(url_for("certificates.verify_form"))
+    try:
+        check = upload_check.check_upload(form.file.data.read())
+    except ValidationError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("certificates.verify_form"))
+    certificate = check.certificate
+    return render_template(
+        "certificates/verify_upload.html", check=check, certificate=certificate,
+        upload_form=VerifyUploadForm(),
+        issuer=certificate.issuer_institution if certificate else None,
+        revoked_on=(wall_clock(certificate.course, certificate.revoked_at).date()
+                    if certificate is not None and certificate.revoked_at else None))
 
 
 @bp.route("/verify/<code>")
