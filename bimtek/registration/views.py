@@ -49,8 +49,12 @@ from bimtek.spreadsheets import UploadStash
 from bimtek.timeutil import utcnow
 
 
-def _choices(form, course) -> None:
-    institutions = institution_services.list_institutions()
+def _choices(form, course, *, public: bool = False) -> None:
+    """The form's lists; the public form offers the institutions of the course's regions
+    (and those of no region: PPK, Panwaslu, national bodies), not every one there is."""
+    institutions = institution_services.list_institutions(
+        [region.id for region in course_services.course_kabupaten(course)] if public
+        else None)
     form.institution_id.choices = [SelectChoice(None, "—")] + [
         SelectChoice(i.id, i.short_name) for i in institutions]
     form.unit.choices = [SelectChoice("", "—")] + [
@@ -462,7 +466,7 @@ def self_register(course_code: str):
     if not course.registration_open:
         return render_template("registration/closed.html", course=course)
     form = ParticipantForm()
-    _choices(form, course)
+    _choices(form, course, public=True)
     if form.validate_on_submit():
         try:
             self_service.request_registration(

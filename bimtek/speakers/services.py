@@ -27,8 +27,13 @@ from bimtek.speakers.reference import REFERENCE_INSTITUTIONS
 from bimtek.spreadsheets import check_no_hidden_formula
 
 
-def list_institutions() -> list[Institution]:
-    return list(db.session.scalars(select(Institution).order_by(Institution.short_name)))
+def list_institutions(region_ids: list[int] | None = None) -> list[Institution]:
+    """Every institution, or those of these regions and those of no region."""
+    query = select(Institution).order_by(Institution.short_name)
+    if region_ids is not None:
+        query = query.where(sa.or_(Institution.region_id.in_(region_ids),
+                                   Institution.region_id.is_(None)))
+    return list(db.session.scalars(query))
 
 
 INSTITUTIONS_PER_PAGE = 100

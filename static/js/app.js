@@ -51,3 +51,16 @@ document.addEventListener("change", (event) => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && event.target.matches("[data-no-submit]")) event.preventDefault();
 });
+
+// <input data-filter-options="#select">: typing hides the options of that list that do
+// not hold the text (case aside); the chosen one stays.
+document.addEventListener("input", (event) => {
+  const select = event.target.matches("[data-filter-options]")
+    && document.querySelector(event.target.dataset.filterOptions);
+  if (!select) return;
+  const wanted = event.target.value.trim().toLocaleLowerCase();
+  for (const option of select.options) {
+    option.hidden = Boolean(wanted) && !option.selected && option.value !== ""
+      && !option.text.toLocaleLowerCase().includes(wanted);
+  }
+});

@@ -15,6 +15,7 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses.services import find_course
 from bimtek.extensions import db
+from bimtek.regions.services import find_area
 from bimtek.registration.models import Registration
 from bimtek.registration.spreadsheet import IGNORE, apply_participants, preview_participants
 from bimtek.speakers import services as institution_services
@@ -442,3 +443,19 @@ def test_the_template_round_trip_download_fill_import(app, client, make_user):
         (registration,) = apply_participants(course, result)
         assert (registration.full_name, registration.desa.name, registration.phone) == (
             "Dr. H. Ahmad Fauzi, S.Sos., M.Si.", "Separi", "+6281234567001")
+
+
+def test_the_public_form_offers_the_institutions_of_the_course_regions(app, client):
+    with app.app_context():
+        seed_regions()
+        make_course("KSP-KUKAR-2025", capacity=50, regions=("64.02",), registration_open=True)
+        for short_name, code in (("Kesbangpol Kukar", "64.02"), ("Kesbangpol Kutim", "64.08")):
+            save_institution(None, name=f"Badan Kesbangpol {short_name}", short_name=short_name,
+                             kind="perangkat_daerah",
+                             region_id=find_area(code).id)
+        save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
+    page = client.get("/register/KSP-KUKAR-2025").get_data(as_text=True)
+    assert ">Kesbangpol Kukar<" in page and ">PPK<" in page
+    assert "Kesbangpol Kutim" not in page
+    assert 'data-filter-options="#institution_id"' in page
+    assert ">Tenggarong Seberang<" in page and ">Bengalon<" not in page
