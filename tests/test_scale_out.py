@@ -85,6 +85,7 @@ class Deployment:
             organiser = auth_services.save_user(None, email=ORGANISER, name="Panitia",
                                                 roles=[Role.ORGANISER], password=TEST_PASSWORD)
             auth_services.assign_course(organiser, course, Role.ORGANISER)
+            organiser.issuing_institutions = [course.host_institution]  # may issue for it
             db.session.commit()
             scanned = (token, session.id,
                        [registration.badge_code for registration in registrations])
