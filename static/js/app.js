@@ -14,14 +14,16 @@ document.addEventListener("change", (event) => {
 
 // <input data-filter-rows="#table">: shows only the table's rows holding the typed text
 // (ticked rows stay in view, so nothing chosen is hidden when the form is sent).
-document.addEventListener("input", (event) => {
-  const filter = event.target.closest("[data-filter-rows]");
-  if (!filter) return;
+function filterRows(filter) {
   const wanted = filter.value.trim().toLowerCase();
   document.querySelectorAll(`${filter.dataset.filterRows} tbody tr`).forEach((row) => {
     const ticked = row.querySelector("input[type=checkbox]:checked");
     row.hidden = Boolean(wanted) && !ticked && !row.textContent.toLowerCase().includes(wanted);
   });
+}
+document.addEventListener("input", (event) => {
+  const filter = event.target.closest("[data-filter-rows]");
+  if (filter) filterRows(filter);
 });
 
 // <button data-drop-form>: closes the form it is in (a form fetched into the page).
@@ -54,13 +56,20 @@ document.addEventListener("keydown", (event) => {
 
 // <input data-filter-options="#select">: typing hides the options of that list that do
 // not hold the text (case aside); the chosen one stays.
-document.addEventListener("input", (event) => {
-  const select = event.target.matches("[data-filter-options]")
-    && document.querySelector(event.target.dataset.filterOptions);
+function filterOptions(filter) {
+  const select = document.querySelector(filter.dataset.filterOptions);
   if (!select) return;
-  const wanted = event.target.value.trim().toLocaleLowerCase();
+  const wanted = filter.value.trim().toLocaleLowerCase();
   for (const option of select.options) {
     option.hidden = Boolean(wanted) && !option.selected && option.value !== ""
       && !option.text.toLocaleLowerCase().includes(wanted);
   }
+}
+document.addEventListener("input", (event) => {
+  if (event.target.matches("[data-filter-options]")) filterOptions(event.target);
 });
+
+// Text typed on a slow connection before this script arrived, or restored by the browser on
+// going back, filters as if it had just been typed.
+document.querySelectorAll("[data-filter-rows]").forEach(filterRows);
+document.querySelectorAll("[data-filter-options]").forEach(filterOptions);

@@ -16,9 +16,23 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def closing_each_response(app):
+    """The app, closing each response (a static file's handle) as soon as it is sent: the
+    development server skips closing it when the browser drops the connection early
+    (werkzeug/serving.py, `execute`), and the handle then warns when collected."""
+    def application(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            yield from response
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+    return application
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_each_response(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
 import segno
+import time_machine
 from PIL import Image
 from playwright.sync_api import expect
 
 from bimtek.attendance.models import Attendance
+from bimtek.attendance.services import wall_clock
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.extensions import db
+from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
 from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, open_context
@@ -152,7 +156,7 @@ def test_a_desk_on_a_phone_types_a_code_finds_a_person_and_keeps_its_session(
     one, finds a person by name and checks them in with one tap (all into the session the
     clock picks: of two in progress, the one that started last), then chooses the other
     session and reloads: it stays chosen, with its count."""
-    from datetime import time
+    from datetime import time, timedelta
 
     from bimtek.courses import services as course_services
     from bimtek.courses.models import SessionKind
@@ -162,9 +166,16 @@ def test_a_desk_on_a_phone_types_a_code_finds_a_person_and_keeps_its_session(
         course_services.add_session(course, course_services.SessionInput(
             day=course.sessions[0].day, starts_at=time(0, 0), ends_at=time(23, 59),
             title="Pemetaan intelijen keamanan", kind=SessionKind.MATERIAL))
+        # A check-in is late once the grace after 00.00 has passed: in the first minutes
+        # of the local day the clock moves on (forwards only, so the login stays valid).
+        now = wall_clock(course, utcnow())
+        late_from = datetime.combine(now.date(), time(0, 0), now.tzinfo) + timedelta(
+            minutes=course.late_after_minutes + 1)
     context = open_context(browser, live_server, viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    clock = time_machine.travel(max(now, late_from), tick=True)
+    clock.start()
     try:
         field = open_desk(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -204,6 +215,7 @@ def test_a_desk_on_a_phone_types_a_code_finds_a_person_and_keeps_its_session(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
+        clock.stop()
     assert attendance_count(app) == 3
 
 
