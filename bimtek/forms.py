@@ -74,9 +74,12 @@ def optional_int(value) -> int | None:
 
 
 def show_error(form, error) -> None:
-    """Put a service's ValidationError on the field it names, or on the form itself."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Put a service's ValidationError on the field it names, or on the form itself; each
+    of a ValidationErrors on its own field, except where the form's own check already
+    put a message."""
+    for one in getattr(error, "errors", [error]):
+        field = getattr(form, one.field, None) if one.field else None
+        if field is None or not hasattr(field, "errors"):
+            form.form_errors.append(one.message)
+        elif one is error or not field.errors:
+            field.errors = [*field.errors, one.message]

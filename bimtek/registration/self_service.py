@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from bimtek.courses.models import Course
-from bimtek.errors import ValidationError
+from bimtek.errors import ErrorCollector, ValidationError
 from bimtek.extensions import db
 from bimtek.mail import services as mail
 from bimtek.mail.models import MessageKind
@@ -20,6 +20,7 @@ from bimtek.registration.identity import clean_text, normalise_phone, parse_nik
 from bimtek.registration.models import PendingRegistration, Registration
 from bimtek.registration.services import (
     ACTIVE,
+    CheckedParticipant,
     ParticipantInput,
     check_participant,
     register,
@@ -49,16 +50,27 @@ def purge_expired(now=None) -> int:
     return result.rowcount
 
 
+def check_request(course: Course, data: ParticipantInput) -> CheckedParticipant:
+    """A self-registration's details as the participant typed them; ValidationErrors
+    names every bad field at once, so that the form is corrected in one go."""
+    errors = ErrorCollector()
+    with errors:
+        checked = check_participant(course, data)
+    with errors:
+        if not clean_text(data.email):
+            raise ValidationError(_("An e-mail address is needed: the confirmation link is "
+                                    "sent there."), field="email")
+    errors.raise_any()
+    return checked
+
+
 def request_registration(course: Course, data: ParticipantInput, *,
                          user_id: int | None = None) -> None:
     """A self-registration: a form that does not read raises ValidationError naming the
     field; otherwise the answer is the same for a new and an already registered NIK. A new
     one waits, taking no seat, for the confirmation link e-mailed to the address given; an
     already registered NIK gets its link sent to the address on record instead."""
-    checked = check_participant(course, data)
-    if not checked.fields["email"]:
-        raise ValidationError(_("An e-mail address is needed: the confirmation link is sent "
-                                "there."), field="email")
+    checked = check_request(course, data)
     purge_expired()
     existing = _active_with_nik(course, checked.fields["nik"])
     if existing is not None:

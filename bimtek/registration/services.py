@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from bimtek import audit
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
-from bimtek.errors import ValidationError
+from bimtek.errors import ErrorCollector, ValidationError
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.regions.models import Desa, Kecamatan
 from bimtek.regions.services import PlaceIndex
@@ -64,37 +64,53 @@ class CheckedParticipant:
 
 def check_participant(course: Course, data: ParticipantInput,
                       known_kecamatan: Container[str] | None = None) -> CheckedParticipant:
-    """Errors raise ValidationError naming the field; disagreements are warnings.
+    """Errors raise ValidationError naming the field (ValidationErrors naming every bad
+    field, so a form shows them all at once); disagreements are warnings.
     `known_kecamatan`: every kecamatan code, when many participants are checked at once."""
+    errors = ErrorCollector()
     name = clean_text(data.name)
-    if not name:
-        raise ValidationError(_("The name is required."), field="name")
+    with errors:
+        if not name:
+            raise ValidationError(_("The name is required."), field="name")
     for field_name in ("name", "front_titles", "back_titles"):
-        check_no_hidden_formula(getattr(data, field_name), field_name)
+        with errors:
+            check_no_hidden_formula(getattr(data, field_name), field_name)
     for field_name in ("front_titles", "back_titles"):
         limit = Registration.__table__.c[field_name].type.length
-        if len(clean_text(getattr(data, field_name))) > limit:
-            raise ValidationError(_("The titles are longer than %(limit)d characters.",
-                                    limit=limit), field=field_name)
-    nik = parse_nik(data.nik)
-    nip = parse_nip(data.nip)
-    nrp = parse_nrp(data.nrp)
-    gender = parse_gender(data.gender)
-    if data.institution_id is None or db.session.get(Institution, data.institution_id) is None:
-        raise ValidationError(_("Choose the participant's institution."), field="institution_id")
-    if data.kecamatan_id is not None:
-        kecamatan = db.session.get(Kecamatan, data.kecamatan_id)
-        if kecamatan is None or not course_services.in_course_regions(course, kecamatan):
-            raise ValidationError(_("This kecamatan is not in the course's region."),
-                                  field="kecamatan_id")
-    if data.desa_id is not None:
-        desa = db.session.get(Desa, data.desa_id)
-        if desa is None or desa.kecamatan_id != data.kecamatan_id:
-            raise ValidationError(_("This desa/kelurahan is not in the participant's "
-                                    "kecamatan."), field="desa_id")
+        with errors:
+            if len(clean_text(getattr(data, field_name))) > limit:
+                raise ValidationError(_("The titles are longer than %(limit)d characters.",
+                                        limit=limit), field=field_name)
+    nik = nip = nrp = gender = None
+    with errors:
+        nik = parse_nik(data.nik)
+    with errors:
+        nip = parse_nip(data.nip)
+    with errors:
+        nrp = parse_nrp(data.nrp)
+    with errors:
+        gender = parse_gender(data.gender)
+    with errors:
+        if data.institution_id is None or db.session.get(Institution, data.institution_id) is None:
+            raise ValidationError(_("Choose the participant's institution."),
+                                  field="institution_id")
+    with errors:
+        if data.kecamatan_id is not None:
+            kecamatan = db.session.get(Kecamatan, data.kecamatan_id)
+            if kecamatan is None or not course_services.in_course_regions(course, kecamatan):
+                raise ValidationError(_("This kecamatan is not in the course's region."),
+                                      field="kecamatan_id")
+    with errors:
+        if data.desa_id is not None:
+            desa = db.session.get(Desa, data.desa_id)
+            if desa is None or desa.kecamatan_id != data.kecamatan_id:
+                raise ValidationError(_("This desa/kelurahan is not in the participant's "
+                                        "kecamatan."), field="desa_id")
     email = clean_text(data.email).lower()
-    if email and "@" not in email:
-        raise ValidationError(_("This is not a valid e-mail address."), field="email")
+    with errors:
+        if email and "@" not in email:
+            raise ValidationError(_("This is not a valid e-mail address."), field="email")
+    errors.raise_any()
     return CheckedParticipant(
         fields={
             "name": name, "front_titles": clean_text(data.front_titles),

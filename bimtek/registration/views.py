@@ -467,16 +467,22 @@ def self_register(course_code: str):
         return render_template("registration/closed.html", course=course)
     form = ParticipantForm()
     _choices(form, course, public=True)
-    if form.validate_on_submit():
+    if form.is_submitted():
+        # The service checks the details even when the form's own check failed, so that
+        # every bad field gets its message in one answer.
+        valid = form.validate()
         try:
-            self_service.request_registration(
-                course, _participant_input(form),
-                user_id=current_user.id if current_user.is_authenticated else None)
+            if not valid:
+                self_service.check_request(course, _participant_input(form))
+            else:
+                self_service.request_registration(
+                    course, _participant_input(form),
+                    user_id=current_user.id if current_user.is_authenticated else None)
+                return redirect(url_for("registration.registration_sent",
+                                        course_code=course.code))
         except ValidationError as error:
             db.session.rollback()
             show_error(form, error)
-        else:
-            return redirect(url_for("registration.registration_sent", course_code=course.code))
     return render_template("registration/form.html", course=course, form=form, public=True)
 
 

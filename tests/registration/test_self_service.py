@@ -8,9 +8,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from bimtek.courses import services as course_services
 from bimtek.extensions import db, limiter
+from bimtek.regions.models import Kecamatan
 from bimtek.registration import self_service
 from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
 from tests.conftest import login, post
@@ -181,4 +183,33 @@ def test_lost_link_refuses_what_cannot_be_read_and_is_rate_limited(
                                             "contact": "x@example.com"}).status_code
                 for _attempt in range(6)]
     assert statuses == [302] * 5 + [429]  # five a NIK an hour
+    assert smtp.received == []
+
+
+def field_block(page: str, field: str) -> str:
+    """The markup of one field of the form: its input and the messages beside it."""
+    start = page.index(f'id="{field}"')
+    return page[start:page.index('<div class="col-', start)]
+
+
+def test_the_public_form_shows_every_error_at_once(app, client, smtp, course_setup):  # noqa: F811
+    with app.app_context():
+        sintang = db.session.scalar(select(Kecamatan).where(Kecamatan.code.like("61.05.%")))
+    response = post(client, "/register/KSP-KUTIM-2024", form_data(
+        course_setup, name="", nik="6408-05abc", nip="1986092620150", institution_id="",
+        kecamatan_id=sintang.id, email=""))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for field, message in (
+            ("name", "Kolom ini wajib diisi."),
+            ("nik", "NIK hanya boleh berisi angka."),
+            ("nip", "NIP harus 18 angka, bukan 13."),
+            ("institution_id", "Pilih instansi peserta."),
+            ("kecamatan_id", "Kecamatan ini tidak termasuk wilayah kursus."),
+            ("email", "Alamat e-mail diperlukan")):
+        assert message in field_block(page, field), field
+    # Only the bad fields are marked.
+    assert page.count("invalid-feedback") == 6
+    with app.app_context():
+        assert db.session.query(PendingRegistration).count() == 0
     assert smtp.received == []
