@@ -22,7 +22,15 @@ from bimtek.extensions import (
     login_manager,
     migrate,
 )
-from bimtek.i18n import LANGUAGES, clock, date_range, long_date, select_locale, zone_label
+from bimtek.i18n import (
+    LANGUAGES,
+    clock,
+    date_range,
+    long_date,
+    select_locale,
+    short_date,
+    zone_label,
+)
 from bimtek.logmask import mask_app_logs
 from bimtek.mail.transport import parse_smtp_url
 from bimtek.registration.identity import mask_nik
@@ -218,6 +226,7 @@ def _register_response_headers(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_range"] = date_range
+    app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["zone_label"] = zone_label
     app.jinja_env.filters["masked_nik"] = mask_nik

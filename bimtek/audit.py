@@ -1,6 +1,8 @@
 """The audit log: who changed what, when. Rows are only ever added."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -38,6 +40,42 @@ def record(action: str, subject, *, actor=None, course_id: int | None = None,
     )
     db.session.add(event)
     return event
+
+
+# How each kind of event reads in a history, in the reader's language. Each package
+# registers the events it records, as only it knows their words.
+_descriptions: dict[str, Callable[[dict], str]] = {}
+
+
+def describes(action: str):
+    """Registers the decorated function as the words for `action`, given its details."""
+    def register(describe: Callable[[dict], str]) -> Callable[[dict], str]:
+        _descriptions[action] = describe
+        return describe
+    return register
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime  # stored instant (UTC)
+    actor: str | None  # None for the command line, the participant or the desk's scanner
+    text: str
+
+
+def history(subject) -> list[HistoryLine]:
+    """What happened to `subject`, oldest first, each event in words with who did it."""
+    rows = db.session.execute(
+        select(AuditEvent, _accounts.c.name)
+        .outerjoin(_accounts, _accounts.c.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_type == type(subject).__tablename__,
+               AuditEvent.subject_id == subject.id)
+        .order_by(AuditEvent.at, AuditEvent.id))
+    return [HistoryLine(event.at, name, describe(event)) for event, name in rows]
+
+
+def describe(event: AuditEvent) -> str:
+    words = _descriptions.get(event.action)
+    return words(event.details) if words else event.action
 
 
 # Files that carry NIK, NIP or phone numbers leave the app only on the record (UU 27/2022).

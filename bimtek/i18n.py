@@ -25,6 +25,11 @@ def long_date(day) -> str:
     return format_date(day, "EEEE, d MMMM y")
 
 
+def short_date(day) -> str:
+    """'7 Des 2026', for lists of events."""
+    return format_date(day, "d MMM y")
+
+
 def date_range(first, last) -> str:
     """'28 Oktober s.d. 1 November 2024', '20 s.d. 24 Oktober 2024'."""
     if first == last:

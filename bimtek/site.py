@@ -1,7 +1,7 @@
-"""Site-wide routes that belong to no module: health check and language choice."""
+"""Site-wide routes that belong to no module: health check, icon and language choice."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +24,14 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/favicon.ico")
+@limiter.exempt
+@public
+def favicon():
+    """Pages name their icon; browsers and tools that ask the old address get it too."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.route("/language", methods=["POST"])

@@ -70,6 +70,15 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     assert not Path(unreachable).exists()
 
 
+def test_every_page_has_an_icon_and_the_old_address_finds_it(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert response.get_data(as_text=True).startswith("<svg")
+    response.close()
+
+
 def test_footer_shows_the_version(client):
     from bimtek import __version__
 

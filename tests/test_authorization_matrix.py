@@ -101,6 +101,7 @@ DEVICE_ONLY = dict.fromkeys(ROLES, UNAUTHORIZED)  # bearer tokens only, see test
 MATRIX = {
     # site, api
     "GET site.healthz": PUBLIC,
+    "GET site.favicon": PUBLIC,
     "POST site.set_language": posted(PUBLIC) | {"anonymous": DONE},
     "GET api.openapi": PUBLIC,
     "POST api.check_in": DEVICE_ONLY,

@@ -531,6 +531,18 @@ def _reason(course: Course, status: AttendanceStatus, reason: str) -> str:
     return check_length(reason, Attendance.reason, "reason")
 
 
+@audit.describes("attendance.marked")
+def _marked(details: dict) -> str:
+    status, previous = (AttendanceStatus(details[key]).label if details.get(key) else None
+                        for key in ("status", "previous"))
+    if previous and previous != status:
+        text = _("%(session)s: %(previous)s changed to %(status)s",
+                 session=details.get("session"), previous=previous, status=status)
+    else:
+        text = _("%(session)s: %(status)s", session=details.get("session"), status=status)
+    return f"{text} ({details['reason']})" if details.get("reason") else text
+
+
 def _set_status(registration: Registration, session: Session, attendance: Attendance | None,
                 status: AttendanceStatus, reason: str, by) -> Attendance:
     """Write one participant's status and its audit event into the open transaction; the

@@ -480,12 +480,6 @@ def registrations_of_user(user_id: int) -> list[Registration]:
         .order_by(Registration.created_at.desc())))
 
 
-def history(registration: Registration) -> list[audit.AuditEvent]:
-    return list(db.session.scalars(select(audit.AuditEvent).where(
-        audit.AuditEvent.subject_type == Registration.__tablename__,
-        audit.AuditEvent.subject_id == registration.id).order_by(audit.AuditEvent.at)))
-
-
 def badge_qr_svg(registration: Registration) -> str:
     """The badge's QR code as inline SVG (vector, sharp on any screen or printer)."""
     return segno.make_qr(registration.badge_code, error="m").svg_inline(scale=5, border=2)

@@ -30,7 +30,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
 from bimtek.registration import badges as badges_module
-from bimtek.registration import bp, messages, self_service, services, spreadsheet
+from bimtek.registration import bp, history, messages, self_service, services, spreadsheet
 from bimtek.registration.forms import (
     ConfirmParticipantsForm,
     ConfirmRegistrationForm,
@@ -145,7 +145,7 @@ def _course_registration(course, registration_id: int) -> Registration:
 def participant(course, registration_id: int):
     registration = _course_registration(course, registration_id)
     return render_template("registration/participant.html", course=course,
-                           registration=registration, history=services.history(registration),
+                           registration=registration, history=history.of(registration),
                            link=messages.personal_link(registration),
                            whatsapp=messages.whatsapp_link(registration),
                            delivery=messages.delivery_states([registration]).get(

@@ -1,13 +1,16 @@
 """Participants over HTTP: organisers of the course, the participant themself, nobody else."""
 import re
+from datetime import UTC, datetime, time
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from bimtek.audit import PERSONAL_DATA_EXPORT, AuditEvent
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.regions.services import find_area
 from bimtek.registration import services
@@ -135,7 +138,35 @@ def test_cancel_and_reissue_from_the_participant_page(app, client, course_setup)
         assert registration.status == RegistrationStatus.CANCELLED
     page = client.get(f"/courses/KSP-KUTIM-2024/participants/{registration_id}").get_data(
         as_text=True)
-    assert "registration.cancelled" in page and "registration.badge_reissued" in page
+    assert "Pendaftaran dibatalkan" in page
+    assert "Kartu peserta baru diterbitkan; kartu lama (" in page
+
+
+def test_the_history_reads_in_words_on_the_course_clock(app, client, course_setup):
+    """Each event in Indonesian, at the course's local time (WITA), with who did it."""
+    registration_id = course_setup["registration_id"]
+    with app.app_context():
+        course = course_services.find_course("KSP-KUTIM-2024")
+        session = course_services.add_session(course, course_services.SessionInput(
+            day=course.starts_on, starts_at=time(8, 0), ends_at=time(9, 30),
+            title="Wawasan kebangsaan", kind=SessionKind.MATERIAL))
+        session_id = session.id
+    with time_machine.travel(datetime(2026, 12, 7, 0, 45, tzinfo=UTC), tick=False):
+        login(client, "organiser@bimtek.test")
+        for status, reason in (("hadir", ""), ("izin", "Tugas kantor")):
+            post(client, f"/courses/KSP-KUTIM-2024/participants/{registration_id}/attendance",
+                 {"session_id": session_id, "status": status, "reason": reason})
+        page = client.get(f"/courses/KSP-KUTIM-2024/participants/{registration_id}"
+                          ).get_data(as_text=True)
+    # Oldest first: the marks were made on a clock set back before the registration.
+    lines = re.findall(r"<li><time[^>]*>([^<]*)</time> · ([^<]*)", page)
+    assert lines[-1][1].strip() == "Terdaftar"
+    assert lines[:2] == [
+        ("7 Des 2026 08.45 WITA", "Wawasan kebangsaan: Hadir "),
+        ("7 Des 2026 08.45 WITA", "Wawasan kebangsaan: Hadir diubah menjadi Izin (Tugas kantor) "),
+    ]
+    assert "(Organiser)" in page.split("Wawasan kebangsaan: Hadir")[1]
+    assert "attendance.marked" not in page and "UTC" not in page
 
 
 def test_registered_participant_reads_the_published_agenda(app, client, make_user,
@@ -231,7 +262,7 @@ def test_organiser_corrects_a_participant(app, client, make_user, course_setup):
         assert corrected.full_name == "Siti Rahmah, S.E." and corrected.nik != other_nik
     history = client.get(f"/courses/KSP-KUTIM-2024/participants/{registration_id}"
                          ).get_data(as_text=True)
-    assert "registration.updated" in history and "back_titles" in history
+    assert "Data diperbaiki: Gelar belakang" in history
     post(client, "/logout")
     login(client, "other@bimtek.test")
     assert post(client, f"/courses/KSP-KUTIM-2024/participants/{registration_id}/edit",
