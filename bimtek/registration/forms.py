@@ -84,12 +84,14 @@ class RegistrationFilterForm(Form):
     kecamatan_id = SelectField(_l("Kecamatan"), coerce=optional_int, validate_choice=False)
 
     def offer(self, choices: FilterChoices) -> None:
-        everyone = SelectChoice("", _l("All"))
-        self.institution_id.choices = [everyone, *(SelectChoice(i.id, i.short_name)
-                                                   for i in choices.institutions)]
-        self.unit.choices = [everyone, *(SelectChoice(unit) for unit in choices.units)]
-        self.kecamatan_id.choices = [everyone, *(SelectChoice(k.id, k.name)
-                                                 for k in choices.kecamatan)]
+        # Each filter's empty choice says which filter it is: the lists stand side by side.
+        self.institution_id.choices = [
+            SelectChoice("", _l("All institutions")),
+            *(SelectChoice(i.id, i.short_name) for i in choices.institutions)]
+        self.unit.choices = [SelectChoice("", _l("All units")),
+                             *(SelectChoice(unit) for unit in choices.units)]
+        self.kecamatan_id.choices = [SelectChoice("", _l("All kecamatan")),
+                                     *(SelectChoice(k.id, k.name) for k in choices.kecamatan)]
 
     @property
     def filters(self) -> dict:
@@ -102,7 +104,7 @@ class ParticipantSearchForm(RegistrationFilterForm):
     q = StringField(_l("Name, NIK or NIP"),
                     validators=[Optional(), Length(max=MAX_SEARCH_LENGTH)])
     status = SelectField(_l("Status"), validate_choice=False, choices=[
-        SelectChoice("", _l("All")), *RegistrationStatus.choices()])
+        SelectChoice("", _l("All statuses")), *RegistrationStatus.choices()])
 
 
 class ImportParticipantsForm(Form):

@@ -64,6 +64,9 @@ def test_organiser_lists_and_adds_participants(app, client, course_setup):
         assert added.kecamatan.name == "Kombeng"
     page = client.get("/courses/KSP-KUTIM-2024/participants?q=budi").get_data(as_text=True)
     assert "Budi Santoso, S.Sos." in page and "Siti Rahmah" not in page
+    # The filters side by side each say what they filter.
+    empty_choices = re.findall(r'<option[^>]*value=""[^>]*>([^<]*)</option>', page)
+    assert empty_choices == ["Semua instansi", "Semua unsur", "Semua kecamatan", "Semua status"]
 
 
 def test_bad_participant_input_names_the_field_and_changes_nothing(app, client, course_setup):

@@ -83,7 +83,12 @@ def test_an_unconfirmed_registration_takes_no_seat(app, client, smtp, course_set
     assert registered_count(app) == 1  # opening the link shows a button, nothing more
     response = post(client, andi)
     assert response.status_code == 302 and response.location.startswith("/me/")
-    post(client, budi)
+    andi_page = client.get(response.location).get_data(as_text=True)
+    assert "Tunjukkan kode ini" in andi_page
+    budi_page = client.get(post(client, budi).location).get_data(as_text=True)
+    # On the waitlist: no code to show at the desk, and the page says what happens next.
+    assert "daftar tunggu" in budi_page and 'data-testid="badge-code"' not in budi_page
+    assert "Tunjukkan kode ini" not in budi_page
     with app.app_context():
         statuses = {r.name: r.status for r in db.session.query(Registration)}
         assert statuses["Andi Baso"] == RegistrationStatus.REGISTERED
