@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from bimtek.errors import ValidationError
 
@@ -90,10 +91,15 @@ def clean_text(value: object) -> str:
     return text.lstrip(_TEXT_MARKER + " ")
 
 
+# How the messages name each number, so that a row's error says which column to fix.
+_NUMBER_NAMES = {"nik": "NIK", "nip": "NIP", "nrp": "NRP", "phone": _l("Mobile phone")}
+
+
 def _excel_float_error(value: object, field: str) -> ValidationError:
     return ValidationError(
-        _("Excel turned this number into a float and lost digits (%(value)s). Format the "
-          "column as Text, then type or paste the numbers again.", value=value),
+        _("%(field)s: Excel turned this number into a float and lost digits (%(value)s). "
+          "Format the column as Text, then type or paste the numbers again.",
+          field=_NUMBER_NAMES[field], value=value),
         field=field)
 
 

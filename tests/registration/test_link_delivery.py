@@ -63,4 +63,4 @@ def test_rotating_a_personal_link_kills_the_old_one(app, client, course):
     assert new_link != old_link and client.get(urlsplit(new_link).path).status_code == 200
     page = client.get(f"/courses/{course['code']}/participants/{registration_id}").get_data(
         as_text=True)
-    assert new_link in page and "registration.personal_link_rotated" in page
+    assert new_link in page and "Tautan pribadi baru dibuat; tautan lama tidak berlaku lagi" in page

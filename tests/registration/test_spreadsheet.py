@@ -179,8 +179,8 @@ def test_identity_numbers_that_excel_rounded_are_refused(course, institutions, c
                                                          value, shown):
     data = xlsx([HEADER, row(1, **{column: value})])
     preview = preview_participants(course, "p.xlsx", data, waitlist=False)
-    assert preview.errors == [(2, f"Row 2: {EXCEL_MESSAGE} ({shown}). Format the column as "
-                                  "Text, then type or paste the numbers again.")]
+    assert preview.errors == [(2, f"Row 2: {column}: {EXCEL_MESSAGE} ({shown}). Format the "
+                                  "column as Text, then type or paste the numbers again.")]
     assert preview.rows == []
 
 
