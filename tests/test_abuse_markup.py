@@ -417,6 +417,8 @@ PAGES = rows(
     Row("GET speakers.institutions", "admin", INSTITUTIONS),
     Row("GET speakers.new_institution", "admin", ("user.admin",)),
     Row("GET speakers.edit_institution", "admin", ("inst.name", "inst.short")),
+    Row("GET speakers.add_institution", "organiser", (), htmx=True,
+        query={"field": "host_institution_id"}),
     Row("GET speakers.speakers", "organiser", SPEAKER),
     Row("GET speakers.new_speaker", "organiser", ("inst.short", "host.short")),
     Row("GET speakers.edit_speaker", "organiser", (*SPEAKER, "speaker.rank", "speaker.bio")),

@@ -128,6 +128,9 @@ MATRIX = {
     "GET speakers.edit_institution": ADMIN_ONLY,
     "POST speakers.edit_institution": posted(ADMIN_ONLY),
     "POST speakers.merge_institution": posted(ADMIN_ONLY),
+    # Adding an institution in place, under the course and speaker forms' lists.
+    "GET speakers.add_institution": ORGANISERS,
+    "POST speakers.add_institution": posted(ORGANISERS),
     "GET speakers.speakers": ORGANISERS,
     "GET speakers.new_speaker": ORGANISERS,
     "POST speakers.new_speaker": posted(ORGANISERS),

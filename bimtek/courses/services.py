@@ -112,16 +112,24 @@ def _check_course_references(fields: dict) -> None:
                                 max=MAX_DECLARED_JP), field="declared_jp")
 
 
+def may_name_as_host(by: User | None, institution: Institution) -> bool:
+    """A course's certificates are issued in its host institution's name, so `by` names as
+    host an institution they may issue for, or one they added themselves (a body new to
+    Bimtek): its certificates then wait until an admin gives it to them, for issuing checks
+    the issuer again. Without `by` (the command line, the server's operator) anything goes."""
+    return by is None or auth_services.may_issue_for(by, institution.id) or (
+        institution.created_by_id is not None and institution.created_by_id == by.id)
+
+
 def check_host_institution(by: User | None, course: Course | None,
                            host_institution_id: int | None) -> None:
-    """A course's certificates are issued in its host institution's name, so `by` names
-    as host only an institution they may issue for. A host already set stays whoever
-    edits the course (issuing checks the issuer again); without `by` (the command line,
-    the server's operator) anything goes."""
+    """`by` names as host only an institution they may (may_name_as_host); a host already
+    set stays whoever edits the course."""
     if by is None or host_institution_id is None or (
             course is not None and course.host_institution_id == host_institution_id):
         return
-    if not auth_services.may_issue_for(by, host_institution_id):
+    institution = db.session.get(Institution, host_institution_id)
+    if institution is not None and not may_name_as_host(by, institution):
         raise ValidationError(_("You may not issue certificates in the name of this "
                                 "institution. An administrator assigns the institutions "
                                 "you issue for."), field="host_institution_id")

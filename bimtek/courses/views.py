@@ -60,7 +60,7 @@ def _course_form(course: Course | None) -> CourseForm:
     institutions = speaker_services.list_institutions()
     form.host_institution_id.choices = [SelectChoice(None, "—")] + [
         SelectChoice(i.id, i.short_name) for i in institutions
-        if auth_services.may_issue_for(current_user, i.id)
+        if services.may_name_as_host(current_user, i)
         or course is not None and course.host_institution_id == i.id]
     form.facilitator_institution_id.choices = [SelectChoice(None, "—")] + [
         SelectChoice(i.id, i.short_name) for i in institutions]

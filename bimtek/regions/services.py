@@ -272,6 +272,11 @@ def search_regions(text: str, *, levels: Iterable[str] = ("provinsi", "kabupaten
     return found
 
 
+def all_kabupaten() -> list[Region]:
+    """Every kabupaten/kota, by code, with its province: what an institution may serve."""
+    return list(db.session.scalars(select(Region).order_by(Region.code)))
+
+
 def find_area(code: str) -> Province | Region | None:
     """A province (two digits) or kabupaten/kota (PP.KK) by its code."""
     code = code.strip()

@@ -5,7 +5,7 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from bimtek.forms import Form, fits, optional_int
-from bimtek.speakers.models import Speaker
+from bimtek.speakers.models import InstitutionKind, Speaker
 
 
 class InstitutionForm(Form):
@@ -14,6 +14,11 @@ class InstitutionForm(Form):
         description=_l("As it is usually written, e.g. Kesbangpol Kutim."),
     )
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=InstitutionKind.choices,
+                       default=InstitutionKind.OTHER.value)
+    region_id = SelectField(_l("Kabupaten/kota"), coerce=optional_int, validate_choice=False,
+                            description=_l("The kabupaten/kota it serves; none for a national "
+                                           "or provincial body."))
     submit = SubmitField(_l("Save"))
 
 

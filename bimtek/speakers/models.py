@@ -36,6 +36,10 @@ class Institution(db.Model):
         server_default=InstitutionKind.OTHER.value)
     # The kabupaten/kota it serves, when it serves one (Kesbangpol Kutim: 64.08).
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
+    # Who added it: an organiser may name an institution they added as a course's host
+    # (certificates in its name still wait for an admin to give it to them).
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"))
 
     region: Mapped[Region | None] = relationship()
     aliases: Mapped[list[InstitutionAlias]] = relationship(

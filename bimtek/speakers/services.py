@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bimtek import audit
-from bimtek.errors import ValidationError, check_length
+from bimtek.errors import ErrorCollector, ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.regions.models import Region
 from bimtek.speakers.models import (
@@ -64,30 +64,50 @@ def find_by_short_names(short_names: Iterable[str]) -> list[Institution]:
     return [found[name.lower()] for name in wanted]
 
 
-def save_institution(institution: Institution | None, *, name: str, short_name: str,
-                     kind: InstitutionKind | str | None = None, region_id: int | None = None,
-                     commit: bool = True) -> Institution:
+def check_institution(institution: Institution | None, *, name: str, short_name: str,
+                      kind: InstitutionKind | str | None = None, region_id: int | None = None
+                      ) -> tuple[str, str]:
+    """The institution's names, spaces tidied, when they and its kind and region read;
+    otherwise ValidationErrors naming every bad field at once."""
     name, short_name = " ".join(name.split()), " ".join(short_name.split())
+    errors = ErrorCollector()
     for field, value, column in (("name", name, Institution.name),
                                  ("short_name", short_name, Institution.short_name)):
-        if not value:
-            raise ValidationError(_("This field is required."), field=field)
-        clash = db.session.scalar(
-            select(Institution).where(func.lower(column) == value.lower())
-        )
-        if clash is not None and clash is not institution:
-            raise ValidationError(
-                _("%(value)s is already used by another institution.", value=value), field=field
-            )
-    if region_id is not None and db.session.get(Region, region_id) is None:
-        raise ValidationError(_("Unknown region."), field="region_id")
+        with errors:
+            if not value:
+                raise ValidationError(_("This field is required."), field=field)
+            check_length(value, column, field)
+            clash = db.session.scalar(
+                select(Institution).where(func.lower(column) == value.lower()))
+            if clash is not None and clash is not institution:
+                raise ValidationError(_("%(value)s is already used by another institution.",
+                                        value=value), field=field)
+    with errors:
+        if kind is not None and kind not in {member.value for member in InstitutionKind}:
+            raise ValidationError(_("Not a valid choice."), field="kind")
+    with errors:
+        if region_id is not None and db.session.get(Region, region_id) is None:
+            raise ValidationError(_("Unknown region."), field="region_id")
+    errors.raise_any()
+    return name, short_name
+
+
+def save_institution(institution: Institution | None, *, name: str, short_name: str,
+                     kind: InstitutionKind | str | None = None, region_id: int | None = None,
+                     by=None, commit: bool = True) -> Institution:
+    """Create (institution=None) or update an institution: the admin's form, the course and
+    speaker forms' "add in place", imports; checked by check_institution. Kind and region
+    go together: without a kind both stay (a new one is of kind "other"). `by`, the
+    account adding it, is remembered: an organiser may name as host an institution they
+    added themselves (courses.services.may_name_as_host)."""
+    name, short_name = check_institution(institution, name=name, short_name=short_name,
+                                         kind=kind, region_id=region_id)
     if institution is None:
-        institution = Institution()
+        institution = Institution(created_by_id=getattr(by, "id", None))
         db.session.add(institution)
     institution.name, institution.short_name = name, short_name
     if kind is not None:
-        institution.kind = InstitutionKind(kind)
-    institution.region_id = region_id if kind is not None else institution.region_id
+        institution.kind, institution.region_id = InstitutionKind(kind), region_id
     if commit:
         db.session.commit()
     else:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -7,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from bimtek.auth import services as auth_services
 from bimtek.auth.access import public, roles_required
 from bimtek.auth.models import Role
 from bimtek.courses import exports
@@ -14,6 +16,7 @@ from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.forms import show_error
+from bimtek.regions import services as region_services
 from bimtek.speakers import bp, services
 from bimtek.speakers.forms import InstitutionForm, MergeInstitutionForm, SpeakerForm
 from bimtek.speakers.models import Institution, Speaker
@@ -27,19 +30,37 @@ def institutions():
         request.args.get("page", 1, type=int)))
 
 
+def _institution_form(institution: Institution | None = None, **kwargs) -> InstitutionForm:
+    form = InstitutionForm(obj=institution, **kwargs)
+    form.region_id.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(region.id, f"{region.name} ({region.code})")
+        for region in region_services.all_kabupaten()]
+    return form
+
+
+def _save_institution(form: InstitutionForm, institution: Institution | None
+                      ) -> Institution | None:
+    """The institution the submitted form describes, saved by the current user; None when
+    it does not read, with every bad field's message on the form (the rules' own check
+    runs even when the form's failed)."""
+    fields = {"name": form.name.data or "", "short_name": form.short_name.data or "",
+              "kind": form.kind.data, "region_id": form.region_id.data}
+    try:
+        if not form.validate():
+            services.check_institution(institution, **fields)
+            return None
+        return services.save_institution(institution, by=current_user, **fields)
+    except ValidationError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+
+
 def _institution_page(institution: Institution | None):
-    form = InstitutionForm(obj=institution)
-    if form.validate_on_submit():
-        try:
-            saved = services.save_institution(
-                institution, name=form.name.data, short_name=form.short_name.data
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            flash(_("Institution %(name)s saved.", name=saved.short_name), "success")
-            return redirect(url_for("speakers.institutions"))
+    form = _institution_form(institution)
+    if form.is_submitted() and (saved := _save_institution(form, institution)):
+        flash(_("Institution %(name)s saved.", name=saved.short_name), "success")
+        return redirect(url_for("speakers.institutions"))
     merge = None
     if institution is not None:
         merge = MergeInstitutionForm(formdata=None)
@@ -79,6 +100,29 @@ def merge_institution(institution_id: int):
         return redirect(url_for("speakers.edit_institution", institution_id=institution_id))
     flash(_("Merged into %(name)s.", name=into.short_name), "success")
     return redirect(url_for("speakers.edit_institution", institution_id=into.id))
+
+
+LIST_FIELD = re.compile(r"[a-z_]{1,40}")
+# The course form's list whose choice names the issuer of the course's certificates.
+HOST_FIELD = "host_institution_id"
+
+
+@bp.route("/institutions/add", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def add_institution():
+    """The small form under an institution list (a course's host, a speaker's institution):
+    the institution is added without leaving the page, and chosen in the list named by
+    `field` (a speaker's institution unless said). The same form and rules as the admin's."""
+    field = request.args.get("field", "institution_id")
+    if not LIST_FIELD.fullmatch(field):
+        abort(400)
+    form = _institution_form(prefix=f"new-{field}")
+    added = _save_institution(form, None) if form.is_submitted() else None
+    return render_template(
+        "speakers/_add_institution.html", form=form, field=field, added=added,
+        # An organiser's own institution may be the host; issuing waits for an admin.
+        waits_for_admin=added is not None and field == HOST_FIELD
+        and not auth_services.may_issue_for(current_user, added.id))
 
 
 # --- speakers' directory ---------------------------------------------------------------

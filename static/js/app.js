@@ -32,6 +32,38 @@ document.addEventListener("click", (event) => {
   if (button) button.closest("form").remove();
 });
 
+// <button data-drop-closest="[data-new-institution]">: closes the part of the page it is in
+// (a small form fetched into a bigger one).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-drop-closest]");
+  if (button) button.closest(button.dataset.dropClosest).remove();
+});
+
+// <div data-added-institution="12" data-label="Kesbangpol Kukar" data-choose="#host_institution_id">,
+// swapped in once an institution was added in place: it joins every <select
+// data-institution-list> of the page, in alphabetical order, and is chosen in data-choose.
+function addInstitution(added) {
+  const { addedInstitution: id, label, choose } = added.dataset;
+  document.querySelectorAll("select[data-institution-list]").forEach((select) => {
+    let option = [...select.options].find((each) => each.value === id);
+    if (!option) {
+      option = new Option(label, id);
+      const after = [...select.options].find((each) => each.value && each.value !== "None"
+        && each.text.localeCompare(label, "id", { sensitivity: "base" }) > 0);
+      select.add(option, after || null);
+    }
+    if (select.matches(choose)) {
+      select.value = id;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+}
+document.addEventListener("htmx:load", (event) => {
+  const root = event.detail.elt;
+  if (root.matches("[data-added-institution]")) addInstitution(root);
+  root.querySelectorAll("[data-added-institution]").forEach(addInstitution);
+});
+
 // <form data-confirm="…">: asks before sending.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;

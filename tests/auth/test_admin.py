@@ -4,10 +4,11 @@ from sqlalchemy import func, select
 from bimtek.auth.models import Role, User
 from bimtek.courses.models import Course
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution
+from bimtek.regions.services import find_area
+from bimtek.speakers.models import Institution, InstitutionKind
 from bimtek.speakers.services import save_institution
 from tests.conftest import TEST_PASSWORD, login, post
-from tests.factories import make_course
+from tests.factories import make_course, seed_regions
 
 
 @pytest.fixture
@@ -210,3 +211,34 @@ def test_organisers_cannot_change_course_assignments(client, app, make_user):
 def test_unknown_role_filter_is_ignored(admin_client):
     response = admin_client.get("/admin/users?role=raja")
     assert response.status_code == 200 and "admin@bimtek.test" in response.get_data(as_text=True)
+
+
+def test_an_admin_changes_an_institution_s_kind_and_region(admin_client, app):
+    with app.app_context():
+        seed_regions()
+        kukar = find_area("64.02").id
+        institution_id = save_institution(None, name="Komisi Pemilihan Umum Kutai Kartanegara",
+                                          short_name="KPU Kukar").id
+    page = admin_client.get(f"/admin/institutions/{institution_id}").get_data(as_text=True)
+    assert 'name="kind"' in page and "Kabupaten Kutai Kartanegara (64.02)" in page
+    response = post(admin_client, f"/admin/institutions/{institution_id}", {
+        "short_name": "KPU Kukar", "name": "Komisi Pemilihan Umum Kutai Kartanegara",
+        "kind": "penyelenggara_pemilu", "region_id": kukar})
+    assert response.status_code == 302
+    with app.app_context():
+        institution = db.session.get(Institution, institution_id)
+        assert (institution.kind, institution.region.code) == (
+            InstitutionKind.ELECTION_BODY, "64.02")
+    # A national body serves no kabupaten/kota; every bad field is named at once.
+    post(admin_client, f"/admin/institutions/{institution_id}", {
+        "short_name": "KPU Kukar", "name": "Komisi Pemilihan Umum Kutai Kartanegara",
+        "kind": "penyelenggara_pemilu", "region_id": ""})
+    page = post(admin_client, f"/admin/institutions/{institution_id}", {
+        "short_name": "", "name": "", "kind": "bukan-jenis", "region_id": "999999"}
+                ).get_data(as_text=True)
+    assert page.count("Kolom ini wajib diisi.") == 2
+    assert "Pilihan tidak valid." in page and "Wilayah tidak dikenal." in page
+    with app.app_context():
+        institution = db.session.get(Institution, institution_id)
+        assert (institution.short_name, institution.kind, institution.region) == (
+            "KPU Kukar", InstitutionKind.ELECTION_BODY, None)
