@@ -74,6 +74,13 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOST_LINK_LIMIT": os.environ.get("BIMTEK_LOST_LINK_LIMIT", "20 per 15 minutes"),
         "PROXY_HOPS": int(os.environ.get("BIMTEK_PROXY_HOPS", "0")),
         "DEMO_PASSWORD": os.environ.get("BIMTEK_DEMO_PASSWORD") or "bimtek-demo",
+        # The demo signatory's key passphrase: the demo's key is no secret (its certificate
+        # says "DEMO — bukan TTE resmi"); real signatories' passphrases are never settings.
+        "DEMO_SIGNATORY_PASSPHRASE": os.environ.get("BIMTEK_DEMO_SIGNATORY_PASSPHRASE")
+        or "bimtek-demo-tte",
+        # A timestamp server (RFC 3161): certificates are then signed as PAdES B-T, with
+        # the server's time, instead of B-B.
+        "TSA_URL": os.environ.get("BIMTEK_TSA_URL", "").strip(),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,

@@ -18,6 +18,9 @@ from bimtek import audit
 from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceStatus
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import COURSE_ROLES, Role, User
+from bimtek.certificates import demo_keys, signatories
+from bimtek.certificates import services as certificate_services
+from bimtek.certificates.models import Signatory
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, CourseRegion, CourseStatus, Session, SessionKind
 from bimtek.errors import ValidationError
@@ -729,8 +732,30 @@ def seed(password: str) -> Course:
                 auth_services.assign_course(user, each, role)
     _demo_participants(courses, users[Role.PARTICIPANT])
     _demo_attendance(course, users[Role.ORGANISER])
+    _demo_signatory(courses)
     seed_exercise(course)
     return course
+
+
+def _demo_signatory(courses: list[Course]) -> None:
+    """The reference course's signatory with a key of the demo's own authority, labelled
+    "DEMO — bukan TTE resmi", so that the demo's certificates come out signed. The key's
+    passphrase is the DEMO_SIGNATORY_PASSPHRASE setting."""
+    signatory = db.session.scalar(select(Signatory).where(Signatory.is_demo))
+    if signatory is None:
+        reference = courses[0]
+        passphrase = current_app.config["DEMO_SIGNATORY_PASSPHRASE"]
+        signatory = signatories.register(
+            name=reference.signatory_name, nip=reference.signatory_nip,
+            position=reference.signatory_position,
+            institution_id=reference.host_institution_id, passphrase=passphrase,
+            key_data=demo_keys.signatory_pkcs12(reference.signatory_name, passphrase),
+            is_demo=True)
+    for course in courses:
+        settings = certificate_services.settings_for(course)
+        if settings.signatory_id is None:
+            settings.signatory = signatory
+    db.session.commit()
 
 
 def database_is_empty() -> bool:

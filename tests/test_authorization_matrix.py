@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from bimtek.attendance import services as attendance_services
 from bimtek.auth.models import Role, User
-from bimtek.certificates import tasks
+from bimtek.certificates import demo_keys, signatories, tasks
 from bimtek.certificates.models import Certificate
 from bimtek.courses import services as course_services
 from bimtek.courses.models import SessionKind
@@ -252,6 +252,10 @@ MATRIX = {
     "GET certificates.staff_recap": HR_ONLY,
     "GET certificates.staff_transcript": HR_ONLY,
     "GET certificates.staff_transcript_xlsx": HR_ONLY,
+    "GET certificates.signatory_list": ADMIN_ONLY,
+    "GET certificates.new_signatory": ADMIN_ONLY,
+    "POST certificates.new_signatory": posted(ADMIN_ONLY),
+    "POST certificates.deactivate_signatory": posted(ADMIN_ONLY),
     # exercises: staff pages
     "GET exercises.index": EXERCISE_STAFF,
     "GET exercises.new": EXERCISE_STAFF,
@@ -442,6 +446,10 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         action="Menyusun SOP", responsible="Kesbangpol", objective_id=objective.id),
         actor=organiser)
     pending = pending_registration(course, next(_serials), institution(institution_name).id)
+    signatory = signatories.register(
+        name=f"Penanda Tangan {tag}", nip="", position="Sekretaris",
+        institution_id=course.host_institution_id, passphrase="rahasia",
+        key_data=demo_keys.signatory_pkcs12(f"Penanda Tangan {tag}", "rahasia"))
     job = mail.start_job(MessageKind.PERSONAL_LINK, [mail.message(
         MessageKind.PERSONAL_LINK, f"peserta@{tag}.test", "Tautan", "Isi",
         course_id=course.id, registration_id=people[0].id)], course_id=course.id)
@@ -460,7 +468,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         "job_id": job.id, "message_id": job_message(job).id, "device_id": device.id,
         "pending_id": pending.id, "pending_token": pending.token,
         "speaker_token": speaker.agenda_token,
-        "institution_id": institution(institution_name).id,
+        "institution_id": institution(institution_name).id, "signatory_id": signatory.id,
         "which": "logo", "fmt": "xlsx", "action": "start",
         "participant": people[0].user_id,
     }

@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    PasswordField,
     SelectField,
     StringField,
     SubmitField,
@@ -15,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from bimtek.attendance.models import EligibilityOverride
-from bimtek.certificates.models import Certificate, CertificateSettings
+from bimtek.certificates.models import Certificate, CertificateSettings, Signatory
 from bimtek.courses.forms import SignatoryFields
 from bimtek.forms import Form, fits, optional_int
 
@@ -42,7 +43,33 @@ class CertificateSettingsForm(SignatoryFields):
                                 validators=[Optional(), Length(max=100)])
     signing_date = DateField(_l("Date of signing"), validators=[Optional()],
                              description=_l("Empty: the last day of the course."))
+    signatory_id = SelectField(
+        _l("Electronic signature (TTE)"), coerce=optional_int, validate_choice=False,
+        description=_l("A signatory registered by an administrator for an institution you "
+                       "issue for: the certificates are signed with their key and print "
+                       "their name, position and NIP."))
     submit = SubmitField(_l("Save"))
+
+
+class SignatoryForm(Form):
+    name = StringField(_l("Name with titles"), validators=[DataRequired(),
+                                                          fits(Signatory.name)])
+    nip = StringField(_l("NIP"), validators=[Optional(), Length(max=21)])
+    position = StringField(_l("Position"), validators=[DataRequired(),
+                                                       fits(Signatory.position)])
+    institution_id = SelectField(_l("Institution"), coerce=optional_int,
+                                 validate_choice=False)
+    key_file = FileField(_l("Key file (PKCS#12: .p12 or .pfx)"), validators=[FileRequired()])
+    passphrase = PasswordField(
+        _l("Passphrase of the key file"),
+        description=_l("Used once, to check that it opens the file; never stored."),
+        render_kw={"autocomplete": "off"})
+    submit = SubmitField(_l("Register signatory"))
+
+
+class IssueForm(Form):
+    passphrase = PasswordField(_l("Passphrase of the signatory's key"),
+                               render_kw={"autocomplete": "off"})
 
 
 class LogoForm(Form):

@@ -28,6 +28,41 @@ def new_verification_code() -> str:
     return "-".join(characters[i:i + 4] for i in range(0, 12, 4))
 
 
+class Signatory(db.Model):
+    """Someone who signs certificates electronically, with the key of a PKCS#12 file an
+    admin registered. The file is kept (readable by the app's user only); its passphrase
+    never is. The certificate and the chain the file carries are kept apart, in PEM, so
+    that verification can check signatures without opening the file."""
+
+    __tablename__ = "signatory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    nip: Mapped[str] = mapped_column(sa.String(18), default="")
+    position: Mapped[str] = mapped_column(sa.String(200))
+    institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institution.id"), index=True)
+    # The PKCS#12 file's name under the signatory folder of the files folder.
+    key_file: Mapped[str] = mapped_column(sa.String(80))
+    certificate_pem: Mapped[str] = mapped_column(sa.Text)
+    chain_pem: Mapped[str] = mapped_column(sa.Text, default="")
+    certificate_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(500), default="")
+    not_before: Mapped[datetime]
+    not_after: Mapped[datetime]
+    # The demo's signatory, whose passphrase is a demo setting rather than a secret.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    institution: Mapped[Institution] = relationship()
+
+    @property
+    def passphrase_variable(self) -> str:
+        """The environment variable that may hold this signatory's passphrase."""
+        return f"BIMTEK_SIGNATORY_PASSPHRASE_{self.id}"
+
+
 class CertificateSettings(db.Model):
     """How a course's certificates are numbered, worded and signed. One row per course,
     created with its defaults the first time someone opens the settings."""
@@ -49,9 +84,13 @@ class CertificateSettings(db.Model):
     # Stored file names of the uploaded logos, under the course's upload folder.
     logo: Mapped[str] = mapped_column(sa.String(80), default="")
     partner_logo: Mapped[str] = mapped_column(sa.String(80), default="")
+    # Who signs the certificates electronically; none: they are not signed.
+    signatory_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("signatory.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     course: Mapped[Course] = relationship()
+    signatory: Mapped[Signatory | None] = relationship()
 
 
 class Certificate(db.Model):

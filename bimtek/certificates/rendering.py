@@ -28,7 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bimtek import pdf
-from bimtek.certificates import services, storage
+from bimtek.certificates import services, signing, storage
 from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.certificates.storage import file_name
 from bimtek.courses.models import Course, Session
@@ -286,7 +286,7 @@ def _pool() -> ProcessPoolExecutor:
     # database connections of this (multi-threaded) process. Workers start as chunks
     # are submitted, up to one per core.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bimtek.pdf"])
+    context.set_forkserver_preload(["bimtek.pdf", "bimtek.certificates.signing"])
     return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context)
 
 
@@ -304,8 +304,9 @@ class _ChunkRenderer:
     chunk's PDFs, in this thread, whenever `add` or `close` finds a chunk done."""
 
     def __init__(self, sheet: CourseSheet, size: int,
-                 finished: Callable[[list[Front], list[bytes]], None]):
-        self.sheet, self.size, self.finished = sheet, size, finished
+                 finished: Callable[[list[Front], list[bytes]], None],
+                 key: signing.SigningKey | None = None):
+        self.sheet, self.size, self.finished, self.key = sheet, size, finished, key
         self.back = _macro("back")(sheet=sheet, anchor=BACK_ANCHOR)
         self.options = {"common_anchor": BACK_ANCHOR, "logo_root": logo_root(sheet.course),
                         **PDF_OPTIONS}
@@ -320,14 +321,15 @@ class _ChunkRenderer:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=error_type is not None)
 
-    def _job(self, chunk: list[Front]) -> tuple[str, list[str]]:
+    def _job(self, chunk: list[Front]) -> tuple[str, list[str], signing.SigningKey | None]:
+        # The key travels to the worker through the pool's pipe, in memory.
         return (_document(self.sheet, [*(front.html for front in chunk), self.back]),
-                [front.anchor for front in chunk])
+                [front.anchor for front in chunk], self.key)
 
     def _submit(self) -> None:
         if self.pool is None:
             self.pool = _pool()
-        self.running[self.pool.submit(pdf.render_parts, *self._job(self.chunk),
+        self.running[self.pool.submit(signing.render_parts, *self._job(self.chunk),
                                       **self.options)] = self.chunk
         self.chunk = []
 
@@ -347,8 +349,8 @@ class _ChunkRenderer:
 
     def close(self) -> None:
         if self.chunk and self.pool is None:
-            self.finished(self.chunk, pdf.render_parts(*self._job(self.chunk),
-                                                       **self.options))
+            self.finished(self.chunk, signing.render_parts(*self._job(self.chunk),
+                                                           **self.options))
         elif self.chunk:
             self._submit()
         while self.running:
@@ -386,10 +388,12 @@ class Issued:
 
 
 def render_course(course: Course, *, progress: Callable[[int], None] | None = None,
-                  chunk_size: int | None = None) -> Issued:
+                  chunk_size: int | None = None, key: signing.SigningKey | None = None
+                  ) -> Issued:
     """Render the course's valid certificates whose content changed or whose file is
-    missing, then the combined PDF and the ZIP. `progress(done)`, with how many
-    certificates are ready, is called before each commit: one per finished chunk."""
+    missing, each signed with `key` when given, then the combined PDF and the ZIP.
+    `progress(done)`, with how many certificates are ready, is called before each commit:
+    one per finished chunk. The SHA-256 recorded is the signed file's."""
     certificates = services.valid_certificates(course)
     _load_holders(certificates)
     files = [certificate_path(certificate) for certificate in certificates]
@@ -413,8 +417,12 @@ def render_course(course: Course, *, progress: Callable[[int], None] | None = No
 
     with force_locale("id"):  # an Indonesian official document, whatever the UI language
         sheet = _course_sheet(course)
+        if key is not None:
+            # Another signatory, or a timestamp server set since, signs every one again.
+            sheet.digest = hashlib.sha256(
+                f"{sheet.digest} {key.fingerprint} {key.tsa_url}".encode()).hexdigest()
         with _ChunkRenderer(sheet, chunk_size or _chunk_size_for(len(certificates)),
-                            finished) as renderer:
+                            finished, key) as renderer:
             for certificate in certificates:
                 front = _front(sheet, certificate)
                 if front.is_stale:

@@ -24,7 +24,7 @@ from bimtek.attendance.models import EligibilityOverride
 from bimtek.attendance.services import AttendedJp, total_jp
 from bimtek.auth.models import User
 from bimtek.auth.services import can_see_institution, may_issue_for
-from bimtek.certificates import storage
+from bimtek.certificates import signatories, storage
 from bimtek.certificates.models import (
     CODE_ALPHABET,
     DEFAULT_TRAINING_KIND,
@@ -293,19 +293,28 @@ def example_number(course: Course, pattern: str | None = None) -> str:
 def save_settings(course: Course, *, number_pattern: str, izin_counts: bool, heading: str,
                   statement: str, signing_place: str, signing_date: date | None,
                   signatory_position: str, signatory_name: str, signatory_nip: str,
-                  training_kind: str = DEFAULT_TRAINING_KIND, by=None) -> CertificateSettings:
+                  training_kind: str = DEFAULT_TRAINING_KIND, signatory_id: int | None = None,
+                  by=None) -> CertificateSettings:
     """Save the wording and numbering of the course's certificates and its signatory (kept
-    on the course), all or nothing."""
+    on the course), all or nothing. With a registered signatory (`signatory_id`) the
+    certificates are signed electronically and print that signatory's name, position
+    and NIP."""
     number_pattern = check_number_pattern(number_pattern)
     statement = check_statement(statement)
     settings = settings_for(course)
+    signatory = signatories.check_choice(signatory_id, by, settings.signatory)
+    if signatory is not None:
+        signatory_position, signatory_name = signatory.position, signatory.name
+        signatory_nip = signatory.nip
+    settings.signatory = signatory
     settings.number_pattern, course.izin_counts = number_pattern, izin_counts
     settings.heading = check_length(heading.strip(), CertificateSettings.heading, "heading")
     settings.training_kind = check_training_kind(training_kind)
     settings.statement = check_length(statement, CertificateSettings.statement, "statement")
     settings.signing_place, settings.signing_date = signing_place.strip(), signing_date
     audit.record("certificate.settings_saved", course, actor=by, course_id=course.id,
-                 number_pattern=number_pattern, izin_counts=izin_counts)
+                 number_pattern=number_pattern, izin_counts=izin_counts,
+                 signatory_id=signatory.id if signatory else None)
     try:
         course_services.save_course(
             course, code=course.code, signatory_position=signatory_position.strip(),

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from bimtek.certificates import notifications, rendering, services
+from bimtek.certificates import notifications, rendering, services, signatories
 from bimtek.certificates.models import BatchStatus, CertificateBatch
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
@@ -20,11 +20,15 @@ from bimtek.timeutil import utcnow
 UNFINISHED_BATCH_EXPIRES = timedelta(hours=1)
 
 
-def start_batch(course: Course, *, by=None) -> CertificateBatch:
+def start_batch(course: Course, *, by=None, passphrase: str | None = None
+                ) -> CertificateBatch:
     """Number every eligible participant's certificate, then queue the rendering. The
     batch is committed before it is queued, so the task always finds it. One batch of a
     course at a time, decided under the course's lock so that simultaneous clicks queue
-    one batch; one left unfinished for long (a worker that died) no longer counts."""
+    one batch; one left unfinished for long (a worker that died) no longer counts.
+    The signatory's key is checked first (passphrase, key, validity): a batch that could
+    not sign numbers nothing."""
+    signatories.signing_key(course, by=by, passphrase=passphrase)
     course_services.lock_course(course)
     latest = latest_batch(course)
     if latest is not None and latest.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) \
@@ -37,7 +41,7 @@ def start_batch(course: Course, *, by=None) -> CertificateBatch:
                              requested_by_id=getattr(by, "id", None))
     db.session.add(batch)
     db.session.commit()
-    run_batch(batch.id)
+    run_batch(batch.id, signatories.seal(passphrase))
     return batch
 
 
@@ -48,7 +52,9 @@ def latest_batch(course: Course) -> CertificateBatch | None:
 
 
 @huey.task()
-def run_batch(batch_id: int) -> None:
+def run_batch(batch_id: int, sealed_passphrase: str | None = None) -> None:
+    """Render (and sign) the batch's certificates. A passphrase typed when issuing
+    arrives sealed (see `signatories.seal`); otherwise the server's is used."""
     with task_context():
         batch = db.session.get(CertificateBatch, batch_id)
         batch.status = BatchStatus.RUNNING
@@ -58,7 +64,9 @@ def run_batch(batch_id: int) -> None:
             batch.done = done  # committed by the renderer with the chunk's certificates
 
         try:
-            issued = rendering.render_course(batch.course, progress=progress)
+            key = signatories.signing_key(
+                batch.course, passphrase=signatories.unseal(sealed_passphrase))
+            issued = rendering.render_course(batch.course, progress=progress, key=key)
         except Exception as error:  # the page shows it; the log keeps the traceback
             current_app.logger.exception("certificate batch %s failed", batch_id)
             db.session.rollback()

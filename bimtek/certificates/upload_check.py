@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import select
 
-from bimtek.certificates import services
-from bimtek.certificates.models import CODE_ALPHABET, Certificate
+from bimtek.certificates import services, signatories, signing
+from bimtek.certificates.models import CODE_ALPHABET, Certificate, Signatory
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 
@@ -31,10 +31,14 @@ PAGES_READ = 4
 @dataclass
 class UploadCheck:
     """`exact`: the issued file, byte for byte; `altered`: a changed copy of
-    `certificate`; `unknown`: nothing this app issued."""
+    `certificate`; `unknown`: nothing this app issued. `signature` is the file's
+    electronic signature checked (None: it has none) and `signatory` who made it, when
+    the signature is intact and by a signatory registered here."""
 
     result: str
     certificate: Certificate | None = None
+    signature: signing.SignatureCheck | None = None
+    signatory: Signatory | None = None
 
 
 def _text(data: bytes) -> str:
@@ -56,12 +60,15 @@ def check_upload(data: bytes) -> UploadCheck:
         raise ValidationError(_("The file is not a PDF. Upload the certificate's PDF file."),
                               field="file")
     text = _text(data)
+    signature = signing.check_signature(data, *signatories.trust())
+    signatory = signatories.by_certificate(signature.certificate_sha256) \
+        if signature is not None and signature.intact else None
     digest = hashlib.sha256(data).hexdigest()
     exact = db.session.scalar(select(Certificate).where(Certificate.pdf_sha256 == digest))
     if exact is not None:
-        return UploadCheck("exact", exact)
+        return UploadCheck("exact", exact, signature, signatory)
     for printed in PRINTED_CODE.findall(text):
         certificate = services.find_by_code(printed)
         if certificate is not None:
-            return UploadCheck("altered", certificate)
-    return UploadCheck("unknown")
+            return UploadCheck("altered", certificate, signature, signatory)
+    return UploadCheck("unknown", None, signature, signatory)

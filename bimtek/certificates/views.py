@@ -22,22 +22,33 @@ from wtforms import SelectChoice
 from bimtek.attendance.services import wall_clock
 from bimtek.auth.access import course_roles_required, of_course_or_404, public, roles_required
 from bimtek.auth.models import Role
-from bimtek.certificates import bp, rendering, services, tasks, transcript, upload_check
+from bimtek.certificates import (
+    bp,
+    rendering,
+    services,
+    signatories,
+    tasks,
+    transcript,
+    upload_check,
+)
 from bimtek.certificates.forms import (
     CertificateSettingsForm,
+    IssueForm,
     LogoForm,
     OverrideForm,
     RevokeForm,
+    SignatoryForm,
     StaffFilterForm,
     TranscriptFilterForm,
     VerifyUploadForm,
 )
-from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
+from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch, Signatory
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
-from bimtek.extensions import limiter
+from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
 from bimtek.registration import services as registration_services
+from bimtek.speakers import services as institution_services
 
 PDF = "application/pdf"
 ZIP = "application/zip"
@@ -79,11 +90,19 @@ def settings(course):
     settings = services.settings_for(course)
     form = CertificateSettingsForm(obj=settings, **{
         name: getattr(course, name) for name in (*SIGNATORY_FIELDS, "izin_counts")})
+    offered = signatories.choosable(current_user)
+    if settings.signatory is not None and settings.signatory not in offered:
+        offered.insert(0, settings.signatory)
+    form.signatory_id.choices = [
+        SelectChoice("", _("None: not signed electronically")),
+        *(SelectChoice(s.id, f"{s.name} — {s.position} ({s.institution.short_name})")
+          for s in offered)]
     if form.validate_on_submit():
         try:
             services.save_settings(
                 course, izin_counts=form.izin_counts.data, signing_date=form.signing_date.data,
-                by=current_user, **{name: getattr(form, name).data or ""
+                signatory_id=form.signatory_id.data, by=current_user,
+                **{name: getattr(form, name).data or ""
                                     for name in SETTINGS_TEXT_FIELDS})
         except ValidationError as error:
             show_error(form, error)
@@ -168,7 +187,9 @@ def eligibility(course):
         eligible=counts[True], not_eligible=counts[False], total_jp=services.total_jp(course),
         certificates={c.registration_id: c for c in services.valid_certificates(course)},
         batch=tasks.latest_batch(course), override_form=OverrideForm(),
-        revoke_form=RevokeForm())
+        revoke_form=RevokeForm(), issue_form=IssueForm(),
+        signatory=signatories.course_signatory(course),
+        asks_passphrase=signatories.needs_typed_passphrase(course))
 
 
 def _back_to_list(course):
@@ -244,9 +265,11 @@ def download(course, certificate_id: int):
 @bp.route("/courses/<course_code>/certificates/issue", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def issue(course):
+    # The passphrase is handed on in memory (sealed, if the batch is queued), never kept.
+    passphrase = IssueForm().passphrase.data or None
     try:
         services.check_can_issue(course, by=current_user)
-        batch = tasks.start_batch(course, by=current_user)
+        batch = tasks.start_batch(course, by=current_user, passphrase=passphrase)
     except ValidationError as error:
         flash(error.message, "danger")
         return redirect(url_for("certificates.eligibility", course_code=course.code))
@@ -272,6 +295,47 @@ def combined(course):
 @course_roles_required(Role.ORGANISER)
 def zip_file(course):
     return _bundle(course, rendering.zip_path(course), f"sertifikat-{course.code}.zip", ZIP)
+
+
+# --- signatories (admins) ----------------------------------------------------------------
+
+@bp.route("/admin/signatories")
+@roles_required(Role.ADMIN)
+def signatory_list():
+    return render_template("admin/signatories.html",
+                           signatories=signatories.all_signatories())
+
+
+@bp.route("/admin/signatories/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_signatory():
+    form = SignatoryForm()
+    form.institution_id.choices = [SelectChoice("", _("Choose the institution")), *(
+        SelectChoice(institution.id, f"{institution.short_name} — {institution.name}")
+        for institution in institution_services.list_institutions())]
+    if form.validate_on_submit():
+        try:
+            signatory = signatories.register(
+                name=form.name.data, nip=form.nip.data or "", position=form.position.data,
+                institution_id=form.institution_id.data, key_data=form.key_file.data.read(),
+                passphrase=form.passphrase.data or "", by=current_user)
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            flash(_("Signatory %(name)s registered. The passphrase was not kept: set "
+                    "%(variable)s on the server, or type it when issuing.",
+                    name=signatory.name, variable=signatory.passphrase_variable), "success")
+            return redirect(url_for("certificates.signatory_list"))
+    return render_template("admin/signatory_form.html", form=form)
+
+
+@bp.route("/admin/signatories/<int:signatory_id>/deactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def deactivate_signatory(signatory_id: int):
+    signatory = db.get_or_404(Signatory, signatory_id)
+    signatories.deactivate(signatory, by=current_user)
+    flash(_("%(name)s no longer signs certificates.", name=signatory.name), "success")
+    return redirect(url_for("certificates.signatory_list"))
 
 
 # --- public verification ---------------------------------------------------------------
@@ -303,6 +367,7 @@ def verify_upload():
     certificate = check.certificate
     return render_template(
         "certificates/verify_upload.html", check=check, certificate=certificate,
+        signature=check.signature, signatory=check.signatory,
         upload_form=VerifyUploadForm(),
         issuer=certificate.issuer_institution if certificate else None,
         revoked_on=(wall_clock(certificate.course, certificate.revoked_at).date()

@@ -19,7 +19,7 @@ def test_eight_simultaneous_clicks_queue_one_batch(app, monkeypatch):
         course_id = finished_course(4, code="KSP-RACE-2024").id
     queued = []
     # The queue keeps each batch waiting, as a busy consumer would: nobody finishes first.
-    monkeypatch.setattr(tasks, "run_batch", queued.append)
+    monkeypatch.setattr(tasks, "run_batch", lambda batch_id, *_sealed: queued.append(batch_id))
     barrier = threading.Barrier(CLICKS)
     refused, errors = [], []
 
