@@ -47,7 +47,6 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "BIMTEK_ENV": environment,
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path, environment),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         # Uploaded logos and rendered certificates; the backup copies this folder.
         "FILES_DIR": os.environ.get("BIMTEK_FILES_DIR") or str(instance_path / "files"),
@@ -113,4 +112,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "JP_TARGET": int(os.environ.get("BIMTEK_JP_TARGET", "20")),
     }
     config.update(overrides)
+    # A server restart or a network drop closes a PostgreSQL connection: each is tested
+    # before use. A SQLite file never drops one, and the test would cost every request a
+    # query.
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {
+        "pool_pre_ping": not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")})
     return config

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import enum
+import fcntl
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 from collections.abc import Iterable
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -27,7 +29,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import lazyload
 
 from bimtek import audit
 from bimtek.attendance.models import (
@@ -95,8 +97,6 @@ _EXISTING = (select(Attendance).where(Attendance.registration_id == bindparam("r
 _BY_BADGE = select(Registration).where(or_(
     Registration.badge_code == bindparam("code"),
     Registration.legacy_badge_code == bindparam("as_scanned")))
-_DEVICE = (select(DeviceToken).where(DeviceToken.token_hash == bindparam("token_hash"))
-           .options(joinedload(DeviceToken.course)))  # every scan needs its course
 
 
 def _clock_choice() -> Select:
@@ -161,14 +161,41 @@ def scan_time(scanned_at: datetime, sent_at: datetime, received_at: datetime) ->
 
 # SQLite lets one connection write at a time; the others poll for its lock, sleeping
 # longer after each try (busy_timeout), so in a rush of scans some wait far longer than
-# the writes ahead of them take. Within this process, scans rather queue on this lock,
-# each getting the database as soon as the one before has committed.
+# the writes ahead of them take. Scans rather queue: on this lock within a process, and on
+# a lock file beside the database between gunicorn's worker processes; each gets the
+# database as soon as the one before has committed.
 _sqlite_writer = threading.Lock()
+_writer_files: dict[tuple[int, str], int] = {}
 
 
+def _writer_file() -> int | None:
+    """This process's descriptor of the database's lock file (None for a database in
+    memory). Opened in each process, so that processes forked from one do not share it."""
+    database = db.engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    key = (os.getpid(), database)
+    if key not in _writer_files:
+        _writer_files[key] = os.open(f"{database}-scans.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    return _writer_files[key]
+
+
+@contextmanager
 def _write_turn():
     """Held around a scan's insert and commit, on SQLite."""
-    return _sqlite_writer if db.engine.dialect.name == "sqlite" else nullcontext()
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+    with _sqlite_writer:
+        descriptor = _writer_file()
+        if descriptor is None:
+            yield
+            return
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 # What a scanner may send as a badge or a nonce: codes and nonces are printable ASCII.
@@ -194,7 +221,7 @@ def web_desk_scanner(course: Course, browser: str, user) -> str:
     return f"web:{course.id}:{browser}"
 
 
-def token_scanner(device: DeviceToken) -> str:
+def token_scanner(device: Scanner) -> str:
     return f"token:{device.id}"
 
 
@@ -281,7 +308,7 @@ def _recorded(row) -> CheckIn:
         id=attendance_id, status=AttendanceStatus(status), happened_at=happened_at))
 
 
-def check_in(course: Course, badge: str, *, nonce: str | None = None,
+def check_in(course: Course | ScanCourse, badge: str, *, nonce: str | None = None,
              scanner: str | None = None, scanned_at: datetime | None = None,
              session_id: int | None = None, by=None, device: str = "",
              method: AttendanceMethod = AttendanceMethod.DESK) -> CheckIn:
@@ -299,8 +326,9 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
                   "by": getattr(by, "id", None), "device": device[:80], "scanner": scanner,
                   "nonce": nonce}
         statement, fixed = _recording_statement(session_id is not None)
+        connection = db.session.connection()  # a plain statement needs nothing of the ORM's
         with _write_turn():
-            row = db.session.execute(statement, {**fixed, **values}).first()
+            row = connection.execute(statement, {**fixed, **values}).first()
             if row is not None:
                 db.session.commit()
                 return _recorded(row)
@@ -309,7 +337,7 @@ def check_in(course: Course, badge: str, *, nonce: str | None = None,
                              scanned_at=scanned_at, session_id=session_id)
 
 
-def _why_not_recorded(course: Course, typed: TypedBadge, *, nonce: str | None,
+def _why_not_recorded(course: Course | ScanCourse, typed: TypedBadge, *, nonce: str | None,
                       scanner: str | None, scanned_at: datetime,
                       session_id: int | None) -> CheckIn:
     """Why a scan recorded nothing: its nonce was recorded before (the first answer
@@ -380,7 +408,7 @@ def revoke_device_token(device: DeviceToken, *, by=None) -> None:
     db.session.commit()
 
 
-def valid_until(device: DeviceToken) -> date:
+def valid_until(device: DeviceToken | Scanner) -> date:
     """The last day the token works, in the course's zone."""
     return device.valid_until or device.course.ends_on + timedelta(days=1)
 
@@ -391,7 +419,7 @@ class DeviceState(LabelledEnum):
     REVOKED = "revoked", _l("Revoked")
 
 
-def device_state(device: DeviceToken, now: datetime) -> DeviceState:
+def device_state(device: DeviceToken | Scanner, now: datetime) -> DeviceState:
     if device.revoked_at is not None:
         return DeviceState.REVOKED
     if wall_clock(device.course, now).date() > valid_until(device):
@@ -426,12 +454,40 @@ def active_devices_named(course: Course, name: str) -> list[DeviceToken]:
     return [d for d in devices_of(course) if d.name == name and d.revoked_at is None]
 
 
-def device_for_token(token: str, now: datetime | None = None) -> DeviceToken | None:
+@dataclass(frozen=True)
+class ScanCourse:
+    """What a scan needs of its course (see `check_in` and `device_state`)."""
+    id: int
+    status: CourseStatus
+    timezone: str
+    late_after_minutes: int
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """A scanner token as a scan sees it, with its course: plain values read in one query,
+    as loading the two as objects cost a scan more than recording it."""
+    id: int
+    name: str
+    revoked_at: datetime | None
+    valid_until: date | None
+    course: ScanCourse
+
+
+_SCANNER = (select(DeviceToken.id, DeviceToken.name, DeviceToken.revoked_at,
+                   DeviceToken.valid_until, Course.id, Course.status, Course.timezone,
+                   Course.late_after_minutes, Course.ends_on)
+            .join(DeviceToken.course).where(DeviceToken.token_hash == bindparam("token_hash")))
+
+
+def device_for_token(token: str, now: datetime | None = None) -> Scanner | None:
     """The device holding this token while it works, or None (unknown, revoked, expired)."""
-    device = db.session.scalar(_DEVICE, {"token_hash": _token_hash(token)})
-    if device is None or device_state(device, now or utcnow()) != DeviceState.ACTIVE:
+    row = db.session.connection().execute(_SCANNER, {"token_hash": _token_hash(token)}).first()
+    if row is None:
         return None
-    return device
+    device = Scanner(*row[:4], ScanCourse(*row[4:]))
+    return device if device_state(device, now or utcnow()) == DeviceState.ACTIVE else None
 
 
 # --- what attendance adds up to --------------------------------------------------------
