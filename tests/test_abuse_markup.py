@@ -49,9 +49,9 @@ from bimtek.attendance import services as attendance_services
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.certificates import demo_keys, signatories, tasks
 from bimtek.certificates import services as certificate_services
-from bimtek.certificates import tasks
-from bimtek.certificates.models import Certificate
+from bimtek.certificates.models import Certificate, Signatory
 from bimtek.config import PROJECT_ROOT
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, Room, Session, SessionKind
@@ -251,6 +251,12 @@ def _issue_certificates(p: Texts, course: Course, people: list[Registration],
         signatory_nip=course.signatory_nip)
     certificate_services.override_eligibility(people[-1], True, p.payload("override.reason"),
                                               by=organiser)
+    # A signatory an admin registered with hostile words (the course stays unsigned).
+    signatories.register(
+        name=p.payload("signatory.registered", Signatory.name), nip="",
+        position=p.payload("signatory.registered_position", Signatory.position),
+        institution_id=course.host_institution_id, passphrase="rahasia",
+        key_data=demo_keys.signatory_pkcs12("Penanda Tangan", "rahasia"))
     batch = tasks.start_batch(course)
     certificates = {c.registration_id: c for c in db.session.scalars(
         select(Certificate).where(Certificate.course_id == course.id))}
@@ -415,6 +421,9 @@ PAGES = rows(
     Row("GET auth.new_user", "admin", INSTITUTIONS),
     Row("GET auth.edit_user", "admin", ("user.desk", "course.title", "inst.short")),
     Row("GET speakers.institutions", "admin", INSTITUTIONS),
+    Row("GET certificates.signatory_list", "admin",
+        ("signatory.registered", "signatory.registered_position", "host.short")),
+    Row("GET certificates.new_signatory", "admin", INSTITUTIONS),
     Row("GET speakers.new_institution", "admin", ("user.admin",)),
     Row("GET speakers.edit_institution", "admin", ("inst.name", "inst.short")),
     Row("GET speakers.add_institution", "organiser", (), htmx=True,

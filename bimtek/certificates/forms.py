@@ -51,6 +51,9 @@ class CertificateSettingsForm(SignatoryFields):
     submit = SubmitField(_l("Save"))
 
 
+MAX_PASSPHRASE = 200  # passphrases are typed, never stored: the form's limit is the only one
+
+
 class SignatoryForm(Form):
     name = StringField(_l("Name with titles"), validators=[DataRequired(),
                                                           fits(Signatory.name)])
@@ -61,7 +64,7 @@ class SignatoryForm(Form):
                                  validate_choice=False)
     key_file = FileField(_l("Key file (PKCS#12: .p12 or .pfx)"), validators=[FileRequired()])
     passphrase = PasswordField(
-        _l("Passphrase of the key file"),
+        _l("Passphrase of the key file"), validators=[Length(max=MAX_PASSPHRASE)],
         description=_l("Used once, to check that it opens the file; never stored."),
         render_kw={"autocomplete": "off"})
     submit = SubmitField(_l("Register signatory"))
@@ -69,6 +72,7 @@ class SignatoryForm(Form):
 
 class IssueForm(Form):
     passphrase = PasswordField(_l("Passphrase of the signatory's key"),
+                               validators=[Length(max=MAX_PASSPHRASE)],
                                render_kw={"autocomplete": "off"})
 
 
