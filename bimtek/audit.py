@@ -62,14 +62,17 @@ class HistoryLine:
     text: str
 
 
-def history(subject) -> list[HistoryLine]:
-    """What happened to `subject`, oldest first, each event in words with who did it."""
-    rows = db.session.execute(
-        select(AuditEvent, _accounts.c.name)
-        .outerjoin(_accounts, _accounts.c.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_type == type(subject).__tablename__,
-               AuditEvent.subject_id == subject.id)
-        .order_by(AuditEvent.at, AuditEvent.id))
+def history(subject, actions: tuple[str, ...] = ()) -> list[HistoryLine]:
+    """What happened to `subject` (only `actions`, when given), oldest first, each event in
+    words with who did it."""
+    query = (select(AuditEvent, _accounts.c.name)
+             .outerjoin(_accounts, _accounts.c.id == AuditEvent.actor_id)
+             .where(AuditEvent.subject_type == type(subject).__tablename__,
+                    AuditEvent.subject_id == subject.id)
+             .order_by(AuditEvent.at, AuditEvent.id))
+    if actions:
+        query = query.where(AuditEvent.action.in_(actions))
+    rows = db.session.execute(query)
     return [HistoryLine(event.at, name, describe(event)) for event, name in rows]
 
 

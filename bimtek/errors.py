@@ -14,10 +14,10 @@ class ValidationError(Exception):
 
 
 def check_length(text: str, column, field: str) -> str:
-    """`text` when it fits `column` (a model attribute of a String(n) column), else a
-    ValidationError naming the field: the same limit as the form's, for every other way in
-    (imports, the command line, the API)."""
-    limit = column.type.length
+    """`text` when it fits `column` (a model attribute of a String(n) column, or a length),
+    else a ValidationError naming the field: the same limit as the form's, for every other
+    way in (imports, the command line, the API)."""
+    limit = column if isinstance(column, int) else column.type.length
     if len(text) > limit:
         raise ValidationError(_("At most %(limit)d characters.", limit=limit), field=field)
     return text

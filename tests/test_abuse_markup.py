@@ -631,6 +631,7 @@ POSTED = rows(
 # GET endpoints whose answers hold no person-supplied text.
 NOT_SHOWN = {
     "GET site.healthz": "JSON of the server's health",
+    "GET site.favicon": "the app's fixed icon",
     "GET api.openapi": "the API's fixed description",
     "GET auth.login": "the login form; the page names no one",
     "GET certificates.verify_form": "the form to type a code into (echo: verify row)",

@@ -167,6 +167,7 @@ MATRIX = {
     "POST courses.import_agenda": posted(ORGANISER_ONLY),
     "POST courses.confirm_import": posted(ORGANISER_ONLY),
     "POST courses.advance_status": posted(ORGANISER_ONLY),
+    "POST courses.reopen": posted(ORGANISER_ONLY),
     # registration
     "GET registration.participants": ORGANISER_ONLY,
     "GET registration.new_participant": ORGANISER_ONLY,

@@ -140,6 +140,18 @@ def override_eligibility(registration: Registration, eligible: bool, reason: str
     return override
 
 
+@audit.describes("certificate.eligibility_overridden")
+def _overridden(details: dict) -> str:
+    if details.get("eligible") == str(True):
+        return _("Eligible for a certificate by decision: %(reason)s", reason=details["reason"])
+    return _("Not eligible for a certificate by decision: %(reason)s", reason=details["reason"])
+
+
+@audit.describes("certificate.override_cleared")
+def _override_cleared(_details: dict) -> str:
+    return _("Judged by attendance again")
+
+
 def clear_override(registration: Registration, *, by=None) -> None:
     override = db.session.get(EligibilityOverride, registration.id)
     if override is not None:

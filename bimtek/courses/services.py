@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
+from bimtek import audit
 from bimtek.attendance import services as attendance_services
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
@@ -27,7 +28,7 @@ from bimtek.courses.models import (
 )
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import commit_or_refuse, db
-from bimtek.i18n import ZONE_LABELS
+from bimtek.i18n import ZONE_LABELS, long_date
 from bimtek.regions import services as region_services
 from bimtek.regions.models import Kecamatan, Province, Region
 from bimtek.registration.models import Registration, RegistrationStatus
@@ -38,7 +39,7 @@ from bimtek.speakers.models import (
     SpeakerRole,
     fold_name,
 )
-from bimtek.timeutil import minutes_between, shift_time, utcnow
+from bimtek.timeutil import local_time, minutes_between, shift_time, utcnow
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]$")
 
@@ -224,24 +225,94 @@ def create_course(organiser: User, **fields) -> Course:
     return course
 
 
-STATUS_FLOW = {CourseStatus.DRAFT: CourseStatus.PUBLISHED,
-               CourseStatus.PUBLISHED: CourseStatus.FINISHED}
+# Why a course was finished early or reopened: a sentence, kept in the audit log.
+MAX_STATUS_REASON = 300
 
 
-def advance_status(course: Course, accept_warnings: bool = False) -> CourseStatus:
+def advance_status(course: Course, accept_warnings: bool = False, *, reason: str = "",
+                   by: User | None = None) -> CourseStatus:
     """draft → published → finished. An agenda with warnings is published only once the
-    organiser has seen them and said so."""
-    if course.status not in STATUS_FLOW:
-        raise ValidationError(_("A finished course stays finished."), field="status")
-    if course.status == CourseStatus.DRAFT and not accept_warnings \
-            and agenda_warnings_for(course):
-        raise ValidationError(_("The agenda has warnings. Check them, then publish anyway "
-                                "or fix them first."), field="accept_warnings")
-    course.status = STATUS_FLOW[course.status]
-    if course.status == CourseStatus.PUBLISHED:
+    organiser has seen them and said so; a course is finished before its last day only
+    with the reason written down."""
+    if course.status == CourseStatus.DRAFT:
+        if not accept_warnings and agenda_warnings_for(course):
+            raise ValidationError(_("The agenda has warnings. Read them, tick that you have, "
+                                    "then publish anyway, or fix them first."),
+                                  field="accept_warnings")
+        course.status = CourseStatus.PUBLISHED
         announce_agenda(course)  # what later agenda digests compare against
+    elif course.status == CourseStatus.PUBLISHED:
+        reason = check_length(" ".join(reason.split()), MAX_STATUS_REASON, "reason")
+        if finishing_early(course) and not reason:
+            raise ValidationError(_("The course runs until %(last_day)s. To finish it early, "
+                                    "write the reason.", last_day=long_date(course.ends_on)),
+                                  field="reason")
+        course.status = CourseStatus.FINISHED
+        _record_status_change(course, reason, by)
+    else:
+        raise ValidationError(_("The course is already finished."), field="status")
     db.session.commit()
     return course.status
+
+
+def reopen_course(course: Course, *, reason: str, by: User | None = None) -> None:
+    """A finished course back to published, e.g. to correct attendance at the desk's pace.
+    Issued certificates stay valid; issuing again follows the usual rules."""
+    if course.status != CourseStatus.FINISHED:
+        raise ValidationError(_("Only a finished course can be reopened."), field="status")
+    reason = check_length(" ".join(reason.split()), MAX_STATUS_REASON, "reason")
+    if not reason:
+        raise ValidationError(_("Write the reason for reopening the course."), field="reason")
+    course.status = CourseStatus.PUBLISHED
+    _record_status_change(course, reason, by)
+    db.session.commit()
+
+
+STATUS_CHANGED = "course.status_changed"
+
+
+def _record_status_change(course: Course, reason: str, by: User | None) -> None:
+    audit.record(STATUS_CHANGED, course, actor=by, course_id=course.id,
+                 status=course.status.value, reason=reason)
+
+
+@audit.describes(STATUS_CHANGED)
+def _status_changed(details: dict) -> str:
+    finished = details.get("status") == CourseStatus.FINISHED
+    if details.get("reason"):
+        return (_("Finished: %(reason)s", reason=details["reason"]) if finished
+                else _("Reopened: %(reason)s", reason=details["reason"]))
+    return _("Finished") if finished else _("Reopened")
+
+
+@dataclass(frozen=True)
+class JpGap:
+    """The agenda's JP against the JP the course declares (its decree, its certificate)."""
+    agenda_jp: int
+    declared_jp: int
+
+    @property
+    def shortfall(self) -> int:
+        """JP missing from the agenda; negative when it has more than declared."""
+        return self.declared_jp - self.agenda_jp
+
+
+def jp_gap(course: Course) -> JpGap | None:
+    """None when the course declares no JP or the agenda adds up to what it declares."""
+    if course.declared_jp is None:
+        return None
+    agenda_jp = attendance_services.total_jp(course)
+    return None if agenda_jp == course.declared_jp else JpGap(agenda_jp, course.declared_jp)
+
+
+def finishing_early(course: Course) -> bool:
+    """Whether finishing the course now would be before its last day (course's clock)."""
+    return local_time(utcnow(), course.timezone).date() < course.ends_on
+
+
+def status_history(course: Course) -> list[audit.HistoryLine]:
+    """When the course was finished or reopened, why, and by whom."""
+    return audit.history(course, actions=(STATUS_CHANGED,))
 
 
 # --- rooms -----------------------------------------------------------------------------

@@ -116,6 +116,8 @@ def detail(course):
         "courses/detail.html", course=course, room_form=RoomForm(),
         can_edit=services.can_edit_agenda(current_user, course),
         warnings=agenda_warnings_for(course) if course.status == CourseStatus.DRAFT else [],
+        jp_gap=services.jp_gap(course), status_history=services.status_history(course),
+        finishing_early=services.finishing_early(course),
     )
 
 
@@ -131,12 +133,27 @@ def exports_log(course):
 @course_roles_required(Role.ORGANISER)
 def advance_status(course):
     try:
-        status = services.advance_status(course, bool(request.form.get("accept_warnings")))
+        status = services.advance_status(course, bool(request.form.get("accept_warnings")),
+                                         reason=request.form.get("reason", ""),
+                                         by=current_user)
     except ValidationError as error:
         flash(error.message, "warning")
     else:
         flash(_("%(code)s is now %(status)s.", code=course.code, status=status.label),
               "success")
+    return redirect(url_for("courses.detail", course_code=course.code))
+
+
+@bp.route("/<course_code>/reopen", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def reopen(course):
+    try:
+        services.reopen_course(course, reason=request.form.get("reason", ""), by=current_user)
+    except ValidationError as error:
+        flash(error.message, "warning")
+    else:
+        flash(_("%(code)s is open again: check-ins and corrections are possible; issued "
+                "certificates stay valid.", code=course.code), "success")
     return redirect(url_for("courses.detail", course_code=course.code))
 
 

@@ -1,7 +1,8 @@
 """The agenda builder and the published agenda over HTTP: who may, who may not."""
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
+import time_machine
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
@@ -423,3 +424,79 @@ def test_deleting_a_session_with_attendance_is_refused_with_a_reason(app, client
     assert "sudah memiliki catatan kehadiran" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Session, session_id) is not None
+
+
+def published_course(app, code: str, starts_on: date, declared_jp: int | None = None) -> None:
+    with app.app_context():
+        course = make_course(code, starts_on=starts_on, declared_jp=declared_jp)
+        services.add_session(course, services.SessionInput(
+            day=starts_on, starts_at=time(8, 0), ends_at=time(9, 30),
+            title="Wawasan kebangsaan", kind=SessionKind.MATERIAL, jp=2))
+        services.advance_status(course, accept_warnings=True)
+
+
+def status_of(app, code: str) -> CourseStatus:
+    with app.app_context():
+        return services.find_course(code).status
+
+
+@time_machine.travel(datetime(2026, 3, 3, 2, 0, tzinfo=UTC), tick=False)  # Tue 10.00 WITA
+def test_finishing_before_the_last_day_needs_a_reason_and_reopening_always(
+        app, client, make_user):
+    published_course(app, "KSP-KUKAR-2026", date(2026, 3, 2))  # Monday to Friday
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-KUKAR-2026")
+    login(client, "organiser@bimtek.test")
+    page = client.get("/courses/KSP-KUKAR-2026").get_data(as_text=True)
+    assert "Kursus berlangsung sampai Jumat, 6 Maret 2026" in page and 'data-confirm="' in page
+    response = post(client, "/courses/KSP-KUKAR-2026/status", follow_redirects=True)
+    assert "Untuk menyelesaikannya lebih awal, tulis alasannya." in response.get_data(
+        as_text=True)
+    assert status_of(app, "KSP-KUKAR-2026") == CourseStatus.PUBLISHED
+    post(client, "/courses/KSP-KUKAR-2026/status", {"reason": "Ditunda karena banjir"})
+    assert status_of(app, "KSP-KUKAR-2026") == CourseStatus.FINISHED
+    # Reopening asks for its reason too; both are on the course page with who and when.
+    response = post(client, "/courses/KSP-KUKAR-2026/reopen", {"reason": " "},
+                    follow_redirects=True)
+    assert "Tulis alasan membuka kembali kursus." in response.get_data(as_text=True)
+    post(client, "/courses/KSP-KUKAR-2026/reopen", {"reason": "Koreksi presensi hari 1"})
+    assert status_of(app, "KSP-KUKAR-2026") == CourseStatus.PUBLISHED
+    page = client.get("/courses/KSP-KUKAR-2026").get_data(as_text=True)
+    history = page[page.index('data-testid="status-history"'):]
+    assert "3 Mar 2026 10.00 WITA</time> · Selesai: Ditunda karena banjir" in history
+    assert "Dibuka kembali: Koreksi presensi hari 1" in history and "(Organiser)" in history
+
+
+def test_a_course_past_its_last_day_finishes_without_a_reason_and_only_its_organiser_reopens(
+        app, client, make_user):
+    published_course(app, "KSP-SINTANG-2024", date(2024, 10, 28))
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-SINTANG-2024")
+    staff(app, make_user, "desk@bimtek.test", Role.DESK, "KSP-SINTANG-2024")
+    login(client, "organiser@bimtek.test")
+    post(client, "/courses/KSP-SINTANG-2024/status")
+    assert status_of(app, "KSP-SINTANG-2024") == CourseStatus.FINISHED
+    post(client, "/logout")
+    login(client, "desk@bimtek.test")
+    assert post(client, "/courses/KSP-SINTANG-2024/reopen",
+                {"reason": "Saya mau"}).status_code == 403
+    assert status_of(app, "KSP-SINTANG-2024") == CourseStatus.FINISHED
+
+
+def test_publishing_with_warnings_needs_the_box_ticked_and_the_jp_gap_stays_in_numbers(
+        app, client, make_user):
+    with app.app_context():
+        course = make_course("KSP-KUKAR-2026", starts_on=date(2026, 3, 2), declared_jp=40)
+        services.add_session(course, services.SessionInput(
+            day=date(2026, 3, 2), starts_at=time(8, 0), ends_at=time(9, 30),
+            title="Wawasan kebangsaan", kind=SessionKind.MATERIAL, jp=2))
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-KUKAR-2026")
+    login(client, "organiser@bimtek.test")
+    page = client.get("/courses/KSP-KUKAR-2026").get_data(as_text=True)
+    assert "Agenda berisi 2 JP dari 40 JP yang dinyatakan kursus: kurang 38 JP." in page
+    assert 'name="accept_warnings" value="1" id="accept-warnings" required' in page
+    post(client, "/courses/KSP-KUKAR-2026/status")
+    assert status_of(app, "KSP-KUKAR-2026") == CourseStatus.DRAFT
+    post(client, "/courses/KSP-KUKAR-2026/status", {"accept_warnings": "1"})
+    assert status_of(app, "KSP-KUKAR-2026") == CourseStatus.PUBLISHED
+    # Published, the shortfall is still said.
+    page = client.get("/courses/KSP-KUKAR-2026").get_data(as_text=True)
+    assert "kurang 38 JP" in page and 'data-testid="publish-warnings"' not in page
