@@ -74,6 +74,7 @@ class IssueForm(Form):
     passphrase = PasswordField(_l("Passphrase of the signatory's key"),
                                validators=[Length(max=MAX_PASSPHRASE)],
                                render_kw={"autocomplete": "off"})
+    accept_jp_gap = BooleanField(_l("The certificates state the agenda's JP: that is right."))
 
 
 class LogoForm(Form):

@@ -269,9 +269,12 @@ def check_statement(statement: str) -> str:
     return statement
 
 
-def check_can_issue(course: Course, by: User | None = None) -> None:
+def check_can_issue(course: Course, by: User | None = None, *,
+                    accept_jp_gap: bool = False) -> None:
     """Issuing needs JP to state and at least one participant to give a certificate to,
-    and `by` must be allowed to issue in the name of the course's host institution."""
+    and `by` must be allowed to issue in the name of the course's host institution. An
+    agenda whose JP differ from the course's declared JP is issued from only once the
+    organiser has said that is right."""
     if by is not None and not may_issue_for(by, course.host_institution_id):
         raise ValidationError(
             _("You may not issue certificates in the name of %(institution)s. An "
@@ -282,6 +285,13 @@ def check_can_issue(course: Course, by: User | None = None) -> None:
     if total_jp(course) == 0:
         raise ValidationError(_("The course has no JP yet: give the material sessions "
                                 "their JP in the agenda before issuing certificates."))
+    gap = course_services.jp_gap(course)
+    if gap and not accept_jp_gap:
+        raise ValidationError(
+            _("The agenda has %(agenda)d JP but the course declares %(declared)d JP: the "
+              "certificates would state %(agenda)d JP. Tick that this is right, or correct "
+              "the agenda or the declared JP first.",
+              agenda=gap.agenda_jp, declared=gap.declared_jp), field="accept_jp_gap")
     if not any(row.eligible for row in eligibility(course)):
         raise ValidationError(_("Nobody is eligible for a certificate: no participant "
                                 "attended enough JP and no decision makes one eligible."))

@@ -189,7 +189,8 @@ def eligibility(course):
         batch=tasks.latest_batch(course), override_form=OverrideForm(),
         revoke_form=RevokeForm(), issue_form=IssueForm(),
         signatory=signatories.course_signatory(course),
-        asks_passphrase=signatories.needs_typed_passphrase(course))
+        asks_passphrase=signatories.needs_typed_passphrase(course),
+        jp_gap=course_services.jp_gap(course))
 
 
 def _back_to_list(course):
@@ -266,9 +267,10 @@ def download(course, certificate_id: int):
 @course_roles_required(Role.ORGANISER)
 def issue(course):
     # The passphrase is handed on in memory (sealed, if the batch is queued), never kept.
-    passphrase = IssueForm().passphrase.data or None
+    form = IssueForm()
+    passphrase = form.passphrase.data or None
     try:
-        services.check_can_issue(course, by=current_user)
+        services.check_can_issue(course, by=current_user, accept_jp_gap=form.accept_jp_gap.data)
         batch = tasks.start_batch(course, by=current_user, passphrase=passphrase)
     except ValidationError as error:
         flash(error.message, "danger")

@@ -117,3 +117,23 @@ def test_the_host_set_before_stays_when_an_organiser_edits_the_course(app, setup
         course_services.save_course(course, code=CODE, title="Judul Baru",
                                     host_institution_id=host, by=organiser)
         assert course.title == "Judul Baru" and course.host_institution_id == host
+
+
+def test_issuing_from_an_agenda_short_of_the_declared_jp_needs_a_tick(app, client, setup):
+    give(app, client, "Pemkab Kutim")
+    with app.app_context():
+        course = course_services.find_course(CODE)
+        agenda_jp = sum(session.jp for session in course.sessions)
+        course.declared_jp = agenda_jp + 22
+        db.session.commit()
+    page = client.get(f"/courses/{CODE}/certificates").get_data(as_text=True)
+    assert (f"Agenda berisi {agenda_jp} JP dari {agenda_jp + 22} JP yang dinyatakan kursus: "
+            "kurang 22 JP.") in page
+    assert 'name="accept_jp_gap" required' in page
+    response = post(client, f"/courses/{CODE}/certificates/issue", follow_redirects=True)
+    assert f"sertifikat akan menyatakan {agenda_jp} JP" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Certificate).limit(1)) is None  # nothing numbered
+    post(client, f"/courses/{CODE}/certificates/issue", {"accept_jp_gap": "y"})
+    with app.app_context():
+        assert {c.jp for c in db.session.scalars(select(Certificate))} == {agenda_jp}
