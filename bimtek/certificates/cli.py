@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask_babel import gettext as _
 
-from bimtek.certificates import bp, rendering, services
+from bimtek.certificates import bp, rendering, services, signatories
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 
@@ -21,12 +21,20 @@ REVOKE_PARAMETERS = {"reason": "--reason", "number": "NUMBER"}
               help="Also copy one PDF per certificate into this folder.")
 def issue_certificates(course_code: str, out: Path | None):
     """Number the eligible participants' certificates and render what changed, here and
-    now (not through the task queue)."""
+    now (not through the task queue), signed by the course's signatory if it has one: the
+    passphrase comes from the signatory's environment variable, or is asked for."""
     course = course_services.find_course(course_code.strip().upper())
     if course is None:
         raise click.BadParameter(_("No course has the code %(code)s.", code=course_code),
                                  param_hint="COURSE_CODE")
+    passphrase = None
+    if signatories.needs_typed_passphrase(course):
+        passphrase = click.prompt(_("Passphrase of the key of %(name)s",
+                                    name=signatories.course_signatory(course).name),
+                                  hide_input=True)
     try:
+        # Checked before anything is numbered.
+        key = signatories.signing_key(course, passphrase=passphrase)
         certificates = services.assign_certificates(course)
     except ValidationError as error:
         raise click.ClickException(error.message) from error
@@ -35,7 +43,7 @@ def issue_certificates(course_code: str, out: Path | None):
         def progress(done: int) -> None:
             bar.update(done - bar.pos)
 
-        issued = rendering.render_course(course, progress=progress)
+        issued = rendering.render_course(course, progress=progress, key=key)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for path in issued.files:

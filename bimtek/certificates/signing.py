@@ -33,10 +33,8 @@ with warnings.catch_warnings():
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields, signers
-    from pyhanko.sign.general import SigningError
     from pyhanko.sign.timestamps import HTTPTimeStamper
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
     from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -58,7 +56,8 @@ STAMP_TEXT = "Ditandatangani secara elektronik oleh\n%(signer)s\n%(details)s\n%(
 
 
 class KeyProblem(ValueError):
-    """Why a PKCS#12 file cannot sign now: `reason` is one of the keys of `REASONS`."""
+    """Why a PKCS#12 file cannot sign now. `reason`: passphrase (wrong, or the file is
+    damaged), incomplete, mismatch (key and certificate), not_yet_valid or expired."""
 
     def __init__(self, reason: str, **details):
         super().__init__(reason)
@@ -124,14 +123,14 @@ def _open(data: bytes, passphrase: bytes):
     return key, certificate, others
 
 
-def read_key(data: bytes, passphrase: bytes, *, at: datetime | None = None) -> KeyInfo:
+def read_key(data: bytes, passphrase: bytes) -> KeyInfo:
     """The certificate of a PKCS#12 file, when the passphrase opens it, its key belongs
-    to the certificate, and the certificate is valid at `at` (default: now)."""
+    to the certificate, and the certificate is valid now."""
     _key, certificate, others = _open(data, passphrase)
-    at = at or datetime.now(UTC)
-    if at < certificate.not_valid_before_utc:
+    now = datetime.now(UTC)
+    if now < certificate.not_valid_before_utc:
         raise KeyProblem("not_yet_valid", since=certificate.not_valid_before_utc)
-    if at > certificate.not_valid_after_utc:
+    if now > certificate.not_valid_after_utc:
         raise KeyProblem("expired", until=certificate.not_valid_after_utc)
     return KeyInfo(
         certificate_pem=_pem(certificate), chain_pem="".join(map(_pem, others)),
@@ -201,7 +200,6 @@ class SignatureCheck:
 
     intact: bool
     certificate_sha256: str
-    signed_at: datetime | None = None
 
 
 def check_signature(data: bytes, trust_roots: list[str], other_certs: list[str]
@@ -212,6 +210,8 @@ def check_signature(data: bytes, trust_roots: list[str], other_certs: list[str]
         return [x509.Certificate.load(der) for block in pems
                 for _type, _headers, der in pem.unarmor(block.encode(), multiple=True)]
 
+    # An uploaded file is anyone's: whatever fails in reading or checking its signature
+    # makes the signature broken (or absent), never an error page.
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
@@ -219,15 +219,17 @@ def check_signature(data: bytes, trust_roots: list[str], other_certs: list[str]
         return None
     if not signatures:
         return None
-    signature = signatures[0]
     context = ValidationContext(trust_roots=load(trust_roots), other_certs=load(other_certs),
                                 allow_fetching=False, revocation_mode="soft-fail")
-    fingerprint = hashlib.sha256(signature.signer_cert.dump()).hexdigest()
+    try:
+        signature = signatures[0]
+        fingerprint = hashlib.sha256(signature.signer_cert.dump()).hexdigest()
+    except Exception:  # noqa: BLE001 - no readable signer certificate
+        return SignatureCheck(False, "")
     try:
         status = validate_pdf_signature(signature, context)
-    except (SignatureValidationError, SigningError, ValueError):
+    except Exception:  # noqa: BLE001 - a damaged or forged signature fails in many ways
         return SignatureCheck(False, fingerprint)
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    return SignatureCheck(status.bottom_line and whole, fingerprint,
-                          status.timestamp_validity.timestamp
-                          if status.timestamp_validity else None)
+    return SignatureCheck(
+        status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        fingerprint)

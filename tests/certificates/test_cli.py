@@ -1,14 +1,17 @@
 """The operator's certificate commands: issue-certificates and revoke-certificate."""
 import hashlib
+import io
 
 import pytest
+from pypdf import PdfReader
 
-from bimtek.certificates import rendering, services
+from bimtek.certificates import demo_keys, rendering, services, signatories
 from bimtek.courses.services import find_course
 from bimtek.extensions import db
 from tests.certificates.factories import finished_course
 
 CODE = "BIMTEK-PKS-2024"
+PASSPHRASE = "rahasia-ttd-2024"
 
 
 @pytest.fixture
@@ -86,3 +89,43 @@ def test_revoke_certificate_refuses_bad_input(app, course_code, args, named):
     assert result.exit_code != 0 and named in result.output
     with app.app_context():
         assert services.find_by_number("001/BIMTEK/XI/2024").is_valid
+
+
+def _signed_by_a_registered_signatory(app) -> str:
+    """The course signed by a signatory whose key opens with PASSPHRASE; returns the
+    signatory's passphrase variable."""
+    with app.app_context():
+        course = find_course(CODE)
+        signatory = signatories.register(
+            name="Dr. H. Muhammad Yusuf, M.Si.", nip="", position="Kepala Kesbangpol",
+            institution_id=course.host_institution_id, passphrase=PASSPHRASE,
+            key_data=demo_keys.signatory_pkcs12("Muhammad Yusuf", PASSPHRASE))
+        services.settings_for(course).signatory = signatory
+        db.session.commit()
+        return signatory.passphrase_variable
+
+
+def test_issue_certificates_signs_with_the_passphrase_it_asks_for(app, course_code):
+    _signed_by_a_registered_signatory(app)
+    wrong = app.test_cli_runner().invoke(args=["issue-certificates", course_code],
+                                         input="salah\n")
+    assert wrong.exit_code != 0
+    assert "Frasa sandi tidak membuka berkas kunci (PKCS#12)" in wrong.output
+    with app.app_context():
+        assert services.valid_certificates(find_course(CODE)) == []
+    result = app.test_cli_runner().invoke(args=["issue-certificates", course_code],
+                                          input=f"{PASSPHRASE}\n")
+    assert result.exit_code == 0, result.output
+    assert PASSPHRASE not in result.output  # typed unseen
+    with app.app_context():
+        certificate = services.valid_certificates(find_course(CODE))[0]
+        data = rendering.certificate_path(certificate).read_bytes()
+        assert PdfReader(io.BytesIO(data)).get_fields()["TandaTanganElektronik"]["/V"]
+
+
+def test_issue_certificates_takes_the_passphrase_from_the_environment(app, course_code,
+                                                                      monkeypatch):
+    monkeypatch.setenv(_signed_by_a_registered_signatory(app), PASSPHRASE)
+    result = app.test_cli_runner().invoke(args=["issue-certificates", course_code])
+    assert result.exit_code == 0, result.output
+    assert "Frasa sandi" not in result.output  # nothing asked

@@ -258,11 +258,17 @@ def test_the_issue_button_shows_the_reason_and_numbers_nothing(app, client, cour
         assert db.session.scalar(select(CertificateBatch)).status == BatchStatus.DONE
 
 
-def test_a_typed_passphrase_is_sealed_in_the_queued_task(app):
-    with app.test_request_context():
-        sealed = signatories.seal(PASSPHRASE)
-        assert PASSPHRASE not in sealed
+def test_a_typed_passphrase_travels_to_the_task_consumer_sealed(app, course, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks, "run_batch", lambda batch_id, sealed: queued.append(sealed))
+    with app.app_context():
+        tasks.start_batch(course_services.find_course(CODE), passphrase=PASSPHRASE)
+        [sealed] = queued
+        assert PASSPHRASE not in sealed and PASSPHRASE.encode() not in sealed.encode()
         assert signatories.unseal(sealed) == PASSPHRASE
+        monkeypatch.setitem(app.config, "SECRET_KEY", "another server's key")
+        with pytest.raises(ValidationError):
+            signatories.unseal(sealed)
 
 
 # --- checking the signed file by upload -------------------------------------------------
