@@ -2,6 +2,8 @@ from sqlalchemy import func, select
 
 from bimtek import demo
 from bimtek.auth.models import CourseAssignment, Role, User
+from bimtek.certificates import signatories
+from bimtek.certificates.models import Signatory
 from bimtek.courses.models import Course
 from bimtek.demo import DEMO_ACCOUNTS, DEMO_COURSE_CODE, REFERENCE_COURSE_CODE
 from bimtek.extensions import db
@@ -35,6 +37,14 @@ def test_seed_demo_is_idempotent(app):
             ("2024-10-28", "2024-11-01")
         assert course.timezone == "Asia/Makassar" and course.capacity == 400
         assert course.host_institution.short_name == "Sekretariat Kabupaten Kutim"
+        # One demo signatory, labelled as no official TTE, signs both courses; its key
+        # opens with the demo passphrase setting.
+        [signatory] = db.session.scalars(select(Signatory)).all()
+        assert signatory.is_demo and "DEMO — bukan TTE resmi" in signatory.subject
+        for code in (REFERENCE_COURSE_CODE, DEMO_COURSE_CODE):
+            assert signatories.course_signatory(
+                db.session.scalar(select(Course).where(Course.code == code))) == signatory
+        assert signatories.signing_key(course).signer_name == course.signatory_name
         hr = db.session.scalar(select(User).where(User.email == "hr@bimtek.test"))
         assert [i.short_name for i in hr.institutions] == ["Kesbangpol Kutim", "Satpol PP Kutim"]
         # 400 participants in each demo course, added once; the demo participant's
