@@ -70,7 +70,18 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
     _register_response_headers(app)
     _register_template_helpers(app)
     _register_cli(app)
+    _prepare_for_requests(app)
     return app
+
+
+def _prepare_for_requests(app: Flask) -> None:
+    """What the first requests would otherwise do while others queue behind them (about
+    0.1 s): configuring the models' mappers and compiling the scan's statement."""
+    from bimtek.attendance.services import prepare_scans
+
+    sa.orm.configure_mappers()
+    with app.app_context():
+        prepare_scans()
 
 
 def _keep_files_private(instance_path: Path) -> None:

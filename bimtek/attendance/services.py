@@ -159,12 +159,54 @@ def scan_time(scanned_at: datetime, sent_at: datetime, received_at: datetime) ->
     return received_at - waited
 
 
-# SQLite lets one connection write at a time; the others poll for its lock, sleeping
-# longer after each try (busy_timeout), so in a rush of scans some wait far longer than
-# the writes ahead of them take. Scans rather queue: on this lock within a process, and on
-# a lock file beside the database between gunicorn's worker processes; each gets the
-# database as soon as the one before has committed.
-_sqlite_writer = threading.Lock()
+# SQLite lets one connection write at a time, and each commit waits for the disk: one by
+# one, scans in a rush would queue behind as many disk writes. So on SQLite, scans commit
+# in groups: the scan whose turn it is records every scan waiting in this process, in one
+# transaction, and each is answered once that has committed (as durable as alone). The
+# processes of gunicorn's workers take turns on a lock file beside the database rather
+# than by polling SQLite's lock (busy_timeout), which sleeps longer after each try.
+
+@dataclass
+class _PendingScan:
+    statement: sa.TextClause
+    values: dict
+    row: sa.Row | None = None
+    error: Exception | None = None
+    done: bool = False
+
+    def outcome(self) -> sa.Row | None:
+        if self.error is not None:
+            raise self.error
+        return self.row
+
+
+class _ScanGroups:
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._waiting: list[_PendingScan] = []
+        self._writing = False
+
+    def record(self, statement: sa.TextClause, values: dict) -> sa.Row | None:
+        scan = _PendingScan(statement, values)
+        with self._changed:
+            self._waiting.append(scan)
+            while self._writing and not scan.done:
+                self._changed.wait()
+            if scan.done:
+                return scan.outcome()
+            self._writing = True
+            group, self._waiting = self._waiting, []
+        try:
+            with _between_processes():
+                _record_group(group)
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()
+        return scan.outcome()
+
+
+_scan_groups = _ScanGroups()
 _writer_files: dict[tuple[int, str], int] = {}
 
 
@@ -181,21 +223,49 @@ def _writer_file() -> int | None:
 
 
 @contextmanager
-def _write_turn():
-    """Held around a scan's insert and commit, on SQLite."""
-    if db.engine.dialect.name != "sqlite":
+def _between_processes():
+    descriptor = _writer_file()
+    if descriptor is None:
         yield
         return
-    with _sqlite_writer:
-        descriptor = _writer_file()
-        if descriptor is None:
-            yield
-            return
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+
+def _record_group(group: list[_PendingScan]) -> None:
+    """Every scan of `group` in one transaction; should one fail, each in its own, so that
+    only that one fails."""
+    try:
+        connection = db.session.connection()  # a plain statement needs nothing of the ORM's
+        for scan in group:
+            scan.row = connection.execute(scan.statement, scan.values).first()
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        if len(group) == 1:
+            group[0].error = error
+        else:
+            for scan in group:
+                _record_group([scan])
+    finally:
+        for scan in group:
+            scan.done = True
+
+
+def _record(statement: sa.TextClause, values: dict) -> sa.Row | None:
+    """A scan's statement run and committed; what it returned (None: nothing recorded).
+    PostgreSQL commits concurrent transactions together by itself."""
+    if db.engine.dialect.name == "sqlite":
+        return _scan_groups.record(statement, values)
+    row = db.session.connection().execute(statement, values).first()
+    if row is None:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return row
 
 
 # What a scanner may send as a badge or a nonce: codes and nonces are printable ASCII.
@@ -285,6 +355,13 @@ def _recording_statement(chosen: bool) -> tuple[sa.TextClause, dict]:
     return _RECORDING[dialect.name, chosen]
 
 
+def prepare_scans() -> None:
+    """Compiles the scan's statements before the first scan (in an app context): a rush
+    of scans would otherwise queue behind the first one's compiling."""
+    for chosen in (False, True):
+        _recording_statement(chosen)
+
+
 # What the answer shows of the new row's participant and session, looked up within the
 # same statement. Written out because RETURNING must name the new row by its table.
 _RETURNED = [literal_column(f"({sql})") for sql in (
@@ -326,13 +403,9 @@ def check_in(course: Course | ScanCourse, badge: str, *, nonce: str | None = Non
                   "by": getattr(by, "id", None), "device": device[:80], "scanner": scanner,
                   "nonce": nonce}
         statement, fixed = _recording_statement(session_id is not None)
-        connection = db.session.connection()  # a plain statement needs nothing of the ORM's
-        with _write_turn():
-            row = connection.execute(statement, {**fixed, **values}).first()
-            if row is not None:
-                db.session.commit()
-                return _recorded(row)
-            db.session.rollback()
+        row = _record(statement, {**fixed, **values})
+        if row is not None:
+            return _recorded(row)
     return _why_not_recorded(course, typed, nonce=nonce, scanner=scanner,
                              scanned_at=scanned_at, session_id=session_id)
 
