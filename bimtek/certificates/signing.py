@@ -214,18 +214,17 @@ def check_signature(data: bytes, trust_roots: list[str], other_certs: list[str]
     # makes the signature broken (or absent), never an error page.
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
-        signatures = reader.embedded_signatures
     except Exception:  # noqa: BLE001 - a damaged file fails in many ways; pypdf has said so
         return None
-    if not signatures:
-        return None
+    try:
+        if not reader.embedded_signatures:
+            return None
+        signature = reader.embedded_signatures[0]
+        fingerprint = hashlib.sha256(signature.signer_cert.dump()).hexdigest()
+    except Exception:  # noqa: BLE001 - a signature whose data cannot be read
+        return SignatureCheck(False, "")
     context = ValidationContext(trust_roots=load(trust_roots), other_certs=load(other_certs),
                                 allow_fetching=False, revocation_mode="soft-fail")
-    try:
-        signature = signatures[0]
-        fingerprint = hashlib.sha256(signature.signer_cert.dump()).hexdigest()
-    except Exception:  # noqa: BLE001 - no readable signer certificate
-        return SignatureCheck(False, "")
     try:
         status = validate_pdf_signature(signature, context)
     except Exception:  # noqa: BLE001 - a damaged or forged signature fails in many ways

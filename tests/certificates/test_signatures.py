@@ -309,6 +309,17 @@ def test_an_altered_signed_copy_is_altered_with_its_signature_broken(app, client
     assert 'data-signature="broken"' in html
 
 
+def test_a_damaged_signature_is_called_broken_never_an_error(app, client, course):
+    issue(app)
+    with app.app_context():
+        _certificate, data = first_pdf()
+    start = data.index(b"/Contents <") + len(b"/Contents <")
+    damaged = data[:start] + b"00" * 64 + data[start + 128:]  # the CMS's first bytes
+    response = upload(client, damaged)
+    assert response.status_code == 200 and result(response) == "altered"
+    assert 'data-signature="broken"' in response.get_data(as_text=True)
+
+
 def test_a_signature_by_an_unregistered_authority_is_not_vouched_for(app, client, course):
     issue(app)
     with app.app_context():
