@@ -1,11 +1,16 @@
 """Check-in under the morning rush: 400 badges scanned at eight desks at once, and scanners
 sending their queues again, on SQLite and PostgreSQL (CI runs this file on both). The
 same badge at two desks at once is in test_check_in.py."""
+import fcntl
+import os
 import threading
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from bimtek.attendance.models import Attendance, AttendanceStatus
 from bimtek.attendance.services import CheckInResult, check_in
@@ -136,6 +141,48 @@ def test_a_queue_sent_again_changes_nothing(app, queue):
     assert records(app) == stored
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Attendance)) == PARTICIPANTS
+
+
+@contextmanager
+def scans_held_back(app, seconds: float):
+    """On SQLite, the writers' lock file is held for `seconds` once the block starts, so
+    the scans sent meanwhile wait and are then committed together."""
+    with app.app_context():
+        database = db.engine.url.database if db.engine.dialect.name == "sqlite" else None
+    if database is None:
+        yield
+        return
+    descriptor = os.open(f"{database}-scans.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    release = threading.Timer(seconds, fcntl.flock, (descriptor, fcntl.LOCK_UN))
+    release.start()
+    try:
+        yield
+    finally:
+        release.join()
+        os.close(descriptor)
+
+
+def test_a_scan_the_database_refuses_fails_alone(app, queue):
+    """Scans that arrive together are committed together on SQLite: one the database
+    refuses (said to be recorded by a user who does not exist) fails on its own, and
+    the others are recorded."""
+    scans = queue[:DESKS]
+    refused = scans[3]
+
+    def scan(course, item):
+        badge, nonce, scanned_at = item
+        try:
+            return check_in(course, badge, nonce=nonce, scanner="token:1",
+                            scanned_at=scanned_at,
+                            by=SimpleNamespace(id=10**6) if item == refused else None).result
+        except IntegrityError:
+            return "refused"
+
+    with scans_held_back(app, 0.5):
+        answers = at_once(app, [[item] for item in scans], scan)
+    assert answers == [CheckInResult.OK] * 3 + ["refused"] + [CheckInResult.OK] * 4
+    assert set(records(app)) == {nonce for _badge, nonce, _at in scans if _badge != refused[0]}
 
 
 def test_a_scan_costs_the_same_few_queries_however_long_the_agenda(app, client, queue,
