@@ -9,6 +9,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
 
@@ -34,6 +36,20 @@ def _secret_key(instance_path: Path, environment: str) -> str:
 
 def _database_url(instance_path: Path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'bimtek.db'}"
+
+
+def _engine_options(database_url: str) -> dict:
+    """A server restart or a network drop closes a PostgreSQL connection: each is tested
+    before use. A SQLite file never drops one, and the test would cost every request a
+    query; opening one costs more than a scan, so each thread's is kept (a gunicorn worker
+    has 8 threads; beyond the pool's default 5, connections were closed after each use).
+    A database in memory is one connection, kept as it is."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return {"pool_pre_ping": True}
+    if url.database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": 16, "max_overflow": 10}
 
 
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
@@ -112,9 +128,6 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "JP_TARGET": int(os.environ.get("BIMTEK_JP_TARGET", "20")),
     }
     config.update(overrides)
-    # A server restart or a network drop closes a PostgreSQL connection: each is tested
-    # before use. A SQLite file never drops one, and the test would cost every request a
-    # query.
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {
-        "pool_pre_ping": not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")})
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                      _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     return config
