@@ -10,6 +10,9 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium")
+# A PDF drawn on request (a report, a certificate) may take longer than a page on a busy
+# machine: downloads wait this long.
+PDF_TIMEOUT_MS = 60_000
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import open_context
+from tests.e2e.conftest import PDF_TIMEOUT_MS, open_context
 from tests.e2e.test_journeys import log_in
 from tests.exercises.factories import exercise_setting
 
@@ -99,8 +99,8 @@ def test_an_inject_reaches_only_its_team_live_and_is_answered_and_rated(players,
 
     # The facilitator downloads the after-action report, which holds the team's answer.
     facilitator.goto(players.console.removesuffix("console") + "report")
-    with facilitator.expect_download() as download:
-        facilitator.get_by_role("link", name="Unduh laporan (PDF)").click()
+    with facilitator.expect_download(timeout=PDF_TIMEOUT_MS) as download:
+        facilitator.get_by_role("link", name="Unduh laporan (PDF)").click(timeout=PDF_TIMEOUT_MS)
     assert download.value.suggested_filename.endswith(".pdf")
     report = " ".join(" ".join(page.extract_text()
                                for page in PdfReader(download.value.path()).pages).split())

@@ -11,7 +11,7 @@ from bimtek.courses.models import CourseStatus, Session
 from bimtek.extensions import db
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
-from tests.e2e.conftest import open_context
+from tests.e2e.conftest import PDF_TIMEOUT_MS, open_context
 from tests.exercises.factories import finished_course_with_accounts
 
 WIDTHS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
@@ -65,8 +65,8 @@ def test_on_a_finished_course_the_certificate_is_downloaded_from_the_top(app, de
     assert top < device.get_by_test_id("badge").bounding_box()["y"]
     assert top + certificate.bounding_box()["height"] <= device.viewport_size["height"]
     assert no_horizontal_scrolling(device)
-    with device.expect_download() as download:
-        certificate.get_by_role("link", name="Unduh sertifikat saya").click()
+    with device.expect_download(timeout=PDF_TIMEOUT_MS) as download:
+        certificate.get_by_role("link", name="Unduh sertifikat saya").click(timeout=PDF_TIMEOUT_MS)
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
