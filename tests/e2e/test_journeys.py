@@ -3,8 +3,10 @@ import pytest
 from playwright.sync_api import expect
 
 NAVIGATION = {
-    "admin@bimtek.test": (["Dasbor", "Kursus", "Narasumber", "Pengguna", "Instansi"], []),
-    "organiser@bimtek.test": (["Dasbor", "Kursus", "Narasumber"], ["Pengguna", "Instansi"]),
+    "admin@bimtek.test": (["Dasbor", "Kursus", "Narasumber", "Pengguna", "Instansi",
+                           "Penanda tangan"], []),
+    "organiser@bimtek.test": (["Dasbor", "Kursus", "Narasumber"], ["Pengguna", "Instansi",
+                                                                 "Penanda tangan"]),
     "desk@bimtek.test": (["Dasbor", "Kursus"], ["Narasumber", "Pengguna", "Instansi"]),
     "fasilitator@bimtek.test": (["Dasbor", "Kursus"], ["Narasumber", "Pengguna", "Instansi"]),
     "hr@bimtek.test": (["Dasbor"], ["Kursus", "Narasumber", "Pengguna", "Instansi"]),
