@@ -59,7 +59,9 @@ def test_self_registration_explains_a_wrong_nik(page, open_course):
     page.get_by_label("NIK").fill("64080112")
     page.get_by_label("Instansi", exact=True).select_option(label="PPK")
     page.get_by_role("button", name="Daftar").click()
-    expect(page.locator(".invalid-feedback")).to_contain_text("16")
+    # Every bad field at once: the NIK's length and the missing e-mail address.
+    expect(page.locator(".invalid-feedback")).to_have_text(
+        ["NIK harus 16 angka, bukan 8.", re.compile("Alamat e-mail diperlukan")])
     expect(page.get_by_test_id("badge")).to_have_count(0)
 
 
