@@ -11,7 +11,7 @@ from bimtek.certificates.models import Certificate
 from bimtek.extensions import db
 from tests.certificates.people import CODE, ORGANISER, course_and_people
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.test_journeys import log_in
+from tests.e2e.test_journeys import log_in, log_out
 from tests.e2e.test_region_import import device, no_horizontal_scrolling  # noqa: F401
 
 SIGNER = "Dr. H. Muhammad Yusuf, M.Si."
@@ -41,7 +41,7 @@ def test_a_signatory_is_registered_chosen_and_their_signature_checked_by_upload(
     page.get_by_role("button", name="Daftarkan penanda tangan").click()
     expect(page.get_by_text(f"Penanda tangan {SIGNER} terdaftar")).to_be_visible()
     expect(page.get_by_test_id("signatories")).to_contain_text("Kepala Badan Kesbangpol")
-    page.context.clear_cookies()  # the next person, on the same device
+    log_out(page)  # the next person, on the same device
 
     log_in(page, ORGANISER, TEST_PASSWORD)
     page.goto(f"/courses/{CODE}/certificates/settings")
@@ -55,7 +55,7 @@ def test_a_signatory_is_registered_chosen_and_their_signature_checked_by_upload(
     page.get_by_label("Frasa sandi kunci penanda tangan").fill(PASSPHRASE)
     page.get_by_test_id("issue").click()
     expect(page.get_by_text("Selesai").first).to_be_visible()
-    page.context.clear_cookies()  # the next person, on the same device
+    log_out(page)  # the next person, on the same device
 
     with app.app_context():
         certificate = db.session.scalar(select(Certificate).order_by(Certificate.seq))
