@@ -42,6 +42,8 @@ from bimtek.urls import public_url
 
 TEMPLATE = "certificates/certificate_pdf.html"
 PAGES_TEMPLATE = "certificates/certificate_pdf_pages.html"
+# Under static/. Part of every certificate's content hash: see _course_sheet.
+STYLESHEETS = ("css/pdf/base.css", "css/pdf/certificate.css")
 # PDF/A-3 is what archives (and HR offices' document systems) accept for long-term keeping.
 PDF_OPTIONS = {"pdf_variant": "pdf/a-3b"}
 SAMPLE_CODE = "XXXX-XXXX-XXXX"
@@ -164,7 +166,9 @@ def _course_sheet(course: Course) -> CourseSheet:
         signed=f"{settings.signing_place or course.city}, {_day(signing_date)}",
         materials=_materials(course))
     sheet.back = _macro("back")(sheet=sheet)
-    digest = hashlib.sha256(render_template(TEMPLATE, sheet=sheet, pages=[]).encode())
+    digest = hashlib.sha256(_document(sheet, []).encode())
+    for stylesheet in STYLESHEETS:
+        digest.update((pdf.STATIC_ROOT / stylesheet).read_bytes())
     digest.update(sheet.back.encode())
     # A new logo under the same name must still re-render the certificates.
     for name in logos:
@@ -216,7 +220,7 @@ def _front(sheet: CourseSheet, certificate: Certificate) -> Front:
 
 
 def _document(sheet: CourseSheet, pages: list[Markup]) -> str:
-    return render_template(TEMPLATE, sheet=sheet, pages=pages)
+    return render_template(TEMPLATE, sheet=sheet, pages=pages, stylesheets=STYLESHEETS)
 
 
 def _load_holders(certificates: list[Certificate]) -> None:

@@ -2,6 +2,7 @@
 PDF and the ZIP, rendering only what changed, stable numbers, worker processes, and the
 batch run by a real Huey consumer."""
 import hashlib
+import shutil
 import signal
 import time
 import zipfile
@@ -12,6 +13,7 @@ import pytest
 from flask_migrate import upgrade
 from pypdf import PdfReader
 
+from bimtek import pdf
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.attendance.services import mark_many
 from bimtek.certificates import rendering, services, tasks
@@ -79,6 +81,18 @@ def test_issuing_again_renders_only_what_changed(app_context):
 
     course.title = "Bimtek Mitigasi Konflik Sosial"  # on every certificate
     db.session.commit()
+    assert tasks.start_batch(course).rendered == 2
+
+
+def test_a_changed_stylesheet_renders_every_certificate_again(app_context, monkeypatch,
+                                                              tmp_path):
+    course = finished_course(3)
+    assert tasks.start_batch(course).rendered == 2
+    static = tmp_path / "static"
+    shutil.copytree(pdf.STATIC_ROOT / "css", static / "css")
+    with (static / "css" / "pdf" / "certificate.css").open("a") as stylesheet:
+        stylesheet.write(".note { font-style: normal; }\n")
+    monkeypatch.setattr(pdf, "STATIC_ROOT", static)
     assert tasks.start_batch(course).rendered == 2
 
 

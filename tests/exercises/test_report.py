@@ -133,10 +133,11 @@ def test_the_pdf_holds_the_whole_report(played):
     assert RESPONSIBLE in words and "Friday, 15 November 2024" in words
 
 
-def test_markup_in_a_response_is_printed_and_nothing_is_fetched(played, fetched):
+def test_markup_in_a_response_is_printed_and_only_the_stylesheets_fetched(played, fetched):
     text = flat(pdf_text(report.report_pdf(played.exercise)))
     assert f"Tim 3 {HOSTILE} 09.06 WITA" in text
-    assert fetched == []
+    assert fetched == ["https://bimtek.invalid/static/css/pdf/base.css",
+                       "https://bimtek.invalid/static/css/pdf/report.css"]
 
 
 def test_a_report_before_anything_happened_says_so(setting):
