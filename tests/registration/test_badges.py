@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.registration import services
-from bimtek.registration.badges import badge_selection, badges_pdf
+from bimtek.registration.badges import badge_selection, badges_pdf, slips_pdf
 from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
@@ -92,6 +92,16 @@ def test_eight_badges_per_a4_sheet_with_everything_printed(setting):
     # Participant numbers: 1–8 on the first sheet, 9 on the second.
     assert " 9 " not in f" {first} " and " 9 " in f" {second} "
     assert "Yang Batal" not in first + second and "Peserta Sintang" not in first + second
+
+
+def test_eight_link_slips_per_a4_sheet(setting):
+    course, people = setting["course"], setting["people"]
+    links = [f"https://bimtek.test/saya/{registration.number}" for registration in people]
+    document = slips_pdf(course, people, links)
+    first, second = pages_text(document)  # 9 participants, 8 a sheet
+    assert all(registration.full_name in first for registration in people[:8])
+    assert "Hairul Anwar" in second and "Hairul Anwar" not in first
+    assert decoded_qr_codes(document, 0) == sorted(links[:8])
 
 
 def test_qr_codes_decode_to_the_badge_codes(setting):
