@@ -35,7 +35,7 @@ from _harness import run_without_failing
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import served  # noqa: E402
+from tests.support.servers import served  # noqa: E402
 
 CLIENTS = 8
 # `make run`'s server settings.

@@ -1,7 +1,7 @@
 """What judging a hostile upload costs, next to reading an ordinary one.
 
 Builds the hostile files that tests/test_abuse_uploads.py checks the messages of (their
-builders are in tests/hostile_files.py): a 250 MB zip bomb, a workbook packed some 300 to 1,
+builders are in tests/support/hostile_files.py): a 250 MB zip bomb, a workbook packed some 300 to 1,
 a zip declaring 4 KB for a sheet of 250 MB, a workbook with one row numbered 5,000,000,
 one of 100,000 one-cell rows, 400 rows above 20,000 formatted but empty rows, 10,000 rows
 with a cell in column XFD, a 15.5 MB CSV of too many rows, and two PNG logos: one with a
@@ -80,7 +80,7 @@ def _judge(kind: str):
     that kind to warm it with (imports done, first-call caches filled)."""
     from bimtek.certificates.services import logo_format
     from bimtek.spreadsheets import read_table
-    from tests import hostile_files
+    from tests.support import hostile_files
 
     if kind == "logo":
         return logo_format, hostile_files.png()
@@ -152,7 +152,7 @@ def ordinary_files() -> list[Case]:
 
     from bimtek.regions.services import read_region_data
     from bimtek.spreadsheets import MAX_ROWS
-    from tests.hostile_files import csv_bytes
+    from tests.support.hostile_files import csv_bytes
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from import_participants import HEADER, REGION, ROWS, participant_rows, workbook_bytes
@@ -184,7 +184,7 @@ def ordinary_files() -> list[Case]:
 
 def hostile_files() -> list[Case]:
     from bimtek.spreadsheets import MAX_ROWS
-    from tests import hostile_files as built
+    from tests.support import hostile_files as built
 
     too_many = f"refused: The file has more than {MAX_ROWS} rows"
     return [

@@ -38,8 +38,8 @@ def main() -> None:
     from bimtek import create_app
     from bimtek.certificates import rendering, services
     from bimtek.errors import ValidationError
-    from tests import hostile_files
     from tests.factories import make_course
+    from tests.support import hostile_files
 
     accepted = {
         "PNG 1200 × 600 (reference)": hostile_files.png((1200, 600), "navy"),

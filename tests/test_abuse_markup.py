@@ -71,10 +71,10 @@ from bimtek.spreadsheets import looks_like_formula
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
 from tests.certificates.factories import institution
-from tests.conftest import csrf_token, empty_database, login
 from tests.exercises.factories import account, finished_course_with_accounts
 from tests.registration.factories import nik, participant
-from tests.test_authorization_matrix import (
+from tests.support.apps import empty_database
+from tests.support.authorization import (
     DONE,
     MATRIX,
     OK,
@@ -83,6 +83,7 @@ from tests.test_authorization_matrix import (
     job_message,
     pending_registration,
 )
+from tests.support.web import csrf_token, login
 
 CODE, TODAY_CODE = "BIMTEK-XSS-2024", "BIMTEK-XSS-HARI-INI"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bimtek.extensions import limiter
-from tests.test_authorization_matrix import LAST, build_url, endpoint_keys, world_of
+from tests.support.authorization import LAST, build_url, endpoint_keys, world_of
 
 HUGE = str(2**64)
 # Every query parameter the views read as a number, found in the code, so none is missed.

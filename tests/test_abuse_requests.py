@@ -36,7 +36,7 @@ from bimtek.registration.models import Registration
 from tests.certificates.factories import STARTS_ON
 from tests.factories import seed_regions
 from tests.registration.factories import nik
-from tests.test_authorization_matrix import (
+from tests.support.authorization import (
     DONE,
     MATRIX,
     MISSING,

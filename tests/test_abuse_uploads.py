@@ -6,7 +6,7 @@ unpacking more than a real file holds, and without writing anything: no database
 stashed upload, no logo. Hypothesis then throws random tables at the three importers
 (participants, agenda, MSEL) and at the identity parsers they use.
 
-The hostile files are built in tests/hostile_files.py. What judging them costs, in time and
+The hostile files are built in tests/support/hostile_files.py. What judging them costs, in time and
 memory, is measured in benchmarks/hostile_uploads.py (make bench), not here.
 """
 from __future__ import annotations
@@ -61,11 +61,11 @@ from bimtek.spreadsheets import (
     header_key,
     read_table,
 )
-from tests import hostile_files
-from tests.conftest import csrf_token, login
 from tests.exercises.factories import ExerciseSetting, exercise_setting
 from tests.factories import make_course
-from tests.hostile_files import (
+from tests.registration.factories import nik
+from tests.support import hostile_files
+from tests.support.hostile_files import (
     AGENDA_HEADER,
     EVERY_HEADER,
     MB,
@@ -95,7 +95,7 @@ from tests.hostile_files import (
     xml_row,
     zip_bomb,
 )
-from tests.registration.factories import nik
+from tests.support.web import csrf_token, login
 
 # --- the world the files are thrown at -------------------------------------------------
 
@@ -228,7 +228,7 @@ def import_once(importer: Importer, world: ExerciseSetting, filename: str, data:
 
 
 # --- building files by hand ------------------------------------------------------------
-# The hostile files themselves are built in tests/hostile_files.py, which the benchmark of
+# The hostile files themselves are built in tests/support/hostile_files.py, which the benchmark of
 # what judging them costs (benchmarks/hostile_uploads.py) shares.
 
 def xlsx(rows) -> bytes:

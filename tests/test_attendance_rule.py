@@ -17,7 +17,8 @@ from bimtek.courses.models import Course
 from bimtek.demo import REFERENCE_COURSE_CODE
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
-from tests.conftest import empty_database, login
+from tests.support.apps import empty_database
+from tests.support.web import login
 
 CODE = REFERENCE_COURSE_CODE
 

@@ -22,8 +22,8 @@ from bimtek.certificates import storage
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
 from tests.attendance.factories import course_running_today
-from tests.conftest import build_app
 from tests.factories import make_course
+from tests.support.apps import build_app
 
 PARTICIPANTS = 300
 # Scans committed before the backup starts, so it is taken in the middle of the stream.

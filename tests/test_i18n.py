@@ -7,7 +7,7 @@ from babel.messages.pofile import read_po
 
 from bimtek import PROJECT_ROOT
 from bimtek.i18n import date_range, long_date
-from tests.conftest import login, post
+from tests.support.web import login, post
 
 
 def test_every_message_has_an_indonesian_translation(tmp_path):

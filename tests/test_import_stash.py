@@ -22,11 +22,11 @@ from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.speakers.services import save_institution
 from bimtek.spreadsheets import UploadStash
-from tests.conftest import TEST_PASSWORD, build_app, login, post
-from tests.courses.test_agenda_import import csv_file
-from tests.courses.test_agenda_views import agenda_xlsx
 from tests.factories import make_course, seed_regions
-from tests.registration.test_spreadsheet import HEADER, row
+from tests.registration.factories import HEADER, row
+from tests.support.apps import build_app
+from tests.support.spreadsheets import agenda_xlsx, csv_file
+from tests.support.web import TEST_PASSWORD, login, post
 
 CODE = "KSP-KUTIM-2024"
 ORGANISER = "organiser@bimtek.test"

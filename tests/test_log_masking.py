@@ -15,10 +15,10 @@ from bimtek.logmask import mask_tokens
 from bimtek.registration import services
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import SpeakerRole
-from tests.conftest import build_app
 from tests.factories import make_course
 from tests.registration.factories import participant
-from tests.servers import served
+from tests.support.apps import build_app
+from tests.support.servers import served
 
 
 def _seed(app) -> tuple[str, str]:

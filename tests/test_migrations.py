@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from bimtek.extensions import db
-from tests.conftest import build_app
+from tests.support.apps import build_app
 
 
 def test_models_and_migrations_agree_and_downgrade_to_base_works(database_factory, tmp_path):

@@ -13,8 +13,8 @@ from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
-from tests.conftest import build_app
 from tests.factories import make_course
+from tests.support.apps import build_app
 
 PASSWORD = "rahasia-lama-123"
 # Written as revision 0001's tables stood: plain SQL, no model involved, ids left to the

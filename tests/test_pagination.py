@@ -7,8 +7,8 @@ from bimtek.certificates import services as certificate_services
 from bimtek.speakers import services as institution_services
 from bimtek.speakers.services import save_institution
 from tests.certificates.people import HR, course_and_people, issue, outsiders
-from tests.conftest import login
 from tests.factories import make_course
+from tests.support.web import login
 
 
 def courses(app, count):

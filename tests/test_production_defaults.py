@@ -16,7 +16,7 @@ from bimtek.auth.models import User
 from bimtek.courses.models import Course
 from bimtek.extensions import db
 from tests.certificates.factories import finished_course
-from tests.conftest import build_app
+from tests.support.apps import build_app
 
 
 def test_seed_demo_refuses_a_production_database(app, monkeypatch):

@@ -1,7 +1,7 @@
 """Every route declares who may use it, and is refused to the others."""
 import pytest
 
-from tests.conftest import csrf_token, login
+from tests.support.web import csrf_token, login
 
 
 def routes(app, method):

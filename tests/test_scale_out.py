@@ -10,7 +10,7 @@ guesses spread over both instances are stopped by the one login limit kept in Re
 
 Needs the PostgreSQL server of TEST_DATABASE_URL and the Redis server of TEST_REDIS_URL
 (default redis://127.0.0.1:6379/13, a database this test empties): it is collected in the
-PostgreSQL run only (see conftest.py), where a missing Redis fails it.
+PostgreSQL run only (marked `postgresql`, see conftest.py), where a missing Redis fails it.
 """
 from __future__ import annotations
 
@@ -45,8 +45,11 @@ from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatc
 from bimtek.extensions import db
 from tests.attendance.factories import course_running_today
 from tests.certificates.factories import finished_course
-from tests.conftest import TEST_PASSWORD, build_app
-from tests.servers import BIN, running, served
+from tests.support.apps import build_app
+from tests.support.servers import BIN, running, served
+from tests.support.web import TEST_PASSWORD
+
+pytestmark = pytest.mark.postgresql
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 LIVE, FINISHED = "KSP-KUTIM-2024", "BIMTEK-PKS-2024"

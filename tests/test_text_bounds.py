@@ -13,7 +13,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.speakers.models import Speaker
 from bimtek.speakers.services import save_speaker
-from tests.conftest import login, post
+from tests.support.web import login, post
 
 # Written by the app itself, never typed: error reports, mail it sends, region spellings
 # from the vendored data.

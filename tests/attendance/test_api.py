@@ -220,7 +220,7 @@ def test_tokens_expire_the_day_after_the_course_ends_unless_extended(app, client
 def test_organisers_list_issue_extend_and_revoke_tokens(app, client, make_user, scanner):
     from bimtek.auth import services as auth_services
     from bimtek.auth.models import Role, User
-    from tests.conftest import login, post
+    from tests.support.web import login, post
 
     organiser = make_user("organiser@bimtek.test", "organiser")
     with app.app_context():

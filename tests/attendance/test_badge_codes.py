@@ -25,9 +25,9 @@ from bimtek.registration.badge_codes import (
 from bimtek.registration.badges import badge_selection, badges_pdf
 from bimtek.registration.models import Registration
 from bimtek.speakers.services import save_institution
-from tests.conftest import build_app
 from tests.factories import make_course
 from tests.registration.factories import participant
+from tests.support.apps import build_app
 
 MONDAY_0755_WITA = datetime(2024, 10, 27, 23, 55)
 

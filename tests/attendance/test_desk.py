@@ -9,8 +9,8 @@ from bimtek.courses import services as course_services
 from bimtek.courses.models import Session, SessionKind
 from bimtek.extensions import db
 from tests.attendance.factories import course_running_today
-from tests.conftest import login, post
 from tests.factories import make_course
+from tests.support.web import login, post
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from bimtek.extensions import db
 from bimtek.registration import services
 from bimtek.speakers.services import save_institution
 from tests.attendance.factories import course_running_today
-from tests.conftest import login
 from tests.factories import make_course
 from tests.registration.factories import participant
+from tests.support.web import login
 
 MONDAY_0805_WITA = datetime(2024, 10, 28, 0, 5)
 
@@ -108,7 +108,7 @@ def test_the_desk_count_follows_the_session(client, desk):
     login(client, "desk@bimtek.test")
     url = "/courses/KSP-KUTIM-DEMO/desk/count"
     assert "0 dari 2 hadir" in client.get(url).get_data(as_text=True)
-    from tests.conftest import post
+    from tests.support.web import post
     post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {"badge": desk["badge"]})
     assert "1 dari 2 hadir" in client.get(url, query_string={
         "session_id": desk["session_id"]}).get_data(as_text=True)

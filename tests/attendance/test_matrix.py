@@ -16,9 +16,9 @@ from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
 from bimtek.speakers.services import save_institution
-from tests.conftest import login
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
+from tests.support.web import login
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
 from bimtek.speakers.services import save_institution
-from tests.conftest import login, post
 from tests.factories import make_course
 from tests.registration.factories import participant
+from tests.support.web import login, post
 
 SECRET = "test-secret"
 # 08.10 WITA on Monday 28 October 2024, ten minutes into the session.

@@ -20,9 +20,9 @@ from bimtek.extensions import db
 from bimtek.registration import services
 from bimtek.registration.models import Registration
 from bimtek.speakers.services import save_institution
-from tests.conftest import login, post
 from tests.factories import make_course
 from tests.registration.factories import participant
+from tests.support.web import login, post
 
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
 PAGE = "/courses/KSP-KUTIM-2024/sessions/{}/attendance"

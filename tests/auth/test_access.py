@@ -4,8 +4,8 @@ import pytest
 from bimtek.auth import services
 from bimtek.auth.models import Role, User
 from bimtek.extensions import db
-from tests.conftest import login
 from tests.factories import make_course
+from tests.support.web import login
 
 
 @pytest.fixture

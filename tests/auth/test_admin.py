@@ -7,8 +7,8 @@ from bimtek.extensions import db
 from bimtek.regions.services import find_area
 from bimtek.speakers.models import Institution, InstitutionKind
 from bimtek.speakers.services import save_institution
-from tests.conftest import TEST_PASSWORD, login, post
 from tests.factories import make_course, seed_regions
+from tests.support.web import TEST_PASSWORD, login, post
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from tests.conftest import CSRF_INPUT, TEST_PASSWORD, csrf_token, login, post
+from tests.support.web import CSRF_INPUT, TEST_PASSWORD, csrf_token, login, post
 
 WRONG = "E-mail atau kata sandi salah."
 BLOCKED = "Terlalu banyak percobaan. Tunggu beberapa menit lalu coba lagi."

@@ -1,4 +1,4 @@
-from tests.conftest import TEST_PASSWORD, login, post
+from tests.support.web import TEST_PASSWORD, login, post
 
 
 def change(client, current, new, confirm=None):

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from bimtek.auth.models import User
 from bimtek.extensions import db
-from tests.conftest import TEST_PASSWORD, build_app, login, post
+from tests.support.apps import build_app
+from tests.support.web import TEST_PASSWORD, login, post
 
 BLOCKED = "Terlalu banyak percobaan. Tunggu beberapa menit lalu coba lagi."
 

@@ -23,8 +23,8 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db, huey
 from bimtek.timeutil import utcnow
 from tests.certificates.factories import finished_course, participant_nip, participants_of
-from tests.conftest import build_app
-from tests.registration.test_badges import decoded_qr_codes, pages_text
+from tests.support.apps import build_app
+from tests.support.documents import decoded_qr_codes, pages_text
 
 
 def stored_correctly(certificate) -> bool:

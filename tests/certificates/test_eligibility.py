@@ -21,9 +21,9 @@ from tests.certificates.people import (
     course_and_people,
     outsiders,
 )
-from tests.conftest import login, post
 from tests.factories import make_course
 from tests.registration.factories import participant
+from tests.support.web import login, post
 
 LIST = f"/courses/{CODE}/certificates"
 

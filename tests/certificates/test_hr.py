@@ -26,9 +26,9 @@ from tests.certificates.people import (
     issue,
     outsiders,
 )
-from tests.conftest import login, post
 from tests.registration.factories import participant
-from tests.test_csv_safety import assert_no_formula_opens
+from tests.support.csv_safety import assert_no_formula_opens
+from tests.support.web import login, post
 
 STAFF = "/hr/certificates"
 TITLE = "Bimtek Mitigasi dan Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024"

@@ -12,7 +12,7 @@ from bimtek.courses.models import Course
 from bimtek.extensions import db
 from tests.certificates.factories import institution
 from tests.certificates.people import CODE, ORGANISER, course_and_people
-from tests.conftest import login, post
+from tests.support.web import login, post
 
 HOST = "Pemerintah Kabupaten Kutai Timur"  # Pemkab Kutim, the course's host
 COURSE_FORM = {"code": "KSP-BARU-2025", "title": "Bimtek Baru", "starts_on": "2025-03-03",

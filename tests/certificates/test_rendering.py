@@ -15,7 +15,8 @@ from bimtek.extensions import db
 from bimtek.registration.models import RegistrationStatus
 from bimtek.urls import public_url
 from tests.certificates.factories import MATERIAL_JP, SIGNATORY_NIP, finished_course
-from tests.registration.test_badges import HOSTILE_NAME, decoded_qr_codes, pages_text
+from tests.support.documents import decoded_qr_codes, pages_text
+from tests.support.hostile_files import HOSTILE_NAME
 
 PATTERN = "{seq:03}/BIMTEK-PKS/{month_roman}/{year}"
 

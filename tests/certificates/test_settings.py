@@ -12,7 +12,6 @@ from bimtek.certificates.services import MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, MAX_SV
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from tests import hostile_files
 from tests.certificates.factories import institution
 from tests.certificates.people import (
     CODE,
@@ -22,8 +21,9 @@ from tests.certificates.people import (
     course_and_people,
     outsiders,
 )
-from tests.conftest import login, post
 from tests.factories import make_course
+from tests.support import hostile_files
+from tests.support.web import login, post
 
 SETTINGS = f"/courses/{CODE}/certificates/settings"
 SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'

@@ -17,7 +17,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from tests.certificates.factories import institution
 from tests.certificates.people import CODE, ORGANISER, course_and_people
-from tests.conftest import login, post
+from tests.support.web import login, post
 
 PASSPHRASE = "rahasia-ttd-2024"
 ADMIN = "admin@bimtek.test"

@@ -25,8 +25,8 @@ from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from tests.certificates.people import CODE, ORGANISER, course_and_people
-from tests.certificates.test_verify_upload import result, upload
-from tests.conftest import login, post
+from tests.support.verification import result, upload
+from tests.support.web import login, post
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # pyHanko imports cryptography's deprecated DSA

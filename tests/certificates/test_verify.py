@@ -10,7 +10,7 @@ from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from tests.certificates.factories import participant_nip
 from tests.certificates.people import course_and_people, issue
-from tests.conftest import login
+from tests.support.web import login
 
 
 @pytest.fixture

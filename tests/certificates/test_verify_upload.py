@@ -10,7 +10,7 @@ from bimtek.certificates import rendering, services
 from bimtek.certificates.models import Certificate
 from bimtek.extensions import db
 from tests.certificates.people import course_and_people, issue
-from tests.conftest import csrf_token
+from tests.support.verification import result, upload
 
 HOST = "Pemerintah Kabupaten Kutai Timur"
 
@@ -24,19 +24,6 @@ def issued_pdf(app, make_user) -> bytes:
     with app.app_context():
         certificate = db.session.scalar(select(Certificate).order_by(Certificate.seq))
         return rendering.certificate_path(certificate).read_bytes()
-
-
-def upload(client, data: bytes, name: str = "sertifikat.pdf"):
-    token = csrf_token(client)
-    return client.post("/verify/file", data={"csrf_token": token,
-                                             "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data", follow_redirects=True)
-
-
-def result(response) -> str:
-    html = response.get_data(as_text=True)
-    marker = 'data-testid="upload-result" data-result="'
-    return html[html.index(marker) + len(marker):].split('"', 1)[0] if marker in html else ""
 
 
 def test_the_issued_file_is_recognised_unchanged(client, issued_pdf):

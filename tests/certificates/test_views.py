@@ -22,7 +22,7 @@ from tests.certificates.people import (
     issue,
     outsiders,
 )
-from tests.conftest import login, post
+from tests.support.web import login, post
 
 LIST = f"/courses/{CODE}/certificates"
 

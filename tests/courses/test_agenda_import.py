@@ -1,8 +1,5 @@
-import csv
-import io
 from datetime import date, datetime, time
 
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -13,24 +10,10 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.speakers.models import Institution, Speaker
 from tests.factories import make_course
+from tests.support.spreadsheets import csv_file, xlsx
 
 HEADER = ["Tanggal", "Mulai", "Selesai", "Materi", "Jenis", "Ruang", "Narasumber", "Instansi",
           "JP"]
-
-
-def xlsx(rows) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def csv_file(rows, delimiter=";", encoding="utf-8", bom=True) -> bytes:
-    text = io.StringIO()
-    csv.writer(text, delimiter=delimiter).writerows(rows)
-    return (b"\xef\xbb\xbf" if bom else b"") + text.getvalue().encode(encoding)
 
 
 def counts() -> tuple[int, ...]:

@@ -9,8 +9,9 @@ from bimtek.auth.models import Role, User
 from bimtek.courses import services
 from bimtek.courses.models import CourseStatus, Session, SessionKind
 from bimtek.extensions import db
-from tests.conftest import login, post
 from tests.factories import make_course
+from tests.support.spreadsheets import agenda_xlsx
+from tests.support.web import login, post
 
 HTMX = {"HX-Request": "true"}
 
@@ -205,21 +206,6 @@ def test_duplicate_day_and_copy_agenda_pages(app, client, make_user, course_id):
     with app.app_context():
         assert db.session.query(Session).filter_by(day=date(2024, 10, 29)).count() == 2
         assert db.session.query(Session).filter_by(course_id=sintang_id).count() == 2
-
-
-def agenda_xlsx(*rows) -> bytes:
-    import io
-
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["Tanggal", "Mulai", "Selesai", "Materi", "Jenis", "Ruang",
-                            "Narasumber", "Instansi", "JP"])
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def upload(client, data, replace=False):

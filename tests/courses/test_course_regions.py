@@ -9,8 +9,8 @@ from bimtek.courses import services
 from bimtek.courses.models import SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from tests.conftest import login, post
 from tests.factories import make_course, seed_regions
+from tests.support.web import login, post
 
 COURSE_FORM = {"code": "KSP-KUKAR-2025", "title": "Bimtek Mitigasi Konflik Sosial",
                "batch": "1", "host_institution_id": "", "facilitator_institution_id": "",

@@ -9,28 +9,15 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium")
-# A PDF drawn on request (a report, a certificate) may take longer than a page on a busy
-# machine: downloads wait this long.
-PDF_TIMEOUT_MS = 60_000
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-
-def closing_each_response(app):
-    """The app, closing each response (a static file's handle) as soon as it is sent: the
-    development server skips closing it when the browser drops the connection early
-    (werkzeug/serving.py, `execute`), and the handle then warns when collected."""
-    def application(environ, start_response):
-        response = app(environ, start_response)
-        try:
-            yield from response
-        finally:
-            if hasattr(response, "close"):
-                response.close()
-    return application
+from tests.support.apps import demo_holders
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    WIDTHS,
+    blocked_by_policy,
+    closing_each_response,
+    open_context,
+)
 
 
 @pytest.fixture(scope="session")
@@ -59,24 +46,11 @@ def browser(playwright):
     browser.close()
 
 
-# What the browser said about the Content-Security-Policy during the current test.
-_blocked_by_policy: list[str] = []
-
-
-def open_context(browser, live_server, **options):
-    """A browser context on the app whose pages report anything the Content-Security-
-    Policy blocked: every browser test fails on it (`_nothing_blocked_by_policy`)."""
-    context = browser.new_context(base_url=live_server, locale="id-ID", **options)
-    context.on("console", lambda message: "Content Security Policy" in message.text
-               and _blocked_by_policy.append(f"{message.page.url}: {message.text}"))
-    return context
-
-
 @pytest.fixture(autouse=True)
 def _nothing_blocked_by_policy():
-    _blocked_by_policy.clear()
+    blocked_by_policy.clear()
     yield
-    assert _blocked_by_policy == []
+    assert blocked_by_policy == []
 
 
 @pytest.fixture
@@ -90,8 +64,21 @@ def page(browser, live_server):
 
 @pytest.fixture
 def demo(app):
+    """The demo's password, with the demo seeded once and shared by the tests that ask for
+    it (see `_clean_state` in tests/conftest.py)."""
     from bimtek.demo import seed
 
-    with app.app_context():
-        seed(app.config["DEMO_PASSWORD"])
+    if app not in demo_holders:
+        with app.app_context():
+            seed(app.config["DEMO_PASSWORD"])
+        demo_holders.add(app)
     return app.config["DEMO_PASSWORD"]
+
+
+@pytest.fixture(params=list(WIDTHS))
+def device(request, browser, live_server):
+    context = open_context(browser, live_server, viewport=WIDTHS[request.param])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

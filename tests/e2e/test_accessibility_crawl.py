@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.accessibility import describe, is_checkable, violations
-from tests.e2e.conftest import open_context
-from tests.e2e.test_journeys import log_in
+from tests.support.browser import log_in, open_context
 
 ROLES = {
     "admin": "admin@bimtek.test",

@@ -6,9 +6,9 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
 from bimtek.extensions import db
 from bimtek.speakers import services as speaker_services
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.test_journeys import log_in
 from tests.factories import make_course
+from tests.support.browser import log_in
+from tests.support.web import TEST_PASSWORD
 
 
 @pytest.fixture

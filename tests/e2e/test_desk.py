@@ -17,9 +17,8 @@ from bimtek.auth.models import Role, User
 from bimtek.extensions import db
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, open_context
-from tests.e2e.test_journeys import log_in
+from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS, log_in, open_context
+from tests.support.web import TEST_PASSWORD
 
 NAMES = ["Ahmad Fauzi", "Nurul Hidayah", "Yohanes Pasue"]
 

@@ -9,10 +9,9 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import PDF_TIMEOUT_MS, open_context
-from tests.e2e.test_journeys import log_in
 from tests.exercises.factories import exercise_setting
+from tests.support.browser import PDF_TIMEOUT_MS, log_in, open_context
+from tests.support.web import TEST_PASSWORD
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.certificates.test_transcript import HR, staff  # noqa: F401 — the fixture
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import open_context
+from tests.support.browser import open_context
+from tests.support.hr import HR
+from tests.support.web import TEST_PASSWORD
 
 WIDTHS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
 

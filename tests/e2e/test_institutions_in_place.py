@@ -8,10 +8,9 @@ from sqlalchemy import select
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
 from bimtek.speakers.models import Institution, InstitutionKind, Speaker
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.test_journeys import log_in
-from tests.e2e.test_region_import import device, no_horizontal_scrolling  # noqa: F401
 from tests.factories import seed_regions
+from tests.support.browser import log_in, no_horizontal_scrolling
+from tests.support.web import TEST_PASSWORD
 
 HOST = "Pemerintah Kabupaten Kutai Kartanegara"
 

@@ -2,6 +2,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import log_in
+
 NAVIGATION = {
     "admin@bimtek.test": (["Dasbor", "Kursus", "Narasumber", "Pengguna", "Instansi",
                            "Penanda tangan"], []),
@@ -13,24 +15,6 @@ NAVIGATION = {
     "peserta@bimtek.test": (["Dasbor", "Presensi"], ["Kursus", "Narasumber", "Pengguna",
                                                      "Instansi"]),
 }
-
-
-def log_in(page, email, password):
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-
-
-def log_out(page):
-    """The way the next person on a shared device expects it: from the user menu, which a
-    phone keeps behind the collapsed navigation."""
-    menu = page.get_by_role("button", name="Menu")
-    if menu.is_visible():
-        menu.click()
-    page.get_by_test_id("user-menu").click()
-    page.get_by_role("button", name="Keluar").click()
-    expect(page.get_by_label("E-mail")).to_be_visible()
 
 
 @pytest.mark.parametrize("email", NAVIGATION)
@@ -81,6 +65,7 @@ def test_post_without_csrf_token_is_refused(page, demo):
     expect(page.get_by_text("Palsu")).to_have_count(0)
 
 
+@pytest.mark.changes_demo  # the admin's language is kept on their account
 def test_admin_switches_to_english_and_logs_out(page, demo):
     log_in(page, "admin@bimtek.test", demo)
     page.get_by_role("button", name="English").click()

@@ -11,8 +11,8 @@ from bimtek.courses.models import CourseStatus, Session
 from bimtek.extensions import db
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
-from tests.e2e.conftest import PDF_TIMEOUT_MS, open_context
 from tests.exercises.factories import finished_course_with_accounts
+from tests.support.browser import PDF_TIMEOUT_MS, open_context
 
 WIDTHS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
 

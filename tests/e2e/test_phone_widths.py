@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import open_context
-from tests.e2e.test_journeys import log_in
+from tests.support.browser import log_in, open_context
 
 PHONE = {"width": 360, "height": 740}
 REFERENCE = "/courses/KSP-KUTIM-2024"

@@ -6,32 +6,16 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from bimtek.speakers.services import institution_directory, save_institution
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import open_context
-from tests.e2e.test_journeys import log_in
 from tests.factories import seed_regions
 from tests.registration.factories import nik
+from tests.support.browser import log_in, no_horizontal_scrolling
+from tests.support.web import TEST_PASSWORD
 
-WIDTHS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(params=list(WIDTHS))
-def device(request, browser, live_server):
-    context = open_context(browser, live_server, viewport=WIDTHS[request.param])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def no_horizontal_scrolling(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def kukar_list() -> bytes:

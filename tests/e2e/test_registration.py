@@ -86,8 +86,8 @@ def test_organiser_imports_a_list_after_fixing_its_errors(page, app, make_user, 
     from bimtek.auth import services as auth_services
     from bimtek.auth.models import Role, User
     from bimtek.extensions import db
-    from tests.conftest import TEST_PASSWORD
-    from tests.e2e.test_journeys import log_in
+    from tests.support.browser import log_in
+    from tests.support.web import TEST_PASSWORD
 
     user_id = make_user("organiser@bimtek.test", "organiser")
     with app.app_context():

@@ -10,9 +10,8 @@ from bimtek.certificates import demo_keys, rendering
 from bimtek.certificates.models import Certificate
 from bimtek.extensions import db
 from tests.certificates.people import CODE, ORGANISER, course_and_people
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.test_journeys import log_in, log_out
-from tests.e2e.test_region_import import device, no_horizontal_scrolling  # noqa: F401
+from tests.support.browser import log_in, log_out, no_horizontal_scrolling
+from tests.support.web import TEST_PASSWORD
 
 SIGNER = "Dr. H. Muhammad Yusuf, M.Si."
 PASSPHRASE = "rahasia-ttd-2024"

@@ -27,9 +27,9 @@ from bimtek.regions.services import find_area
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import Registration
 from tests.certificates.factories import finished_course, institution, participants_of
-from tests.conftest import TEST_PASSWORD
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
+from tests.support.web import TEST_PASSWORD
 
 # The units (unsur) of the reference course and the institution each comes from.
 UNITS = {

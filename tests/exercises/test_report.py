@@ -17,9 +17,9 @@ from bimtek.exercises import report, services
 from bimtek.exercises.models import ExerciseStatus, ImprovementAction
 from bimtek.extensions import db
 from tests.certificates.factories import institution
-from tests.conftest import TEST_PASSWORD, login, post
 from tests.exercises.factories import UNITS, exercise_setting, staff_user
 from tests.factories import make_course
+from tests.support.web import TEST_PASSWORD, login, post
 
 # 09.00 WITA on the session's day (Thursday 31 October 2024).
 START = datetime(2024, 10, 31, 1, 0)

@@ -26,10 +26,10 @@ from bimtek.exercises.models import (
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
 from tests.certificates.factories import institution
-from tests.conftest import csrf_token, login, post
 from tests.exercises.factories import account, exercise_setting, staff_user
 from tests.factories import make_course
 from tests.registration.factories import participant
+from tests.support.web import csrf_token, login, post
 
 
 @dataclass

@@ -43,3 +43,7 @@ def published_course(make_user, code: str = "KSP-KUTIM-2024") -> dict:
                                                       email="batal@example.go.id"))
     services.cancel(cancelled)
     return {"course": course, "people": people, "institution_id": kesbangpol.id}
+
+
+WITH_EMAIL = ["andi@ppk.example.go.id", "siti@kesbangpol.example.go.id",
+              "syahrani@kesbangpol.example.go.id"]

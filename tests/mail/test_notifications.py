@@ -16,8 +16,7 @@ from bimtek.speakers.models import SpeakerRole
 from bimtek.speakers.services import save_speaker
 from bimtek.timeutil import utcnow
 from tests.certificates.factories import finished_course, participants_of
-from tests.mail.factories import published_course
-from tests.mail.test_personal_links import WITH_EMAIL
+from tests.mail.factories import WITH_EMAIL, published_course
 
 SPEAKER = "kapolres@polres-kutim.example.go.id"
 

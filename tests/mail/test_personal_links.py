@@ -10,11 +10,8 @@ from bimtek.mail.models import JobStatus, MailJob, MessageStatus, OutgoingMessag
 from bimtek.mail.transport import ServerUnavailable, SmtpConnection, parse_smtp_url
 from bimtek.registration import messages
 from bimtek.registration.models import Registration
-from tests.conftest import login, post
-from tests.mail.factories import published_course
-
-WITH_EMAIL = ["andi@ppk.example.go.id", "siti@kesbangpol.example.go.id",
-              "syahrani@kesbangpol.example.go.id"]
+from tests.mail.factories import WITH_EMAIL, published_course
+from tests.support.web import login, post
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from bimtek.registration.badges import badge_selection, badges_pdf, slips_pdf
 from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
+from tests.support.documents import decoded_qr_codes, pages_text
+from tests.support.hostile_files import HOSTILE_NAME
 
-HOSTILE_NAME = '<img src="file:///etc/passwd">'
 NAMES = [  # (front titles, name, back titles, woman)
     ("Drs. H.", "Syahrani Noor", "M.Si.", False),
     ("Hj.", "Siti Rahmah", "S.Sos.", True),
@@ -56,19 +57,6 @@ def setting(app_context):
     stranger = add_people(other, ppk.id, [("", "Peserta Sintang", "", False)])
     return {"course": course, "people": people, "kesbangpol": kesbangpol.id, "ppk": ppk.id,
             "cancelled": cancelled[0], "stranger": stranger[0]}
-
-
-def pages_text(document: bytes) -> list[str]:
-    """Each page's text with runs of whitespace made one space."""
-    return [" ".join(page.extract_text().split())
-            for page in PdfReader(BytesIO(document)).pages]
-
-
-def decoded_qr_codes(document: bytes, page: int = 0) -> list[str]:
-    """What a scanner reads from one page printed at about 200 dpi."""
-    image = pypdfium2.PdfDocument(document)[page].render(scale=200 / 72).to_pil()
-    return sorted(barcode.text for barcode in zxingcpp.read_barcodes(
-        image, formats=zxingcpp.BarcodeFormat.QRCode))
 
 
 def test_eight_badges_per_a4_sheet_with_everything_printed(setting):

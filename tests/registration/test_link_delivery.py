@@ -10,9 +10,9 @@ import pytest
 from bimtek.extensions import db
 from bimtek.registration import messages
 from bimtek.registration.models import Registration
-from tests.conftest import login, post
 from tests.mail.factories import published_course
-from tests.registration.test_badges import decoded_qr_codes, pages_text
+from tests.support.documents import decoded_qr_codes, pages_text
+from tests.support.web import login, post
 
 
 @pytest.fixture

@@ -20,10 +20,10 @@ from bimtek.registration.models import Registration
 from bimtek.registration.spreadsheet import IGNORE, apply_participants, preview_participants
 from bimtek.speakers import services as institution_services
 from bimtek.speakers.services import save_institution
-from tests.conftest import csrf_token, login
-from tests.courses.test_agenda_import import csv_file
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import nik
+from tests.support.spreadsheets import csv_file
+from tests.support.web import csrf_token, login
 
 NIP = "198609262015051001"
 

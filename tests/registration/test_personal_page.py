@@ -15,7 +15,7 @@ from bimtek.registration import services
 from bimtek.registration.models import RegistrationStatus
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
-from tests.conftest import post
+from tests.support.web import post
 
 SECRET = "test-secret"
 

@@ -7,8 +7,7 @@ import time_machine
 from sqlalchemy import select
 
 from bimtek.audit import PERSONAL_DATA_EXPORT, AuditEvent
-from bimtek.auth import services as auth_services
-from bimtek.auth.models import Role, User
+from bimtek.auth.models import User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
@@ -16,40 +15,9 @@ from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.services import save_institution
-from tests.conftest import login, post
-from tests.factories import make_course, seed_regions
-from tests.registration.factories import nik, participant
-from tests.test_csv_safety import assert_no_formula_opens
-
-
-@pytest.fixture
-def course_setup(app, make_user):
-    with app.app_context():
-        seed_regions()
-        course = make_course("KSP-KUTIM-2024", capacity=400, regions=("64.08",),
-                             registration_open=True)
-        make_course("KSP-SINTANG-2024")
-        kesbangpol = save_institution(None, name="Badan Kesatuan Bangsa dan Politik",
-                                      short_name="Kesbangpol Kutim")
-        registration = services.register(course, participant(
-            1, kesbangpol.id, unit="Kesbangpol", name="Siti Rahmah", woman=True))
-        organiser_id = make_user("organiser@bimtek.test", "organiser")
-        auth_services.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
-        other_id = make_user("other@bimtek.test", "organiser")
-        auth_services.assign_course(db.session.get(User, other_id),
-                                    course_services.find_course("KSP-SINTANG-2024"),
-                                    Role.ORGANISER)
-        return {"registration_id": registration.id, "token": registration.personal_token,
-                "institution_id": kesbangpol.id,
-                "kombeng": services.find_kecamatan(course, "Kombeng").id}
-
-
-def form_data(setup, **changes):
-    return {"front_titles": "", "name": "Budi Santoso", "back_titles": "S.Sos.",
-            "gender": "L", "nik": nik(7, day=5, month=3, year=90), "nip": "",
-            "rank": "", "position": "Anggota PPK", "institution_id": setup["institution_id"],
-            "unit": "PPK", "kecamatan_id": setup["kombeng"], "phone": "0812-3456-7890",
-            "email": "", **changes}
+from tests.registration.factories import form_data, participant
+from tests.support.csv_safety import assert_no_formula_opens
+from tests.support.web import login, post
 
 
 def test_organiser_lists_and_adds_participants(app, client, course_setup):

@@ -15,9 +15,8 @@ from bimtek.extensions import db, limiter
 from bimtek.regions.models import Kecamatan
 from bimtek.registration import self_service
 from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
-from tests.conftest import login, post
-from tests.registration.factories import nik
-from tests.registration.test_registration_views import course_setup, form_data  # noqa: F401
+from tests.registration.factories import form_data, nik
+from tests.support.web import login, post
 
 CSRF_VALUE = re.compile(r'(name="csrf_token" (?:type="hidden" )?value=")[^"]+')
 SIGNED_UP = "budi@ppk.example.go.id"

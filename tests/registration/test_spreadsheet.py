@@ -20,21 +20,12 @@ from bimtek.registration.spreadsheet import (
     preview_participants,
 )
 from bimtek.speakers.services import save_institution
-from tests.courses.test_agenda_import import csv_file, xlsx
 from tests.factories import make_course, seed_regions
-from tests.registration.factories import nik, participant
+from tests.registration.factories import HEADER, nik, participant, row
+from tests.support.spreadsheets import csv_file, xlsx
 
-HEADER = ["Gelar Depan", "Nama", "Gelar Belakang", "NIK", "NIP", "Jenis Kelamin",
-          "Pangkat/Golongan", "Jabatan", "Instansi", "Unsur", "Kecamatan", "No HP", "Email"]
 NIP = "198609262015051001"  # born 26-09-1986, PNS since May 2015, a man
 NIK_OF_NIP = nik(1, day=26, month=9)  # the same birth date: no warning
-
-
-def row(serial: int, **cells) -> list:
-    """A valid row of HEADER; `cells` by header, e.g. row(3, Nama="Budi")."""
-    values = {"Nama": f"Peserta {serial}", "NIK": nik(serial), "Jenis Kelamin": "L",
-              "Instansi": "PPK", "Unsur": "PPK", **cells}
-    return [values.get(header, "") for header in HEADER]
 
 
 def counts() -> tuple[int, int, int]:

@@ -11,8 +11,8 @@ from bimtek.extensions import db
 from bimtek.regions.services import find_area
 from bimtek.speakers.models import Institution, InstitutionKind
 from bimtek.speakers.services import save_institution
-from tests.conftest import login, post
 from tests.factories import seed_regions
+from tests.support.web import login, post
 
 ORGANISER = "organiser@bimtek.test"
 HOST_FORM = "/institutions/add?field=host_institution_id"

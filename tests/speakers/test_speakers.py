@@ -6,8 +6,8 @@ from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import Speaker, SpeakerRole
-from tests.conftest import login, post
 from tests.factories import make_course
+from tests.support.web import login, post
 
 
 def test_organiser_adds_a_speaker_with_titles(app, client, make_user):

@@ -1,5 +1,5 @@
 """A real SMTP server on loopback (aiosmtpd), and the app pointed at it or at the outbox;
-the fixtures are shared by the whole suite through tests/conftest.py."""
+the fixtures are shared by the whole suite through `pytest_plugins` in tests/conftest.py."""
 from __future__ import annotations
 
 import email
@@ -8,7 +8,7 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 
 class Recorder:

@@ -277,3 +277,6 @@ def deep_svg(depth: int) -> bytes:
     """`depth` levels of elements: the root, nested groups, a shape."""
     return SVG_OPEN + b"<g>" * (depth - 2) + b'<rect width="4" height="4"/>' + \
         b"</g>" * (depth - 2) + b"</svg>"
+
+
+HOSTILE_NAME = '<img src="file:///etc/passwd">'

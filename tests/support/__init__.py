@@ -1,0 +1,2 @@
+"""Helpers the tests share. Test modules import from here and from the factories,
+never from one another."""
