@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from bimtek.errors import ValidationError
+from bimtek.timeutil import utcnow
 
 # Characters that are invisible yet survive copying from web pages, Word and CSV files.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -154,7 +155,7 @@ def parse_nik(value: object, *, today: date | None = None) -> Nik:
     if not 1 <= month <= 12:
         raise ValidationError(_("Digits 9–10 of the NIK are the month of birth: 01–12."),
                               field="nik")
-    today = today or date.today()
+    today = today or utcnow().date()
     year = 2000 + two_digit_year
     if (year, month, day) > (today.year, today.month, today.day):
         year -= 100

@@ -2,6 +2,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
@@ -97,10 +98,9 @@ def test_marking_by_hand_needs_a_reason_for_excused_and_is_audited(app, client, 
                               "status": "hadir"}).status_code == 403
 
 
-def test_a_queued_scan_counts_from_when_it_was_made(app, client, desk_setup, monkeypatch):
+def test_a_queued_scan_counts_from_when_it_was_made(app, client, desk_setup):
     """Scanned at 08.10 WITA on a laptop whose clock is two hours fast, sent from the
     queue at 08.40 when the network came back: on time, with a 15-minute grace."""
-    from bimtek.attendance import views
     from bimtek.attendance.models import Attendance, AttendanceStatus
 
     with app.app_context():
@@ -109,32 +109,31 @@ def test_a_queued_scan_counts_from_when_it_was_made(app, client, desk_setup, mon
         session.course.late_after_minutes = 15
         db.session.commit()
         day = session.day
-    received = datetime.combine(day, time(0, 40))  # 08.40 WITA in UTC
-    monkeypatch.setattr(views, "utcnow", lambda: received)
-    login(client, "desk@bimtek.test")
+    received = datetime.combine(day, time(0, 40), tzinfo=UTC)  # 08.40 WITA
     laptop = datetime.combine(day, time(10, 10), tzinfo=UTC)  # 08.10 WITA, two hours fast
-    response = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
-        "badge": desk_setup["badge"], "nonce": "antrean-1",
-        "session_id": desk_setup["session_id"], "scanned_at": laptop.isoformat(),
-        "sent_at": (laptop + timedelta(minutes=30)).isoformat()})
+    with time_machine.travel(received, tick=False):
+        login(client, "desk@bimtek.test")
+        response = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
+            "badge": desk_setup["badge"], "nonce": "antrean-1",
+            "session_id": desk_setup["session_id"], "scanned_at": laptop.isoformat(),
+            "sent_at": (laptop + timedelta(minutes=30)).isoformat()})
     assert 'data-result="ok"' in response.get_data(as_text=True)
     with app.app_context():
         record = db.session.query(Attendance).one()
         assert record.status == AttendanceStatus.HADIR
         assert record.happened_at == datetime.combine(day, time(0, 10))
         record_id = record.id
-    again = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
-        "badge": desk_setup["badge"], "nonce": "antrean-1",
-        "session_id": desk_setup["session_id"], "scanned_at": laptop.isoformat(),
-        "sent_at": (laptop + timedelta(minutes=45)).isoformat()})
+    with time_machine.travel(received + timedelta(minutes=15), tick=False):
+        again = post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
+            "badge": desk_setup["badge"], "nonce": "antrean-1",
+            "session_id": desk_setup["session_id"], "scanned_at": laptop.isoformat(),
+            "sent_at": (laptop + timedelta(minutes=45)).isoformat()})
     assert 'data-result="ok"' in again.get_data(as_text=True)
     with app.app_context():
         assert [a.id for a in db.session.query(Attendance)] == [record_id]
 
 
-def test_a_scan_typed_without_the_queue_counts_when_it_arrives(app, client, desk_setup,
-                                                               monkeypatch):
-    from bimtek.attendance import views
+def test_a_scan_typed_without_the_queue_counts_when_it_arrives(app, client, desk_setup):
     from bimtek.attendance.models import Attendance, AttendanceStatus
 
     with app.app_context():
@@ -142,11 +141,11 @@ def test_a_scan_typed_without_the_queue_counts_when_it_arrives(app, client, desk
         session.starts_at, session.ends_at = time(8, 0), time(10, 0)
         db.session.commit()
         day = session.day
-    monkeypatch.setattr(views, "utcnow", lambda: datetime.combine(day, time(0, 40)))
-    login(client, "desk@bimtek.test")
-    post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
-        "badge": desk_setup["badge"], "session_id": desk_setup["session_id"],
-        "scanned_at": "kemarin"})
+    with time_machine.travel(datetime.combine(day, time(0, 40), tzinfo=UTC), tick=False):
+        login(client, "desk@bimtek.test")
+        post(client, "/courses/KSP-KUTIM-DEMO/desk/scan", {
+            "badge": desk_setup["badge"], "session_id": desk_setup["session_id"],
+            "scanned_at": "kemarin"})
     with app.app_context():
         assert db.session.query(Attendance).one().status == AttendanceStatus.TERLAMBAT
 
