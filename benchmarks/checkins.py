@@ -104,7 +104,7 @@ def prepare_app(database_url: str, instance: Path) -> tuple[str, list[str]]:
     from sqlalchemy import select
 
     from bimtek import create_app, demo
-    from bimtek.attendance.services import issue_device_token
+    from bimtek.attendance.devices import issue_device_token
     from bimtek.courses import services as course_services
     from bimtek.courses.models import SessionKind
     from bimtek.extensions import db

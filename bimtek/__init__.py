@@ -77,7 +77,7 @@ def create_app(overrides: dict | None = None, instance_path: str | Path | None =
 def _prepare_for_requests(app: Flask) -> None:
     """What the first requests would otherwise do while others queue behind them (about
     0.1 s): configuring the models' mappers and compiling the scan's statement."""
-    from bimtek.attendance.services import prepare_scans
+    from bimtek.attendance.scanning import prepare_scans
 
     sa.orm.configure_mappers()
     with app.app_context():

@@ -28,3 +28,8 @@ def minutes_between(starts_at: time, ends_at: time) -> int:
 
 def shift_time(moment: time, minutes: int) -> time:
     return (datetime.combine(date.min, moment) + timedelta(minutes=minutes)).time()
+
+
+def wall_clock(course, instant: datetime) -> datetime:
+    """A stored instant (naive UTC) as the course's local wall-clock time (naive)."""
+    return local_time(instant, course.timezone).replace(tzinfo=None)

@@ -45,7 +45,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from bimtek import pdf
-from bimtek.attendance import services as attendance_services
+from bimtek.attendance import devices, marking, room_codes, scanning
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
@@ -283,8 +283,8 @@ def _course_today(p: Texts, desk: User, member_account: User) -> dict:
     db.session.commit()
     registration_services.set_registration_open(course, True)
     auth_services.assign_course(desk, course, Role.DESK)
-    attendance_services.check_in(course, arrived.badge_code)
-    _device, token = attendance_services.issue_device_token(course, "Meja 1")
+    scanning.check_in(course, arrived.badge_code)
+    _device, token = devices.issue_device_token(course, "Meja 1")
     pending = pending_registration(course, 77, registration.institution_id)
     pending.name = p.payload("pending.name", PendingRegistration.name)
     db.session.commit()
@@ -312,17 +312,17 @@ def build_world(p: Texts) -> tuple[dict, dict, dict]:
     _poison_participants(p, course, people, kesbangpol.id)
     _rename_users(p, users)
     absent = people[-1]
-    attendance_services.mark(absent, course.sessions[3], AttendanceStatus.IZIN,
-                             reason=p.payload("attendance.izin"))
-    attendance_services.mark(absent, course.sessions[4], AttendanceStatus.SAKIT,
-                             reason=p.payload("attendance.sakit"))
+    marking.mark(absent, course.sessions[3], AttendanceStatus.IZIN,
+                 reason=p.payload("attendance.izin"))
+    marking.mark(absent, course.sessions[4], AttendanceStatus.SAKIT,
+                 reason=p.payload("attendance.sakit"))
     cancelled = registration_services.register(course, participant(
         9, kesbangpol.id, name=p.payload("p9.name", Registration.name)))
     registration_services.cancel(cancelled, reason=p.payload("cancel.reason"), actor=organiser)
     exercise = _run_exercise(p, course, organiser, facilitator, member)
     certificates = _issue_certificates(p, course, people, organiser)
     # A scanner's name is stored with its scans and shown on no page; its token is used.
-    _device, token = attendance_services.issue_device_token(course, p.payload("device.name"))
+    _device, token = devices.issue_device_token(course, p.payload("device.name"))
     today = _course_today(p, desk, member)
     job = mail.start_job(MessageKind.PERSONAL_LINK, [
         registration_messages.personal_link_message(people[0])], course_id=course.id)
@@ -625,7 +625,7 @@ POSTED = rows(
     Row("POST attendance.scan", "desk", ("today.name", "today.session"),
         course=TODAY, name="checked in", form={"badge": "{badge}", "nonce": "abuse-2"}),
     Row("POST attendance.self_check_in", "participant", ("today.session",), course=TODAY,
-        form={"code": lambda values: attendance_services.self_check_in_code(
+        form={"code": lambda values: room_codes.self_check_in_code(
             db.session.get(Session, values["session_id"]), utcnow(), "test-secret")}),
 )
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bimtek import backup
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.services import CheckInResult, check_in
+from bimtek.attendance.scanning import CheckInResult, check_in
 from bimtek.certificates import storage
 from bimtek.courses import services as course_services
 from bimtek.extensions import db

@@ -3,13 +3,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bimtek.attendance.marking import REASON_NEEDED
 from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceStatus
-from bimtek.attendance.services import REASON_NEEDED, jp_summary, wall_clock
+from bimtek.attendance.rule import jp_summary
 from bimtek.audit import AuditEvent
 from bimtek.courses.models import Course, Session, SessionKind
 from bimtek.demo import DEMO_COURSE_CODE, REFERENCE_COURSE_CODE
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
+from bimtek.timeutil import wall_clock
 
 
 def course(code: str) -> Course:

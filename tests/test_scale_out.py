@@ -36,8 +36,8 @@ from flask_migrate import upgrade
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from bimtek.attendance.devices import issue_device_token
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.services import issue_device_token
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
 from bimtek.certificates import storage

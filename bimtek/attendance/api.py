@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
 
-from bimtek.attendance import services
+from bimtek.attendance import scanning
+from bimtek.attendance.devices import token_scanner
 from bimtek.attendance.openapi import OPENAPI
-from bimtek.attendance.services import CheckInResult
+from bimtek.attendance.scanning import CheckInResult
 from bimtek.auth.access import device_token_required, public
 from bimtek.extensions import csrf
 from bimtek.timeutil import parse_instant
@@ -35,9 +36,9 @@ def _text(payload: dict, field: str, *, required: bool) -> str | None:
     value = payload.get(field)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not services.is_scan_text(value):
+    if not isinstance(value, str) or not scanning.is_scan_text(value):
         raise BadRequest(field, f"{field} must be a non-empty string of at most "
-                                f"{services.SCAN_TEXT_LIMIT} printable ASCII characters.")
+                                f"{scanning.SCAN_TEXT_LIMIT} printable ASCII characters.")
     return value.strip()
 
 
@@ -54,9 +55,9 @@ def _scanned_at(payload: dict) -> datetime | None:
 
 def _session_id(payload: dict) -> int | None:
     value = payload.get("session_id")
-    if value is not None and not services.is_row_id(value):
+    if value is not None and not scanning.is_row_id(value):
         raise BadRequest("session_id", "session_id must be an integer from 1 to "
-                                       f"{services.MAX_ROW_ID}.")
+                                       f"{scanning.MAX_ROW_ID}.")
     return value
 
 
@@ -70,7 +71,7 @@ def _payload() -> dict:
     return payload
 
 
-def _body(outcome: services.CheckIn) -> dict:
+def _body(outcome: scanning.CheckIn) -> dict:
     body = {"result": outcome.result.value}
     if outcome.registration is not None and outcome.result in (
             CheckInResult.OK, CheckInResult.ALREADY_CHECKED_IN):
@@ -92,10 +93,10 @@ def _body(outcome: services.CheckIn) -> dict:
 def check_in(device):
     try:
         payload = _payload()
-        outcome = services.check_in(
+        outcome = scanning.check_in(
             device.course, _text(payload, "badge", required=True),
             nonce=_text(payload, "nonce", required=True),
-            scanner=services.token_scanner(device),
+            scanner=token_scanner(device),
             scanned_at=_scanned_at(payload), session_id=_session_id(payload),
             device=device.name)
     except BadRequest as error:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from bimtek.attendance import services
+from bimtek.attendance import devices as scanners
 from bimtek.attendance.api import bp
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
@@ -19,7 +19,7 @@ def create_device_token(course_code: str, name: str):
         raise click.BadParameter(f"no course has the code {course_code}.",
                                  param_hint="COURSE_CODE")
     try:
-        device, token = services.issue_device_token(course, name)
+        device, token = scanners.issue_device_token(course, name)
     except ValidationError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Device {device.name} for {course.code}. Token (shown only now):")
@@ -35,9 +35,9 @@ def revoke_device_token(course_code: str, name: str):
     if course is None:
         raise click.BadParameter(f"no course has the code {course_code}.",
                                  param_hint="COURSE_CODE")
-    devices = services.active_devices_named(course, name)
+    devices = scanners.active_devices_named(course, name)
     if not devices:
         raise click.ClickException(f"{course.code} has no active device named {name!r}.")
     for device in devices:
-        services.revoke_device_token(device)
+        scanners.revoke_device_token(device)
     click.echo(f"Revoked {len(devices)} token(s) named {devices[0].name} of {course.code}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from bimtek.attendance.services import registered_participants
+from bimtek.attendance.roll import registered_participants
 from bimtek.courses.models import Session
 from bimtek.i18n import zone_label
 from bimtek.pdf import render_pdf

@@ -9,9 +9,29 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.attendance import bp, services
+from bimtek.attendance import bp, marking, room_codes
+from bimtek.attendance.desk import desk_session, find_at_desk
+from bimtek.attendance.devices import (
+    device_state,
+    devices_of,
+    extend_device_token,
+    issue_device_token,
+    revoke_device_token,
+    valid_until,
+    web_desk_scanner,
+)
+from bimtek.attendance.live import live_counts, session_tally
+from bimtek.attendance.matrix import matrix, matrix_table
 from bimtek.attendance.models import AttendanceStatus, DeviceToken
-from bimtek.attendance.services import CheckInResult
+from bimtek.attendance.roll import session_roll
+from bimtek.attendance.scanning import (
+    CheckIn,
+    CheckInResult,
+    check_in,
+    current_session,
+    is_scan_text,
+    scan_time,
+)
 from bimtek.attendance.sign_in_sheet import sign_in_sheet_pdf
 from bimtek.auth.access import course_roles_required, of_course_or_404, roles_required
 from bimtek.auth.models import Role
@@ -21,7 +41,7 @@ from bimtek.errors import ValidationError
 from bimtek.i18n import clock, long_date, zone_label
 from bimtek.registration import services as registration_services
 from bimtek.registration.forms import RegistrationFilterForm
-from bimtek.timeutil import parse_instant, utcnow
+from bimtek.timeutil import parse_instant, utcnow, wall_clock
 from bimtek.urls import public_url
 
 DESK_ROLES = (Role.DESK, Role.ORGANISER)
@@ -31,15 +51,15 @@ DESK_ROLES = (Role.DESK, Role.ORGANISER)
 @course_roles_required(*DESK_ROLES)
 def desk(course):
     now = utcnow()
-    today = services.wall_clock(course, now).date()
+    today = wall_clock(course, now).date()
     return render_template(
-        "attendance/desk.html", course=course, current=services.current_session(course, now),
+        "attendance/desk.html", course=course, current=current_session(course, now),
         sessions_today=[s for s in course.sessions if s.day == today],
         zone=zone_label(course.timezone))
 
 
 def _desk_session(course):
-    return services.desk_session(course, request.args.get("session_id", type=int), utcnow())
+    return desk_session(course, request.args.get("session_id", type=int), utcnow())
 
 
 @bp.route("/courses/<course_code>/desk/count")
@@ -48,7 +68,7 @@ def desk_count(course):
     """"N of M present" for the desk's session; the desk polls it."""
     session = _desk_session(course)
     return render_template("attendance/_desk_count.html", session=session,
-                           tally=services.session_tally(session) if session else None)
+                           tally=session_tally(session) if session else None)
 
 
 @bp.route("/courses/<course_code>/desk/search")
@@ -60,15 +80,15 @@ def desk_search(course):
     query = request.args.get("q", "")
     return render_template("attendance/_desk_search.html", course=course, session=session,
                            query=query.strip(),
-                           matches=services.find_at_desk(course, query, session))
+                           matches=find_at_desk(course, query, session))
 
 
 def _scan_time():
     """The desk page sends when each scan happened and when it left the browser's queue."""
     received_at = utcnow()
     try:
-        return services.scan_time(parse_instant(request.form["scanned_at"]),
-                                  parse_instant(request.form["sent_at"]), received_at)
+        return scan_time(parse_instant(request.form["scanned_at"]),
+                         parse_instant(request.form["sent_at"]), received_at)
     except (KeyError, ValueError, OverflowError):
         return received_at  # typed without the page's script (or nonsense): it happens now
 
@@ -79,18 +99,17 @@ def scan(course):
     """Answers every scan with a fragment for the desk page, a malformed one too (as an
     unknown badge or no session): the page's queue moves on only after an answer."""
     badge, nonce = request.form.get("badge", ""), request.form.get("nonce", "")
-    if not services.is_scan_text(badge):
-        outcome = services.CheckIn(CheckInResult.UNKNOWN_BADGE)
+    if not is_scan_text(badge):
+        outcome = CheckIn(CheckInResult.UNKNOWN_BADGE)
     else:
-        outcome = services.check_in(
-            course, badge, nonce=nonce if services.is_scan_text(nonce) else str(uuid.uuid4()),
+        outcome = check_in(
+            course, badge, nonce=nonce if is_scan_text(nonce) else str(uuid.uuid4()),
             session_id=request.form.get("session_id", type=int),
-            scanner=services.web_desk_scanner(course, request.form.get("device", ""),
-                                              current_user),
+            scanner=web_desk_scanner(course, request.form.get("device", ""), current_user),
             scanned_at=_scan_time(), by=current_user, device="web")
     checked_in_at = None
     if outcome.attendance is not None:
-        checked_in_at = clock(services.wall_clock(course, outcome.attendance.happened_at))
+        checked_in_at = clock(wall_clock(course, outcome.attendance.happened_at))
     return render_template("attendance/_scan_result.html", outcome=outcome, Result=CheckInResult,
                            checked_in_at=checked_in_at, zone=zone_label(course.timezone),
                            scanned=request.form.get("badge", "").strip()[:64])
@@ -112,8 +131,8 @@ def mark(course, registration_id: int):
         abort(404)
     session = of_course_or_404(Session, request.form.get("session_id", type=int) or 0, course)
     try:
-        services.mark(registration, session, _status_from_form(),
-                      reason=request.form.get("reason", ""), by=current_user)
+        marking.mark(registration, session, _status_from_form(),
+                     reason=request.form.get("reason", ""), by=current_user)
     except ValidationError as error:
         flash(error.message, "danger")
     else:
@@ -135,14 +154,14 @@ def attendance_matrix(course):
     who.offer(registration_services.filter_choices(course))
     filters = _matrix_filters(who)
     return render_template("attendance/matrix.html", course=course,
-                           grid=services.matrix(course, **filters), filters=filters, who=who)
+                           grid=matrix(course, **filters), filters=filters, who=who)
 
 
 @bp.route("/courses/<course_code>/attendance.xlsx")
 @course_roles_required(Role.ORGANISER)
 def attendance_matrix_xlsx(course):
-    grid = services.matrix(course, **_matrix_filters(RegistrationFilterForm(request.args)))
-    return send_file(BytesIO(services.matrix_table(course, grid, "xlsx")),
+    grid = matrix(course, **_matrix_filters(RegistrationFilterForm(request.args)))
+    return send_file(BytesIO(matrix_table(course, grid, "xlsx")),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml"
                               ".sheet", download_name=f"kehadiran-{course.code}.xlsx",
                      as_attachment=True)
@@ -155,7 +174,7 @@ def attendance_matrix_xlsx(course):
 def screen(course, session_id: int):
     """The room's screen: a QR code and a short code that change every 30 seconds."""
     session = of_course_or_404(Session, session_id, course)
-    code = services.self_check_in_code(session, utcnow(), current_app.config["SECRET_KEY"])
+    code = room_codes.self_check_in_code(session, utcnow(), current_app.config["SECRET_KEY"])
     link = public_url("attendance.self_check_in", code=code)
     context = {"course": course, "session": session, "code": code,
                "qr": segno.make(link, error="m").svg_inline(scale=8, border=4)}
@@ -169,8 +188,8 @@ def screen(course, session_id: int):
 def self_check_in():
     outcome = None
     if request.method == "POST":
-        outcome = services.self_check_in(current_user, request.form.get("code", ""),
-                                         secret=current_app.config["SECRET_KEY"])
+        outcome = room_codes.self_check_in(current_user, request.form.get("code", ""),
+                                           secret=current_app.config["SECRET_KEY"])
     return render_template("attendance/self_check_in.html", outcome=outcome,
                            Result=CheckInResult, code=request.args.get("code", ""))
 
@@ -189,8 +208,8 @@ def session_attendance(course, session_id: int):
         except ValueError:
             abort(400)  # the form sends only participant ids
         try:
-            marked = services.mark_many(session, chosen, _status_from_form(),
-                                        reason=request.form.get("reason", ""), by=current_user)
+            marked = marking.mark_many(session, chosen, _status_from_form(),
+                                       reason=request.form.get("reason", ""), by=current_user)
         except ValidationError as error:
             flash(error.message, "danger")  # the page again, with the choices kept
         else:
@@ -199,7 +218,7 @@ def session_attendance(course, session_id: int):
             return redirect(url_for("attendance.session_attendance", course_code=course.code,
                                     session_id=session.id))
     return render_template("attendance/session.html", course=course, session=session,
-                           roll=services.session_roll(session), statuses=AttendanceStatus,
+                           roll=session_roll(session), statuses=AttendanceStatus,
                            chosen=set(chosen), zone=zone_label(course.timezone))
 
 
@@ -219,10 +238,10 @@ def sign_in_sheet(course, session_id: int):
 def live(course):
     """Check-ins against registrations; the page polls this same URL for the counts."""
     now = utcnow()
-    counts = services.live_counts(course, day=request.args.get("day", type=date.fromisoformat),
-                                  session_id=request.args.get("session_id", type=int), now=now)
+    counts = live_counts(course, day=request.args.get("day", type=date.fromisoformat),
+                         session_id=request.args.get("session_id", type=int), now=now)
     context = {"course": course, "counts": counts, "zone": zone_label(course.timezone),
-               "updated_at": clock(services.wall_clock(course, now))}
+               "updated_at": clock(wall_clock(course, now))}
     if request.headers.get("HX-Request"):
         return render_template("attendance/_live_counts.html", **context)
     return render_template("attendance/live.html", **context)
@@ -234,8 +253,7 @@ def _devices_page(course, *, token: str | None = None, issued=None):
     now = utcnow()
     return render_template(
         "attendance/devices.html", course=course, token=token, issued=issued,
-        devices=[(d, services.device_state(d, now), services.valid_until(d))
-                 for d in services.devices_of(course)])
+        devices=[(d, device_state(d, now), valid_until(d)) for d in devices_of(course)])
 
 
 @bp.route("/courses/<course_code>/devices")
@@ -249,8 +267,8 @@ def devices(course):
 @course_roles_required(Role.ORGANISER)
 def issue_device(course):
     try:
-        device, token = services.issue_device_token(course, request.form.get("name", ""),
-                                                    by=current_user)
+        device, token = issue_device_token(course, request.form.get("name", ""),
+                                           by=current_user)
     except ValidationError as error:
         flash(error.message, "danger")
         return redirect(url_for("attendance.devices", course_code=course.code))
@@ -262,7 +280,7 @@ def issue_device(course):
 @course_roles_required(Role.ORGANISER)
 def revoke_device(course, device_id: int):
     device = of_course_or_404(DeviceToken, device_id, course)
-    services.revoke_device_token(device, by=current_user)
+    revoke_device_token(device, by=current_user)
     flash(_("The token of %(name)s no longer works.", name=device.name), "success")
     return redirect(url_for("attendance.devices", course_code=course.code))
 
@@ -276,7 +294,7 @@ def extend_device(course, device_id: int):
     except ValueError:
         until = None
     try:
-        services.extend_device_token(device, until, by=current_user)
+        extend_device_token(device, until, by=current_user)
     except ValidationError as error:
         flash(error.message, "danger")
     else:

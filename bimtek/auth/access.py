@@ -11,7 +11,7 @@ from flask import abort, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from bimtek.attendance import services as attendance_services
+from bimtek.attendance.devices import device_for_token
 from bimtek.auth import services
 from bimtek.auth.models import Role
 from bimtek.courses.models import Course
@@ -56,7 +56,7 @@ def device_token_required(view):
     def wrapper(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        device = attendance_services.device_for_token(token.strip()) \
+        device = device_for_token(token.strip()) \
             if scheme.lower() == "bearer" and token.strip() else None
         if device is None:
             return jsonify(error="unauthorized",

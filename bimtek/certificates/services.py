@@ -19,9 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from bimtek import audit
-from bimtek.attendance import services as attendance_rule
 from bimtek.attendance.models import EligibilityOverride
-from bimtek.attendance.services import AttendedJp, total_jp
+from bimtek.attendance.rule import AttendedJp, attended_jp, total_jp
 from bimtek.auth.models import User
 from bimtek.auth.services import can_see_institution, may_issue_for
 from bimtek.certificates import signatories, storage
@@ -118,7 +117,7 @@ def eligibility(course: Course) -> list[AttendedJp]:
         select(Registration).where(Registration.course_id == course.id,
                                    Registration.status == RegistrationStatus.REGISTERED)
         .order_by(Registration.number)).all()
-    return list(attendance_rule.attended_jp(course, registrations).values())
+    return list(attended_jp(course, registrations).values())
 
 
 def override_eligibility(registration: Registration, eligible: bool, reason: str, *,

@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from bimtek.attendance.services import wall_clock
 from bimtek.auth.access import course_roles_required, of_course_or_404, public, roles_required
 from bimtek.auth.models import Role
 from bimtek.certificates import (
@@ -49,6 +48,7 @@ from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
 from bimtek.registration import services as registration_services
 from bimtek.speakers import services as institution_services
+from bimtek.timeutil import wall_clock
 
 PDF = "application/pdf"
 ZIP = "application/zip"

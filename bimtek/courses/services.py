@@ -11,7 +11,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from bimtek import audit
-from bimtek.attendance import services as attendance_services
+from bimtek.attendance.roll import has_attendance
+from bimtek.attendance.rule import total_jp
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses.conflicts import agenda_warnings_for
@@ -301,7 +302,7 @@ def jp_gap(course: Course) -> JpGap | None:
     """None when the course declares no JP or the agenda adds up to what it declares."""
     if course.declared_jp is None:
         return None
-    agenda_jp = attendance_services.total_jp(course)
+    agenda_jp = total_jp(course)
     return None if agenda_jp == course.declared_jp else JpGap(agenda_jp, course.declared_jp)
 
 
@@ -464,7 +465,7 @@ def move_session(session: Session, day: date, starts_at: time) -> Session:
 
 def delete_session(session: Session) -> None:
     """Refused once anyone has checked in: their attendance counts toward certificates."""
-    if attendance_services.has_attendance(session):
+    if has_attendance(session):
         raise ValidationError(
             _("%(title)s already has attendance records; it cannot be deleted. Move it or "
               "change it instead.", title=session.title), field="session")

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bimtek import audit
-from bimtek.attendance.services import wall_clock
 from bimtek.auth.models import User
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError, check_length
@@ -36,6 +35,7 @@ from bimtek.extensions import db
 from bimtek.i18n import clock, zone_label
 from bimtek.pdf import render_pdf
 from bimtek.spreadsheets import XLSX, write_table
+from bimtek.timeutil import wall_clock
 
 # --- the report ------------------------------------------------------------------------
 

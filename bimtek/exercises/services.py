@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from bimtek import audit
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.services import ATTENDED
+from bimtek.attendance.rule import ATTENDED
 from bimtek.auth.models import CourseAssignment, Role, User
 from bimtek.auth.services import can_act_in_course
 from bimtek.courses.models import Course, Session, SessionKind

@@ -11,7 +11,6 @@ from flask_login import current_user
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
-from bimtek.attendance.services import wall_clock
 from bimtek.auth.access import course_permission, roles_required
 from bimtek.auth.models import Role
 from bimtek.errors import ValidationError
@@ -40,6 +39,7 @@ from bimtek.extensions import db
 from bimtek.forms import Form, fits, optional_int, show_error
 from bimtek.i18n import clock, zone_label
 from bimtek.spreadsheets import UploadStash
+from bimtek.timeutil import wall_clock
 
 STAFF = services.STAFF_COURSE_ROLES
 

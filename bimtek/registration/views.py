@@ -18,9 +18,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from bimtek.attendance import services as attendance_services
+from bimtek.attendance import room_codes
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.attendance.services import CheckInResult
+from bimtek.attendance.roll import attendance_of
+from bimtek.attendance.rule import jp_summary
+from bimtek.attendance.scanning import CheckInResult, current_session
 from bimtek.auth.access import course_roles_required, of_course_or_404, public
 from bimtek.auth.models import Role
 from bimtek.certificates import services as certificate_services
@@ -46,7 +48,7 @@ from bimtek.registration.models import PendingRegistration, Registration, Regist
 from bimtek.speakers import services as institution_services
 from bimtek.speakers.models import InstitutionKind
 from bimtek.spreadsheets import UploadStash
-from bimtek.timeutil import utcnow
+from bimtek.timeutil import utcnow, wall_clock
 
 
 def _choices(form, course, *, public: bool = False) -> None:
@@ -150,8 +152,8 @@ def participant(course, registration_id: int):
                            whatsapp=messages.whatsapp_link(registration),
                            delivery=messages.delivery_states([registration]).get(
                                registration.id),
-                           attendance=attendance_services.attendance_of(registration),
-                           jp=attendance_services.jp_summary(registration),
+                           attendance=attendance_of(registration),
+                           jp=jp_summary(registration),
                            statuses=AttendanceStatus)
 
 
@@ -582,14 +584,14 @@ def _personal_page(registration: Registration, outcome=None):
     course = registration.course
     now = utcnow()
     sessions = course_services.published_sessions(course)
-    today = attendance_services.wall_clock(course, now).date()
+    today = wall_clock(course, now).date()
     return render_template(
         "registration/me.html", registration=registration, course=course,
         badge_svg=services.badge_qr_svg(registration), sessions=sessions,
         today=[session for session in sessions if session.day == today],
-        current=attendance_services.current_session(course, now) if sessions else None,
-        attendance=attendance_services.attendance_of(registration),
-        jp=attendance_services.jp_summary(registration),
+        current=current_session(course, now) if sessions else None,
+        attendance=attendance_of(registration),
+        jp=jp_summary(registration),
         certificate=certificate_services.issued_certificate_of(registration),
         outcome=outcome, Result=CheckInResult)
 
@@ -612,6 +614,6 @@ def _personal_link_key() -> str:
 def my_check_in(token: str):
     """Self check-in from the personal page with the code on the room's screen."""
     registration = _by_personal_link(token)
-    outcome = attendance_services.self_check_in_by_link(
+    outcome = room_codes.self_check_in_by_link(
         registration, request.form.get("code", ""), secret=current_app.config["SECRET_KEY"])
     return _personal_page(registration, outcome)

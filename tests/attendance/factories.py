@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from bimtek.attendance import services as attendance_services
-from bimtek.attendance.services import wall_clock
+from bimtek.attendance import devices as attendance_services
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, Session, SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
 from bimtek.registration.models import Registration
 from bimtek.speakers.services import list_institutions, save_institution
-from bimtek.timeutil import utcnow
+from bimtek.timeutil import utcnow, wall_clock
 from tests.factories import make_course
 from tests.registration.factories import participant
 

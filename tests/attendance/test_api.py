@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 import jsonschema
 import pytest
 
-from bimtek.attendance import services as attendance_services
+from bimtek.attendance import devices as attendance_services
 from bimtek.attendance.openapi import OPENAPI
 from bimtek.courses import services as course_services
 from bimtek.courses.models import SessionKind
@@ -192,8 +192,8 @@ def test_tokens_expire_the_day_after_the_course_ends_unless_extended(app, client
     not on Sunday, and again once extended."""
     from datetime import datetime
 
+    from bimtek.attendance.devices import DeviceState, device_for_token, device_state
     from bimtek.attendance.models import DeviceToken
-    from bimtek.attendance.services import DeviceState, device_for_token, device_state
     from bimtek.errors import ValidationError
 
     saturday_night = datetime(2024, 11, 2, 15, 59)  # 23.59 WITA

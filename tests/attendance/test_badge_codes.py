@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from pypdf import PdfReader
 
-from bimtek.attendance.services import CheckInResult, check_in
+from bimtek.attendance.scanning import CheckInResult, check_in
 from bimtek.courses import services as course_services
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bimtek.attendance.models import Attendance, AttendanceStatus
-from bimtek.attendance.services import CheckInResult, check_in, current_session
+from bimtek.attendance.scanning import CheckInResult, check_in, current_session
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Session, SessionKind
 from bimtek.errors import ValidationError
@@ -150,7 +150,7 @@ def test_the_same_badge_at_two_desks_at_once_gives_one_record(app):
 
 
 def test_jp_percent_counts_every_scheduled_session_not_only_those_held(setting):
-    from bimtek.attendance.services import jp_summary
+    from bimtek.attendance.rule import jp_summary
 
     course, (first, _second, _waiting) = setting
     # Monday's two sessions carry 2 + 3 JP; a Friday session adds 2 more to the course.
@@ -164,7 +164,7 @@ def test_jp_percent_counts_every_scheduled_session_not_only_those_held(setting):
 
 
 def test_a_finished_course_refuses_scans_but_takes_corrections_with_a_reason(setting):
-    from bimtek.attendance.services import mark
+    from bimtek.attendance.marking import mark
     from bimtek.audit import AuditEvent
     from bimtek.courses.models import CourseStatus
 

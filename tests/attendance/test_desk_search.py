@@ -4,7 +4,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from bimtek.attendance.services import check_in, desk_session, find_at_desk, session_tally
+from bimtek.attendance.desk import desk_session, find_at_desk
+from bimtek.attendance.live import session_tally
+from bimtek.attendance.scanning import check_in
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services

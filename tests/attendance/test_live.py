@@ -4,7 +4,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bimtek.attendance.services import Tally, check_in, live_counts, mark_many
+from bimtek.attendance.live import Tally, live_counts
+from bimtek.attendance.marking import mark_many
+from bimtek.attendance.scanning import check_in
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services

@@ -8,7 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import openpyxl
 import pytest
 
-from bimtek.attendance.services import check_in, mark, matrix
+from bimtek.attendance.marking import mark
+from bimtek.attendance.matrix import matrix
+from bimtek.attendance.scanning import check_in
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services

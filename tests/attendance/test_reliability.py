@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.attendance.models import Attendance, AttendanceStatus
-from bimtek.attendance.services import CheckInResult, check_in
+from bimtek.attendance.scanning import CheckInResult, check_in
 from bimtek.courses import services as course_services
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db

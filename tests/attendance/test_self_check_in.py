@@ -5,7 +5,8 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from bimtek.attendance.models import Attendance, AttendanceMethod
-from bimtek.attendance.services import CheckInResult, self_check_in, self_check_in_code
+from bimtek.attendance.room_codes import self_check_in, self_check_in_code
+from bimtek.attendance.scanning import CheckInResult
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from bimtek import audit
-from bimtek.attendance import services as attendance_services
+from bimtek.attendance import marking as attendance_services
+from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceStatus
-from bimtek.attendance.services import check_in, mark_many
+from bimtek.attendance.scanning import check_in
 from bimtek.attendance.sign_in_sheet import sign_in_sheet_pdf
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User

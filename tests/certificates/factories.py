@@ -6,8 +6,8 @@ from datetime import date, time
 
 from sqlalchemy import select
 
+from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.attendance.services import mark_many
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.extensions import db

@@ -14,8 +14,8 @@ from flask_migrate import upgrade
 from pypdf import PdfReader
 
 from bimtek import pdf
+from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.attendance.services import mark_many
 from bimtek.certificates import rendering, services, tasks
 from bimtek.certificates.models import BatchStatus, CertificateBatch
 from bimtek.courses.models import Session

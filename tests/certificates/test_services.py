@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
+from bimtek.attendance.marking import mark
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.attendance.services import mark
 from bimtek.certificates import services
 from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, new_verification_code
 from bimtek.errors import ValidationError

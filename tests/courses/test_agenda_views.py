@@ -391,7 +391,7 @@ def test_deleting_a_session_with_attendance_is_refused_with_a_reason(app, client
                                                                     course_id):
     from datetime import datetime
 
-    from bimtek.attendance.services import check_in
+    from bimtek.attendance.scanning import check_in
     from bimtek.registration import services as registration_services
     from bimtek.speakers.services import save_institution
     from tests.registration.factories import participant

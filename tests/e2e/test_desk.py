@@ -11,11 +11,10 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from bimtek.attendance.models import Attendance
-from bimtek.attendance.services import wall_clock
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.extensions import db
-from bimtek.timeutil import utcnow
+from bimtek.timeutil import utcnow, wall_clock
 from tests.attendance.factories import course_running_today
 from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS, log_in, open_context
 from tests.support.web import TEST_PASSWORD

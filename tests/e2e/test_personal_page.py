@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from bimtek.attendance.services import self_check_in_code
+from bimtek.attendance.room_codes import self_check_in_code
 from bimtek.certificates import tasks
 from bimtek.courses.models import CourseStatus, Session
 from bimtek.extensions import db

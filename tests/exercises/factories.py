@@ -13,8 +13,8 @@ from datetime import time
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.attendance.services import mark_many
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from bimtek.attendance.marking import mark
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.attendance.services import mark
 from bimtek.errors import ValidationError
 from bimtek.exercises import services
 from bimtek.exercises.models import ExerciseStatus, Team, TeamMember, TeamRole

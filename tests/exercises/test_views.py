@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.attendance.services import mark_many
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, SessionKind

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bimtek.attendance.models import Attendance, AttendanceMethod
-from bimtek.attendance.services import self_check_in_code
+from bimtek.attendance.room_codes import self_check_in_code
 from bimtek.courses.models import CourseStatus
 from bimtek.extensions import db
 from bimtek.registration import services

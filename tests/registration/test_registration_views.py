@@ -243,7 +243,7 @@ def test_organiser_corrects_a_participant(app, client, make_user, course_setup):
 def test_the_personal_page_shows_attendance_and_jp(app, client, course_setup):
     from datetime import date, datetime, time
 
-    from bimtek.attendance.services import check_in
+    from bimtek.attendance.scanning import check_in
     from bimtek.courses.models import SessionKind
 
     with app.app_context():

@@ -27,7 +27,7 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
-from bimtek.attendance import services as attendance_services
+from bimtek.attendance import devices as attendance_services
 from bimtek.auth.models import Role, User
 from bimtek.certificates import demo_keys, signatories, tasks
 from bimtek.certificates.models import Certificate
