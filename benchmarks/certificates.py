@@ -56,14 +56,15 @@ def seed(directory: Path) -> int:
 
     from bimtek import demo
     from bimtek.certificates import services
+    from bimtek.certificates.eligibility import eligibility, override_eligibility
 
     app = _app(directory)
     with app.app_context():
         upgrade()
         course = demo.seed(app.config["DEMO_PASSWORD"])
-        for row in services.eligibility(course):
+        for row in eligibility(course):
             if not row.eligible:
-                services.override_eligibility(row.registration, True, "benchmark")
+                override_eligibility(row.registration, True, "benchmark")
         return len(services.assign_certificates(course))
 
 

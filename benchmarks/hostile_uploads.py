@@ -7,7 +7,7 @@ one of 100,000 one-cell rows, 400 rows above 20,000 formatted but empty rows, 10
 with a cell in column XFD, a 15.5 MB CSV of too many rows, and two PNG logos: one with a
 50 MB compressed comment, one declaring 30000 × 30000 pixels. Each is judged as the app
 judges an upload, by bimtek.spreadsheets.read_table or
-bimtek.certificates.services.logo_format, in a fresh Python process of its own, which
+bimtek.certificates.logos.logo_format, in a fresh Python process of its own, which
 reports:
 
   seconds   wall time, the best of ROUNDS judgements;
@@ -78,7 +78,7 @@ def _reset_peak() -> bool:
 def _judge(kind: str):
     """The function the app judges an upload of `kind` with, and a tiny ordinary file of
     that kind to warm it with (imports done, first-call caches filled)."""
-    from bimtek.certificates.services import logo_format
+    from bimtek.certificates.logos import logo_format
     from bimtek.spreadsheets import read_table
     from tests.support import hostile_files
 

@@ -36,19 +36,19 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from bimtek import create_app
-    from bimtek.certificates import rendering, services
+    from bimtek.certificates import logos, rendering
     from bimtek.errors import ValidationError
     from tests.factories import make_course
     from tests.support import hostile_files
 
     accepted = {
         "PNG 1200 × 600 (reference)": hostile_files.png((1200, 600), "navy"),
-        f"SVG of {services.MAX_SVG_ELEMENTS:,} elements": hostile_files.svg_of_elements(
-            services.MAX_SVG_ELEMENTS),
-        f"SVG drawing one shape {services.MAX_SVG_USES} times by <use>":
-            hostile_files.svg_of_uses(services.MAX_SVG_USES),
-        f"SVG {services.MAX_SVG_DEPTH} levels deep": hostile_files.deep_svg(
-            services.MAX_SVG_DEPTH),
+        f"SVG of {logos.MAX_SVG_ELEMENTS:,} elements": hostile_files.svg_of_elements(
+            logos.MAX_SVG_ELEMENTS),
+        f"SVG drawing one shape {logos.MAX_SVG_USES} times by <use>":
+            hostile_files.svg_of_uses(logos.MAX_SVG_USES),
+        f"SVG {logos.MAX_SVG_DEPTH} levels deep": hostile_files.deep_svg(
+            logos.MAX_SVG_DEPTH),
     }
     refused = {"SVG with <use> nested 4 levels of 10 (1.2 KB)": hostile_files.nested_use_svg(4),
                "SVG of 15,000 elements (under 1 MB)": hostile_files.svg_of_elements(15_000)}
@@ -63,7 +63,7 @@ def main() -> None:
             print(f"Certificate preview with each logo, best of {ROUNDS}:")
             reference = None
             for label, data in accepted.items():
-                services.save_logo(course, "logo", data)
+                logos.save_logo(course, "logo", data)
                 seconds = _best_of(lambda: rendering.preview_pdf(course))
                 reference = reference or seconds
                 verdict = "meets" if seconds < AIM_SECONDS else "MISSES"
@@ -73,7 +73,7 @@ def main() -> None:
             for label, data in refused.items():
                 started = time.perf_counter()
                 try:
-                    services.logo_format(data)
+                    logos.logo_format(data)
                     outcome = "ACCEPTED"
                 except ValidationError as error:
                     outcome = f"refused: {error.message[:60]}…"

@@ -19,8 +19,8 @@ from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceSta
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import COURSE_ROLES, Role, User
 from bimtek.certificates import demo_keys, signatories
-from bimtek.certificates import services as certificate_services
 from bimtek.certificates.models import Signatory
+from bimtek.certificates.settings import settings_for
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, CourseRegion, CourseStatus, Session, SessionKind
 from bimtek.errors import ValidationError
@@ -752,7 +752,7 @@ def _demo_signatory(courses: list[Course]) -> None:
             key_data=demo_keys.signatory_pkcs12(reference.signatory_name, passphrase),
             is_demo=True)
     for course in courses:
-        settings = certificate_services.settings_for(course)
+        settings = settings_for(course)
         if settings.signatory_id is None:
             settings.signatory = signatory
     db.session.commit()

@@ -51,7 +51,9 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.certificates import demo_keys, signatories, tasks
 from bimtek.certificates import services as certificate_services
+from bimtek.certificates.eligibility import override_eligibility
 from bimtek.certificates.models import Certificate, Signatory
+from bimtek.certificates.settings import check_statement, save_settings
 from bimtek.config import PROJECT_ROOT
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, Room, Session, SessionKind
@@ -240,7 +242,7 @@ def _issue_certificates(p: Texts, course: Course, people: list[Registration],
                         organiser: User) -> dict:
     """Wording, signatory and numbers hostile; the absent participant made eligible in
     writing; the second participant's certificate revoked with a reason."""
-    certificate_services.save_settings(
+    save_settings(
         course, number_pattern=f"{FORMULAS[3]}{SCRIPT}#number/{{seq:03}}/{{course}}",
         izin_counts=False, heading=p.payload("certificate.heading", fetching=True),
         # The statement's braces are its placeholders: {{7*7}} is refused there.
@@ -250,8 +252,8 @@ def _issue_certificates(p: Texts, course: Course, people: list[Registration],
         signatory_position=p.payload("signatory.position", Course.signatory_position),
         signatory_name=p.payload("signatory.name", Course.signatory_name),
         signatory_nip=course.signatory_nip)
-    certificate_services.override_eligibility(people[-1], True, p.payload("override.reason"),
-                                              by=organiser)
+    override_eligibility(people[-1], True, p.payload("override.reason"),
+                         by=organiser)
     # A signatory an admin registered with hostile words (the course stays unsigned).
     signatories.register(
         name=p.payload("signatory.registered", Signatory.name), nip="",
@@ -899,7 +901,7 @@ REFUSALS = {
                                   phone=FORMULAS[0])),
     "e-mail": lambda course, registration: registration_services.update_registration(
         registration, participant(1, registration.institution_id, nik=nik(1), email=SCRIPT)),
-    "certificate statement": lambda course, registration: certificate_services.check_statement(
+    "certificate statement": lambda course, registration: check_statement(
         f"{SCRIPT}{TEMPLATE} {{course}}"),
     "signatory NIP": lambda course, registration: course_services.save_course(
         course, code=course.code, signatory_nip=FORMULAS[1]),

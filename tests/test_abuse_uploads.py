@@ -35,8 +35,8 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFile, PngImagePlugin
 
 from bimtek import spreadsheets
-from bimtek.certificates import services as certificate_services
 from bimtek.certificates import storage
+from bimtek.certificates.logos import logo_format
 from bimtek.courses import agenda_import
 from bimtek.courses.models import Course, Room, Session
 from bimtek.errors import ValidationError
@@ -784,23 +784,23 @@ def test_a_png_with_a_50_mb_comment_is_judged_without_unpacking_it(english, monk
     assert PngImagePlugin.MAX_TEXT_CHUNK < 50 * MB
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", truncated_allowed)
     if truncated_allowed:
-        assert certificate_services.logo_format(bomb) == "png"
+        assert logo_format(bomb) == "png"
     else:
         with pytest.raises(ValidationError) as refused:
-            certificate_services.logo_format(bomb)
+            logo_format(bomb)
         assert refused.value.message == DAMAGED_PNG
 
 
 def test_logos_up_to_the_limits_are_accepted(english):
-    assert certificate_services.logo_format(png((4000, 16), mode="1")) == "png"
-    assert certificate_services.logo_format(png((16, 4000), mode="1")) == "png"
+    assert logo_format(png((4000, 16), mode="1")) == "png"
+    assert logo_format(png((16, 4000), mode="1")) == "png"
     for size in ((4001, 16), (16, 4001)):
         with pytest.raises(ValidationError, match="may be at most 4000 pixels"):
-            certificate_services.logo_format(png(size, mode="1"))
+            logo_format(png(size, mode="1"))
     exactly_1_mb = svg("<!--" + "x" * (MB - len(svg("<!---->"))) + "-->")
     assert len(exactly_1_mb) == MB
-    assert certificate_services.logo_format(exactly_1_mb) == "svg"
-    assert certificate_services.logo_format(
+    assert logo_format(exactly_1_mb) == "svg"
+    assert logo_format(
         b"\xef\xbb\xbf" + svg('<text>Kabupaten Kutai Timur \u2013 Sangatta</text>')) == "svg"
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bimtek.attendance.models import Attendance, AttendanceStatus, EligibilityOverride
-from bimtek.certificates import services as certificate_services
+from bimtek.certificates.eligibility import clear_override, eligibility, override_eligibility
 from bimtek.courses.models import Course
 from bimtek.demo import REFERENCE_COURSE_CODE
 from bimtek.extensions import db
@@ -113,17 +113,17 @@ def set_rule(app, izin_counts: bool, decisions: bool) -> None:
         course = db.session.scalar(select(Course).where(Course.code == CODE))
         course.izin_counts = izin_counts
         db.session.commit()
-        rows = certificate_services.eligibility(course)
+        rows = eligibility(course)
         if decisions:
             # One who would not be eligible is made so, one who would is not.
             below = next(row.registration for row in rows if not row.meets_rule)
             above = next(row.registration for row in rows if row.meets_rule)
-            certificate_services.override_eligibility(below, True, "Bertugas pengamanan")
-            certificate_services.override_eligibility(above, False, "Meninggalkan kelas")
+            override_eligibility(below, True, "Bertugas pengamanan")
+            override_eligibility(above, False, "Meninggalkan kelas")
         else:
             for row in rows:
                 if row.override is not None:
-                    certificate_services.clear_override(row.registration)
+                    clear_override(row.registration)
 
 
 @pytest.mark.parametrize(("izin_counts", "decisions"), [(False, False), (True, False),

@@ -29,7 +29,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bimtek import pdf
 from bimtek.certificates import services, signing, storage
+from bimtek.certificates.eligibility import eligibility
 from bimtek.certificates.models import Certificate, CertificateSettings
+from bimtek.certificates.settings import (
+    STATEMENT_FIELDS,
+    check_number_pattern,
+    format_number,
+    settings_for,
+)
 from bimtek.certificates.storage import file_name
 from bimtek.courses.models import Course, Session
 from bimtek.errors import ValidationError
@@ -54,7 +61,7 @@ BACK_ANCHOR = "daftar-materi"
 # load, and the progress bar moves).
 MIN_CHUNK, MAX_CHUNK = 8, 50
 CHUNKS_PER_WORKER = 3
-STATEMENT_PLACEHOLDER = re.compile(r"\{(" + "|".join(services.STATEMENT_FIELDS) + r")\}")
+STATEMENT_PLACEHOLDER = re.compile(r"\{(" + "|".join(STATEMENT_FIELDS) + r")\}")
 
 
 # --- where the files go ----------------------------------------------------------------
@@ -155,7 +162,7 @@ def _macro(name: str):
 
 
 def _course_sheet(course: Course) -> CourseSheet:
-    settings = services.settings_for(course)
+    settings = settings_for(course)
     logos = [name for name in (settings.logo, settings.partner_logo) if name]
     signing_date = settings.signing_date or course.ends_on
     sheet = CourseSheet(
@@ -263,16 +270,16 @@ def _made_up_participant(course: Course) -> Registration:
 def sample_certificate(course: Course) -> Certificate:
     """An unsaved certificate as the first participant would get it (an eligible one if
     any), or a made-up participant when nobody has registered yet."""
-    settings = services.settings_for(course)
-    pattern = services.check_number_pattern(settings.number_pattern)
-    rows = services.eligibility(course)
+    settings = settings_for(course)
+    pattern = check_number_pattern(settings.number_pattern)
+    rows = eligibility(course)
     holder = next((row for row in rows if row.eligible), rows[0] if rows else None)
     jp = services.total_jp(course)
     return Certificate(
         course_id=course.id, course=course, seq=1,
         registration=holder.registration if holder else _made_up_participant(course),
-        number=services.format_number(pattern, 1, course.code,
-                                      settings.signing_date or course.ends_on),
+        number=format_number(pattern, 1, course.code,
+                             settings.signing_date or course.ends_on),
         verification_code=SAMPLE_CODE, attended_jp=jp, total_jp=jp)
 
 

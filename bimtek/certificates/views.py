@@ -23,6 +23,7 @@ from bimtek.auth.access import course_roles_required, of_course_or_404, public, 
 from bimtek.auth.models import Role
 from bimtek.certificates import (
     bp,
+    logos,
     rendering,
     services,
     signatories,
@@ -30,6 +31,8 @@ from bimtek.certificates import (
     transcript,
     upload_check,
 )
+from bimtek.certificates import eligibility as eligibility_rules
+from bimtek.certificates import settings as certificate_settings
 from bimtek.certificates.forms import (
     CertificateSettingsForm,
     IssueForm,
@@ -87,7 +90,7 @@ def _certificate_download(certificate: Certificate):
 @bp.route("/courses/<course_code>/certificates/settings", methods=["GET", "POST"])
 @course_roles_required(Role.ORGANISER)
 def settings(course):
-    settings = services.settings_for(course)
+    settings = certificate_settings.settings_for(course)
     form = CertificateSettingsForm(obj=settings, **{
         name: getattr(course, name) for name in (*SIGNATORY_FIELDS, "izin_counts")})
     offered = signatories.choosable(current_user)
@@ -99,7 +102,7 @@ def settings(course):
           for s in offered)]
     if form.validate_on_submit():
         try:
-            services.save_settings(
+            certificate_settings.save_settings(
                 course, izin_counts=form.izin_counts.data, signing_date=form.signing_date.data,
                 signatory_id=form.signatory_id.data, by=current_user,
                 **{name: getattr(form, name).data or ""
@@ -108,11 +111,11 @@ def settings(course):
             show_error(form, error)
         else:
             flash(_("Certificate settings saved. The first certificate gets the number "
-                    "%(number)s.", number=services.example_number(course)), "success")
+                    "%(number)s.", number=certificate_settings.example_number(course)), "success")
             return redirect(url_for("certificates.settings", course_code=course.code))
     return render_template("certificates/settings.html", course=course, settings=settings,
                            form=form, logo_form=LogoForm(),
-                           example_number=services.example_number(course))
+                           example_number=certificate_settings.example_number(course))
 
 
 @bp.route("/courses/<course_code>/certificates/settings/example")
@@ -120,7 +123,7 @@ def settings(course):
 def example_number(course):
     """The number a pattern gives, shown while the organiser types it."""
     try:
-        number, error = services.example_number(
+        number, error = certificate_settings.example_number(
             course, request.args.get("number_pattern", "")), None
     except ValidationError as problem:
         number, error = None, problem.message
@@ -130,7 +133,7 @@ def example_number(course):
 @bp.route("/courses/<course_code>/certificates/settings/<any(logo, partner_logo):which>")
 @course_roles_required(Role.ORGANISER)
 def logo(course, which: str):
-    path = services.logo_path(course, which)
+    path = logos.logo_path(course, which)
     if path is None or not path.is_file():
         abort(404)
     response = send_file(path, mimetype=LOGO_TYPES[path.suffix.lstrip(".")])
@@ -146,7 +149,7 @@ def upload_logo(course, which: str):
     form = LogoForm()
     if form.validate_on_submit():
         try:
-            services.save_logo(course, which, form.file.data.read(), by=current_user)
+            logos.save_logo(course, which, form.file.data.read(), by=current_user)
         except ValidationError as error:
             flash(error.message, "danger")
         else:
@@ -160,7 +163,7 @@ def upload_logo(course, which: str):
           "/remove", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def remove_logo(course, which: str):
-    services.remove_logo(course, which, by=current_user)
+    logos.remove_logo(course, which, by=current_user)
     flash(_("Logo removed."), "success")
     return redirect(url_for("certificates.settings", course_code=course.code))
 
@@ -177,7 +180,7 @@ def preview(course):
 @bp.route("/courses/<course_code>/certificates")
 @course_roles_required(Role.ORGANISER)
 def eligibility(course):
-    rows = services.eligibility(course)
+    rows = eligibility_rules.eligibility(course)
     counts = Counter(row.eligible for row in rows)
     show = request.args.get("show", "")
     if show in ("eligible", "not_eligible"):
@@ -209,8 +212,8 @@ def override(course, registration_id: int):
     if form.eligible.data not in (0, 1):
         abort(400)  # the page offers only these two
     try:
-        services.override_eligibility(registration, form.eligible.data == 1,
-                                      form.reason.data or "", by=current_user)
+        eligibility_rules.override_eligibility(registration, form.eligible.data == 1,
+                                               form.reason.data or "", by=current_user)
     except ValidationError as error:
         flash(error.message, "danger")
     else:
@@ -225,7 +228,7 @@ def clear_override(course, registration_id: int):
     registration = registration_services.find_registration(course, registration_id)
     if registration is None:
         abort(404)
-    services.clear_override(registration, by=current_user)
+    eligibility_rules.clear_override(registration, by=current_user)
     flash(_("%(name)s is judged by attendance again.", name=registration.full_name), "success")
     return _back_to_list(course)
 

@@ -17,7 +17,9 @@ from bimtek import pdf
 from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.certificates import rendering, services, tasks
+from bimtek.certificates.eligibility import override_eligibility
 from bimtek.certificates.models import BatchStatus, CertificateBatch
+from bimtek.certificates.settings import settings_for
 from bimtek.courses.models import Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, huey
@@ -98,7 +100,7 @@ def test_a_changed_stylesheet_renders_every_certificate_again(app_context, monke
 
 def test_numbers_are_stable_and_never_reused(app_context):
     course = finished_course(4)
-    services.settings_for(course).number_pattern = "{seq:03}/BIMTEK/{month_roman}/{year}"
+    settings_for(course).number_pattern = "{seq:03}/BIMTEK/{month_roman}/{year}"
     tasks.start_batch(course)
     numbers = [c.number for c in services.valid_certificates(course)]
     assert numbers == ["001/BIMTEK/XI/2024", "002/BIMTEK/XI/2024", "003/BIMTEK/XI/2024"]
@@ -132,7 +134,7 @@ def test_bundles_go_while_a_certificate_waits_for_rendering(app_context):
     course = finished_course(3)
     tasks.start_batch(course)
     first, second = services.valid_certificates(course)
-    services.override_eligibility(participants_of(course)[2], True, "Tugas pengganti")
+    override_eligibility(participants_of(course)[2], True, "Tugas pengganti")
     services.assign_certificates(course)  # numbered, not rendered yet
     services.revoke(first, "Nama salah")
     rendering.write_bundles(course)
@@ -164,7 +166,7 @@ def test_chunks_render_in_worker_processes(app_context):
 def test_rendering_takes_the_same_queries_for_more_certificates(app_context, count_queries):
     def queries(participants: int, code: str) -> int:
         course = finished_course(participants, code=code)
-        services.settings_for(course).number_pattern = "{seq:03}/{course}/{year}"
+        settings_for(course).number_pattern = "{seq:03}/{course}/{year}"
         services.assign_certificates(course)
         db.session.expire_all()
         with count_queries() as counter:

@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from bimtek.certificates import demo_keys, rendering, services, signatories
+from bimtek.certificates.settings import settings_for
 from bimtek.courses.services import find_course
 from bimtek.extensions import db
 from tests.certificates.factories import finished_course
@@ -18,7 +19,7 @@ PASSPHRASE = "rahasia-ttd-2024"
 def course_code(app):
     with app.app_context():
         course = finished_course(4, code=CODE)
-        services.settings_for(course).number_pattern = "{seq:03}/BIMTEK/{month_roman}/{year}"
+        settings_for(course).number_pattern = "{seq:03}/BIMTEK/{month_roman}/{year}"
         db.session.commit()
         return course.code
 
@@ -51,7 +52,7 @@ def test_issue_certificates_for_an_unknown_course_fails(app):
 def test_issue_certificates_with_a_broken_number_pattern_fails_and_issues_nothing(
         app, course_code):
     with app.app_context():
-        services.settings_for(find_course(CODE)).number_pattern = "{nomor}"
+        settings_for(find_course(CODE)).number_pattern = "{nomor}"
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["issue-certificates", course_code])
     assert result.exit_code == 1 and "{nomor}" in result.output
@@ -100,7 +101,7 @@ def _signed_by_a_registered_signatory(app) -> str:
             name="Dr. H. Muhammad Yusuf, M.Si.", nip="", position="Kepala Kesbangpol",
             institution_id=course.host_institution_id, passphrase=PASSPHRASE,
             key_data=demo_keys.signatory_pkcs12("Muhammad Yusuf", PASSPHRASE))
-        services.settings_for(course).signatory = signatory
+        settings_for(course).signatory = signatory
         db.session.commit()
         return signatory.passphrase_variable
 

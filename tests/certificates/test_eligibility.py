@@ -7,7 +7,9 @@ from bimtek.attendance.models import EligibilityOverride
 from bimtek.audit import AuditEvent
 from bimtek.auth.models import Role, User
 from bimtek.certificates import services
+from bimtek.certificates.eligibility import override_eligibility
 from bimtek.certificates.models import Certificate, CertificateBatch
+from bimtek.certificates.settings import settings_for
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
@@ -135,7 +137,7 @@ def test_issuing_is_refused_when_the_course_has_no_jp(app, client, make_user):
 def test_issuing_is_refused_when_nobody_is_eligible(app, client, setup):
     with app.app_context():
         for registration in participants_of(course_services.find_course(CODE))[:2]:
-            services.override_eligibility(registration, False, "Laporan belum diserahkan")
+            override_eligibility(registration, False, "Laporan belum diserahkan")
     login(client, ORGANISER)
     response = post(client, f"{LIST}/issue", follow_redirects=True)
     assert "Belum ada yang berhak atas sertifikat" in response.get_data(as_text=True)
@@ -153,9 +155,9 @@ def test_the_list_loads_in_the_same_number_of_queries_for_3_or_30(app, client, m
             course = finished_course(size, code=code)
             assign(organiser_id, code, Role.ORGANISER)
             first, *_rest, last = participants_of(course)
-            services.override_eligibility(last, True, "Tugas pengganti")
-            services.override_eligibility(first, False, "Laporan belum ada")
-            services.settings_for(course).number_pattern = "{seq:03}-SERT-{course}"
+            override_eligibility(last, True, "Tugas pengganti")
+            override_eligibility(first, False, "Laporan belum ada")
+            settings_for(course).number_pattern = "{seq:03}-SERT-{course}"
             services.assign_certificates(course)
         login(client, ORGANISER)
         with count_queries() as counter:

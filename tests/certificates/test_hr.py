@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from bimtek.audit import PERSONAL_DATA_EXPORT, AuditEvent
 from bimtek.certificates import services
+from bimtek.certificates.eligibility import override_eligibility
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.settings import settings_for
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
@@ -46,7 +48,7 @@ def setup(app, make_user):
         satpol = registration_services.register(course, participant(
             7, institution("Satpol PP Kutim").id, name="Bambang Satpol", unit="Satpol PP",
             nip=participant_nip(7)))
-        services.override_eligibility(satpol, True, "Bertugas pengamanan, materi disusulkan")
+        override_eligibility(satpol, True, "Bertugas pengamanan, materi disusulkan")
 
 
 def staff_certificates(app, short_name: str) -> list[int]:
@@ -103,7 +105,7 @@ def test_the_jp_recap_has_the_columns_of_the_civil_servant_training_history(app,
                                                                              setup):
     issue(app)
     with app.app_context():
-        services.settings_for(course_services.find_course(CODE)).training_kind = "Kursus"
+        settings_for(course_services.find_course(CODE)).training_kind = "Kursus"
         db.session.commit()
     login(client, HR)
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{STAFF}/recap.xlsx").data))

@@ -10,6 +10,8 @@ from flask import current_app
 from pypdf import PdfReader
 
 from bimtek.certificates import rendering, services
+from bimtek.certificates.eligibility import eligibility
+from bimtek.certificates.settings import settings_for
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.registration.models import RegistrationStatus
@@ -30,7 +32,7 @@ def squeezed(value: str) -> str:
 def issued(app_context):
     """A finished course whose two eligible participants have rendered certificates."""
     course = finished_course(3)
-    services.settings_for(course).number_pattern = PATTERN
+    settings_for(course).number_pattern = PATTERN
     certificates = services.assign_certificates(course)
     rendering.render_course(course)
     return course, certificates
@@ -110,7 +112,7 @@ def test_pdf_a_3b_with_the_vendored_fonts_embedded(issued):
 
 def test_statement_and_heading_come_from_the_settings_with_text_escaped(issued, fetched):
     course, (first, _second) = issued
-    settings = services.settings_for(course)
+    settings = settings_for(course)
     settings.heading = "PEMERINTAH KABUPATEN KUTAI TIMUR\nBADAN KESBANGPOL <b>"
     settings.statement = ('Atas partisipasi <img src="file:///etc/passwd"> dalam {course} '
                           "({dates}, {place}, {jp} JP) {unknown}")
@@ -146,7 +148,7 @@ def test_uploaded_logos_are_drawn_and_a_missing_one_skipped(issued, fetched):
     (folder / "kutim.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
         '<rect width="10" height="10" fill="#1f3b63"/></svg>')
-    settings = services.settings_for(course)
+    settings = settings_for(course)
     settings.logo, settings.partner_logo = "kutim.svg", "gone.png"
     db.session.commit()
     document = rendering.preview_pdf(course)
@@ -170,7 +172,7 @@ def test_preview_uses_the_first_eligible_participant(issued):
 
 def test_preview_without_participants_uses_a_made_up_one(app_context):
     course = finished_course(1)
-    services.eligibility(course)[0].registration.status = RegistrationStatus.CANCELLED
+    eligibility(course)[0].registration.status = RegistrationStatus.CANCELLED
     db.session.commit()
     front = pages_text(rendering.preview_pdf(course))[0]
     assert "Nama Peserta, S.Sos." in front and "Instansi Peserta" in front
@@ -179,7 +181,7 @@ def test_preview_without_participants_uses_a_made_up_one(app_context):
 
 def test_preview_refuses_an_unusable_number_pattern(app_context):
     course = finished_course(2)
-    services.settings_for(course).number_pattern = "{nomor}/BIMTEK"
+    settings_for(course).number_pattern = "{nomor}/BIMTEK"
     with pytest.raises(ValidationError) as error:
         rendering.preview_pdf(course)
     assert error.value.field == "number_pattern"

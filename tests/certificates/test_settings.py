@@ -6,9 +6,10 @@ from PIL import Image
 
 from bimtek.audit import AuditEvent
 from bimtek.auth.models import Role
-from bimtek.certificates import services, storage
+from bimtek.certificates import storage
+from bimtek.certificates.logos import MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, MAX_SVG_USES, logo_format
 from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, DEFAULT_STATEMENT
-from bimtek.certificates.services import MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, MAX_SVG_USES
+from bimtek.certificates.settings import settings_for
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -62,7 +63,7 @@ def settings_form(**changes):
 def course_settings(app):
     with app.app_context():
         course = course_services.find_course(CODE)
-        settings = services.settings_for(course)
+        settings = settings_for(course)
         assert settings.course is course  # loaded with it: the course holds izin_counts
         db.session.expunge_all()
         return settings
@@ -266,11 +267,11 @@ def test_svg_with_an_embedded_picture_and_internal_references_is_accepted(app_co
     svg = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
            b'<defs><linearGradient id="g"/></defs><rect style="fill: url(#g)"/>'
            b'<use xlink:href="#g"/><image href="data:image/png;base64,iVBORw0KGgo="/></svg>')
-    assert services.logo_format(svg) == "svg"
-    assert services.logo_format(png()) == "png"
+    assert logo_format(svg) == "svg"
+    assert logo_format(png()) == "png"
     with pytest.raises(ValidationError):
-        services.logo_format(b'<svg xmlns="http://www.w3.org/2000/svg">'
-                             b'<image href="data:image/svg+xml;base64,PHN2Zz4="/></svg>')
+        logo_format(b'<svg xmlns="http://www.w3.org/2000/svg">'
+                    b'<image href="data:image/svg+xml;base64,PHN2Zz4="/></svg>')
 
 
 def test_preview_shows_one_certificate_inline(app, client, finished):

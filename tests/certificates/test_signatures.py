@@ -60,7 +60,7 @@ def register(authority, data: bytes | None = None, **fields) -> int:
         institution_id=course.host_institution_id, passphrase=PASSPHRASE,
         key_data=data or demo_keys.signatory_pkcs12(SIGNER, PASSPHRASE, authority),
         **fields)
-    from bimtek.certificates.services import settings_for
+    from bimtek.certificates.settings import settings_for
     settings_for(course).signatory = signatory
     db.session.commit()
     return signatory.id

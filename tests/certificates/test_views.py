@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bimtek.audit import AuditEvent
 from bimtek.auth.models import User
 from bimtek.certificates import services
+from bimtek.certificates.eligibility import override_eligibility
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
@@ -197,7 +198,7 @@ def test_revoking_while_certificates_wait_for_rendering_drops_the_stale_bundles(
     with app.app_context():
         course = course_services.find_course(CODE)
         newcomer = participants_of(course)[2]
-        services.override_eligibility(newcomer, True, "Tugas pengganti diterima")
+        override_eligibility(newcomer, True, "Tugas pengganti diterima")
         services.assign_certificates(course)  # numbered; the renderer has not run yet
     login(client, ORGANISER)
     first = certificates(app)[0]
