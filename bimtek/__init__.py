@@ -206,12 +206,12 @@ def _register_error_pages(app: Flask) -> None:
         return page(429, _("Too many requests"), message)
 
 
-# Scripts and everything else come from this server only; no inline script or handler
-# runs, so text that slipped past escaping could not execute. Styles may be inline (htmx
-# adds its indicator style; templates set widths), and the desk's camera is drawn from a
-# blob.
+# Scripts, styles and everything else come from this server only; no inline script,
+# handler, <style> or style attribute applies, so markup that slipped past escaping could
+# neither run nor restyle the page (htmx is told not to inject its indicator style). The
+# desk's camera is drawn from a blob.
 CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+    "default-src 'self'", "script-src 'self'", "style-src 'self'",
     "img-src 'self' data: blob:", "media-src 'self' blob:", "object-src 'none'",
     "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"))
 

@@ -91,8 +91,9 @@ def test_no_answer_may_be_framed_sniffed_or_leak_its_url_as_a_referrer(client, u
     headers = client.get(url).headers
     policy = dict(directive.split(" ", 1) for directive in
                   headers["Content-Security-Policy"].split("; "))
-    # Scripts from this server only: no inline script or handler runs.
-    assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    # Scripts and styles from this server only: no inline script, handler or style applies.
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"

@@ -137,8 +137,12 @@ def logo(course, which: str):
     if path is None or not path.is_file():
         abort(404)
     response = send_file(path, mimetype=LOGO_TYPES[path.suffix.lstrip(".")])
-    # Opened on its own, an SVG is a document: it may not run or load anything.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    # Opened on its own, an SVG is a document: it may not run or load anything. It draws
+    # with its own styles and the raster images embedded in it (the upload check lets
+    # those through, and nothing else), so these alone are allowed. This policy replaces
+    # the pages' one, which allows no inline style.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'")
     return response
 
 

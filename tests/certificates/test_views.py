@@ -80,7 +80,7 @@ def test_a_running_batch_polls_every_second_and_a_failed_one_says_why(app, clien
     fragment = client.get(f"{LIST}/batches/{running_id}", headers={"HX-Request": "true"})
     html = fragment.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="batch-status"') and "<html" not in html
-    assert 'hx-trigger="every 1s"' in html and 'style="width: 25%"' in html
+    assert 'hx-trigger="every 1s"' in html and 'data-percent="25"' in html
     assert "10 dari 40 sertifikat" in html
     page = client.get(f"{LIST}/batches/{failed_id}").get_data(as_text=True)
     assert "Penerbitan terhenti: Disk penuh" in page and "hx-trigger" not in page

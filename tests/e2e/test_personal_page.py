@@ -65,6 +65,13 @@ def test_on_a_finished_course_the_certificate_is_downloaded_from_the_top(app, de
     assert top < device.get_by_test_id("badge").bounding_box()["y"]
     assert top + certificate.bounding_box()["height"] <= device.viewport_size["height"]
     assert no_horizontal_scrolling(device)
+    # The JP bar is drawn as wide as the share attended.
+    device.wait_for_function("""() => {
+        const track = document.querySelector('[role="progressbar"][aria-label="JP"]');
+        const share = track.getAttribute("aria-valuenow") / 100;
+        return share > 0
+            && Math.abs(track.firstElementChild.offsetWidth - share * track.clientWidth) < 2;
+    }""")
     with device.expect_download(timeout=PDF_TIMEOUT_MS) as download:
         certificate.get_by_role("link", name="Unduh sertifikat saya").click(timeout=PDF_TIMEOUT_MS)
     assert download.value.suggested_filename.endswith(".pdf")
