@@ -140,7 +140,9 @@ VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "regions.views"
                 "speakers.views",
                 "courses.views", "courses.cli", "registration.views", "registration.cli",
                 "attendance.api", "attendance.cli", "attendance.views", "certificates.views",
-                "certificates.cli", "exercises.views", "reports.views", "mail.views")
+                "certificates.cli", "exercises.views.setup", "exercises.views.teams",
+                "exercises.views.msel", "exercises.views.running", "exercises.views.evaluation",
+                "exercises.views.report", "reports.views", "mail.views")
 
 
 def _register_blueprints(app: Flask) -> None:

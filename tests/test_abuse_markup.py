@@ -58,8 +58,12 @@ from bimtek.config import PROJECT_ROOT
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, Room, Session, SessionKind
 from bimtek.errors import ValidationError
+from bimtek.exercises import evaluation as exercise_evaluation
+from bimtek.exercises import msel as exercise_msel
 from bimtek.exercises import report
-from bimtek.exercises import services as exercise_services
+from bimtek.exercises import running as exercise_running
+from bimtek.exercises import setup as exercise_setup
+from bimtek.exercises import teams as exercise_teams
 from bimtek.exercises.models import Delivery, Exercise, ImprovementAction, Inject, Objective
 from bimtek.extensions import db, init_task_queue, limiter
 from bimtek.mail import services as mail
@@ -202,31 +206,31 @@ def _poison_participants(p: Texts, course: Course, people: list[Registration],
 def _run_exercise(p: Texts, course: Course, organiser: User, facilitator: User,
                   member_account: User) -> dict:
     simulation = next(s for s in course.sessions if s.kind == SessionKind.SIMULATION)
-    exercise = exercise_services.create_exercise(
+    exercise = exercise_setup.create_exercise(
         course, title=p.payload("exercise.title", Exercise.title),
         scenario=p.payload("exercise.scenario", fetching=True), session_id=simulation.id,
         facilitator_ids=[facilitator.id], evaluator_ids=[facilitator.id], actor=organiser)
-    objective = exercise_services.add_objective(exercise, exercise_services.ObjectiveInput(
+    objective = exercise_setup.add_objective(exercise, exercise_setup.ObjectiveInput(
         title=p.payload("objective.title", Objective.title),
         capability=p.payload("objective.capability", Objective.capability),
         evaluation_points=p.payload("objective.points")), actor=organiser)
-    proposal = exercise_services.propose_teams(exercise, 2)
-    teams = exercise_services.confirm_teams(
+    proposal = exercise_teams.propose_teams(exercise, 2)
+    teams = exercise_teams.confirm_teams(
         exercise, [[r.id for r in group] for group in proposal], actor=organiser)
-    inject = exercise_services.add_inject(exercise, exercise_services.InjectInput(
+    inject = exercise_msel.add_inject(exercise, exercise_msel.InjectInput(
         number=1, scenario_time=p.payload("inject.time", Inject.scenario_time),
         delivery=Delivery.SOCIAL, sender=p.payload("inject.sender", Inject.sender),
         message=p.payload("inject.message", fetching=True),
         expected_actions=p.payload("inject.expected"), objective_id=objective.id),
         actor=organiser)
-    exercise_services.start(exercise, actor=organiser)
-    exercise_services.release(inject, actor=organiser)
-    exercise_services.submit_response(
-        inject, exercise_services.membership(exercise, member_account),
+    exercise_running.start(exercise, actor=organiser)
+    exercise_running.release(inject, actor=organiser)
+    exercise_running.submit_response(
+        inject, exercise_running.membership(exercise, member_account),
         p.payload("response.text", fetching=True))
-    exercise_services.save_ratings(exercise, facilitator, [
-        exercise_services.RatingInput(objective.id, team.id, "S",
-                                      notes=p.payload(f"rating{team.number}.notes"))
+    exercise_evaluation.save_ratings(exercise, facilitator, [
+        exercise_evaluation.RatingInput(objective.id, team.id, "S",
+                                        notes=p.payload(f"rating{team.number}.notes"))
         for team in teams])
     report.save_analysis(objective, strengths=p.payload("report.strengths"),
                          improvements=p.payload("report.improvements"), actor=organiser)

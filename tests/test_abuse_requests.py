@@ -26,9 +26,10 @@ from sqlalchemy import select
 from bimtek.auth.models import User
 from bimtek.courses import services as course_services
 from bimtek.courses import views as course_views
-from bimtek.exercises import services as exercise_services
-from bimtek.exercises import views as exercise_views
+from bimtek.exercises import msel as exercise_msel
+from bimtek.exercises import setup as exercise_setup
 from bimtek.exercises.models import Exercise
+from bimtek.exercises.views import msel as msel_views
 from bimtek.extensions import db, limiter
 from bimtek.regions.services import find_area
 from bimtek.registration import views as registration_views
@@ -138,11 +139,11 @@ def this_values(values: dict) -> dict:
     course.region = find_area("64.08")
     registration = db.session.get(Registration, values["registration_id"])
     exercise = db.session.get(Exercise, values["exercise_id"])
-    draft = exercise_services.create_exercise(course, title="Simulasi susulan",
-                                              session_id=values["session_id"])
-    unreleased = exercise_services.add_inject(exercise, exercise_services.InjectInput(
-        number=exercise_services.next_inject_number(exercise), message="Cadangan",
-        planned_offset_minutes=exercise_services.MAX_OFFSET_MINUTES))
+    draft = exercise_setup.create_exercise(course, title="Simulasi susulan",
+                                           session_id=values["session_id"])
+    unreleased = exercise_msel.add_inject(exercise, exercise_msel.InjectInput(
+        number=exercise_msel.next_inject_number(exercise), message="Cadangan",
+        planned_offset_minutes=exercise_msel.MAX_OFFSET_MINUTES))
     return values | team_values(values) | {
         "name": registration.name, "nik": registration.nik,
         "agenda_version": course.agenda_version, "draft_exercise_id": draft.id,
@@ -162,7 +163,7 @@ def other_values(values: dict) -> dict:
             User.email == "fasilitator@other.test")),
         "agenda_upload": course_views._stash(course).keep("agenda.csv", b""),
         "participant_upload": registration_views._stash(course).keep("peserta.csv", b""),
-        "msel_upload": exercise_views._stash(exercise).keep("msel.csv", b"")}
+        "msel_upload": msel_views._stash(exercise).keep("msel.csv", b"")}
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses.models import Course, SessionKind
-from bimtek.exercises import report, services
+from bimtek.exercises import access, evaluation, msel, report, running, setup
+from bimtek.exercises import teams as exercise_teams
 from bimtek.exercises.models import Delivery, Exercise, Team, TeamRole
 from bimtek.extensions import db
 
@@ -288,9 +289,9 @@ def _play(exercise: Exercise, teams: list[Team], facilitator: User, start: datet
                                1, demo.number, team, answer))
     for moment, _order, number, team, text in sorted(events, key=lambda e: e[:3]):
         if team is None:
-            services.release(injects[number], actor=facilitator, now=moment)
+            running.release(injects[number], actor=facilitator, now=moment)
         else:
-            services.submit_response(injects[number], writers[team.id], text, now=moment)
+            running.submit_response(injects[number], writers[team.id], text, now=moment)
 
 
 def _rate(exercise: Exercise, evaluators: list[User]) -> None:
@@ -303,10 +304,10 @@ def _rate(exercise: Exercise, evaluators: list[User]) -> None:
                     position = max(position - 1, 0)
                 rating = DEMO_SCALE[position]
                 kind = "good" if rating == "P" else "weak" if rating in "MU" else None
-                entries.append(services.RatingInput(
+                entries.append(evaluation.RatingInput(
                     objective_id=objective.id, team_id=team.id, rating=rating,
                     notes=DEMO_NOTES[kind][o] if kind and not index else ""))
-        services.save_ratings(exercise, evaluator, entries)
+        evaluation.save_ratings(exercise, evaluator, entries)
 
 
 def seed_exercise(course: Course) -> Exercise | None:
@@ -316,20 +317,19 @@ def seed_exercise(course: Course) -> Exercise | None:
         return None
     session = next(s for s in course.sessions if s.kind == SessionKind.SIMULATION)
     evaluator = _evaluator(course)
-    facilitator = next(u for u in services.eligible_staff(course) if u.id != evaluator.id)
-    exercise = services.create_exercise(
+    facilitator = next(u for u in access.eligible_staff(course) if u.id != evaluator.id)
+    exercise = setup.create_exercise(
         course, title=DEMO_TITLE, scenario=DEMO_SCENARIO, session_id=session.id,
         facilitator_ids=[facilitator.id], evaluator_ids=[facilitator.id, evaluator.id],
         actor=facilitator)
-    objectives = [services.add_objective(exercise, services.ObjectiveInput(
+    objectives = [setup.add_objective(exercise, setup.ObjectiveInput(
         title=demo.title, capability=demo.capability, evaluation_points=demo.points),
         actor=facilitator) for demo in DEMO_OBJECTIVES]
-    teams = services.confirm_teams(
-        exercise, [[r.id for r in team] for team in services.propose_teams(exercise,
-                                                                            DEMO_TEAMS)],
-        actor=facilitator)
+    proposal = exercise_teams.propose_teams(exercise, DEMO_TEAMS)
+    teams = exercise_teams.confirm_teams(exercise, [[r.id for r in team] for team in proposal],
+                                         actor=facilitator)
     for demo in DEMO_INJECTS:
-        services.add_inject(exercise, services.InjectInput(
+        msel.add_inject(exercise, msel.InjectInput(
             number=demo.number, scenario_time=demo.scenario_time,
             planned_offset_minutes=demo.minute, delivery=demo.delivery, sender=demo.sender,
             to_all_teams=demo.targets is None,
@@ -338,10 +338,10 @@ def seed_exercise(course: Course) -> Exercise | None:
             objective_id=objectives[demo.objective - 1].id), actor=facilitator)
     start = datetime.combine(session.day, DEMO_START, ZoneInfo(course.timezone)) \
         .astimezone(UTC).replace(tzinfo=None)
-    services.start(exercise, actor=facilitator, now=start)
+    running.start(exercise, actor=facilitator, now=start)
     _play(exercise, teams, facilitator, start)
     _rate(exercise, [facilitator, evaluator])
-    services.end(exercise, actor=facilitator, now=start + timedelta(minutes=DEMO_END_MINUTE))
+    running.end(exercise, actor=facilitator, now=start + timedelta(minutes=DEMO_END_MINUTE))
     # Written after the end, as a report is.
     for objective, demo in zip(objectives, DEMO_OBJECTIVES, strict=True):
         report.save_analysis(objective, strengths=demo.strengths,

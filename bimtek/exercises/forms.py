@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -13,12 +14,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from bimtek.auth.forms import MultiCheckboxField
-from bimtek.exercises.models import Delivery, Exercise, Inject, Objective, Response, TeamRole
-from bimtek.exercises.services import (
-    MAX_INJECT_NUMBER,
-    MAX_OFFSET_MINUTES,
-    MAX_TEAMS,
+from bimtek.exercises.models import (
+    Delivery,
+    Exercise,
+    ImprovementAction,
+    Inject,
+    Objective,
+    Response,
+    TeamRole,
 )
+from bimtek.exercises.msel import MAX_INJECT_NUMBER, MAX_OFFSET_MINUTES
+from bimtek.exercises.teams import MAX_TEAMS
 from bimtek.forms import Form, fits, optional_int, spreadsheet_field
 
 
@@ -107,3 +113,20 @@ class ResponseForm(Form):
     text = TextAreaField(_l("Your team's response"), render_kw={"rows": 3},
                          validators=[fits(Response.text)])
     submit = SubmitField(_l("Send response"))
+
+
+class AnalysisForm(Form):
+    strengths = TextAreaField(_l("Strengths"), validators=[fits(Objective.strengths)])
+    improvements = TextAreaField(_l("Areas for improvement"),
+                                 validators=[fits(Objective.improvements)])
+
+
+class ActionForm(Form):
+    # What must be filled in, and how long it may be, report.save_action checks.
+    action = TextAreaField(_l("Action"), render_kw={"rows": 3},
+                           validators=[fits(ImprovementAction.action)])
+    responsible = StringField(_l("Responsible institution"),
+                              validators=[fits(ImprovementAction.responsible)])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    objective_id = SelectField(_l("Objective"), coerce=optional_int, validate_choice=False)
+    submit = SubmitField(_l("Save the action"))

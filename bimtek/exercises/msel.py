@@ -1,4 +1,6 @@
-"""The MSEL as a spreadsheet: export it, and import it whole or not at all.
+"""The MSEL (master scenario events list): its injects, edited one by one or imported
+from a spreadsheet whole or not at all, exported back, and listed with the teams'
+responses, in MSEL order or as released.
 
 `preview_msel()` reads and checks every row against the exercise (its teams and
 objectives) and writes nothing; `confirm_upload()` checks the stashed file again and
@@ -7,13 +9,27 @@ replaces the MSEL with it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from bimtek import audit
+from bimtek.auth.models import User
 from bimtek.errors import ValidationError
-from bimtek.exercises import services
-from bimtek.exercises.models import Delivery, Exercise, Inject, Objective, Team
+from bimtek.exercises.access import check_writable
+from bimtek.exercises.models import (
+    Delivery,
+    Exercise,
+    Inject,
+    Objective,
+    Response,
+    Team,
+)
+from bimtek.exercises.setup import clean_text, find_objective
+from bimtek.extensions import commit_or_refuse, db
 from bimtek.speakers.models import fold_name
 from bimtek.spreadsheets import (
     XLSX,
@@ -29,6 +45,9 @@ from bimtek.spreadsheets import (
     write_table,
 )
 
+MAX_OFFSET_MINUTES = 7 * 24 * 60
+# Far beyond any MSEL, and well inside the database's 32-bit column.
+MAX_INJECT_NUMBER = 99_999
 COLUMNS = Columns({
     "number": ("No", "Number", "Nomor", "No."),
     "scenario_time": ("Waktu skenario", "Scenario time"),
@@ -64,12 +83,194 @@ TEAM_NUMBER = re.compile(r"(?:tim|team)?\s*(\d+)", re.IGNORECASE)
 class MselPreview:
     """What an import would do. `errors` holds (row, message); row is None for the file."""
 
-    rows: list[tuple[int, services.InjectInput]] = field(default_factory=list)
+    rows: list[tuple[int, InjectInput]] = field(default_factory=list)
     errors: list[tuple[int | None, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+# --- editing ---------------------------------------------------------------------------
+
+@dataclass
+class InjectInput:
+    number: int
+    message: str
+    scenario_time: str = ""
+    planned_offset_minutes: int = 0
+    delivery: Delivery | str = Delivery.MESSAGE
+    sender: str = ""
+    to_all_teams: bool = True
+    target_team_ids: Sequence[int] = ()
+    expected_actions: str = ""
+    objective_id: int | None = None
+
+
+def find_inject(exercise: Exercise, inject_id: int) -> Inject | None:
+    return db.session.scalar(select(Inject).where(Inject.id == inject_id,
+                                                  Inject.exercise_id == exercise.id))
+
+
+def next_inject_number(exercise: Exercise) -> int:
+    return max((inject.number for inject in exercise.injects), default=0) + 1
+
+
+def check_inject(exercise: Exercise, data: InjectInput, *, taken: Iterable[int] = ()
+                 ) -> dict:
+    """The inject's column values, or ValidationError naming the field; `taken` are the
+    numbers other injects already use."""
+    columns = Inject.__table__.c
+    if data.number is None or not 1 <= data.number <= MAX_INJECT_NUMBER:
+        raise ValidationError(_("The number must be between 1 and %(most)d.",
+                                most=MAX_INJECT_NUMBER), field="number")
+    if data.number in set(taken):
+        raise ValidationError(_("Inject number %(number)d is already used.",
+                                number=data.number), field="number")
+    if not 0 <= (data.planned_offset_minutes or 0) <= MAX_OFFSET_MINUTES:
+        raise ValidationError(_("The planned offset must be between 0 and %(most)d minutes.",
+                                most=MAX_OFFSET_MINUTES), field="planned_offset_minutes")
+    try:
+        delivery = Delivery(data.delivery)
+    except ValueError:
+        raise ValidationError(_("Choose how the inject is delivered."),
+                              field="delivery") from None
+    teams = {team.id: team for team in exercise.teams}
+    strangers = [team_id for team_id in data.target_team_ids if team_id not in teams]
+    if strangers:
+        raise ValidationError(_("The inject is addressed to a team that is not in this "
+                                "exercise."), field="target_team_ids")
+    targets = [teams[team_id] for team_id in dict.fromkeys(data.target_team_ids)]
+    if not data.to_all_teams and not targets:
+        raise ValidationError(_("Choose the teams the inject goes to, or send it to all "
+                                "teams."), field="target_team_ids")
+    if data.objective_id is not None and find_objective(exercise, data.objective_id) is None:
+        raise ValidationError(_("Choose an objective of this exercise."), field="objective_id")
+    return {
+        "number": data.number,
+        "message": clean_text(data.message, columns.message, "message", lines=True,
+                              required=_("The message is required.")),
+        "scenario_time": clean_text(data.scenario_time, columns.scenario_time, "scenario_time"),
+        "planned_offset_minutes": data.planned_offset_minutes or 0,
+        "delivery": delivery,
+        "sender": clean_text(data.sender, columns.sender, "sender"),
+        "to_all_teams": bool(data.to_all_teams),
+        "targets": [] if data.to_all_teams else sorted(targets, key=lambda t: t.number),
+        "expected_actions": clean_text(data.expected_actions, columns.expected_actions,
+                                       "expected_actions", lines=True),
+        "objective_id": data.objective_id,
+    }
+
+
+def _unreleased(inject: Inject) -> None:
+    if inject.released_at is not None:
+        raise ValidationError(_("Inject %(number)d has been released; it can no longer be "
+                                "changed.", number=inject.number))
+
+
+def _commit_msel() -> None:
+    # Another facilitator may take the same number at the same moment.
+    commit_or_refuse(_("Someone changed the MSEL at the same moment. Nothing was saved; "
+                       "please try again."), field="number")
+
+
+def add_inject(exercise: Exercise, data: InjectInput, *, actor: User | None = None
+               ) -> Inject:
+    check_writable(exercise)
+    fields = check_inject(exercise, data, taken=(i.number for i in exercise.injects))
+    inject = Inject(**fields)
+    exercise.injects.append(inject)
+    db.session.flush()
+    audit.record("exercise.inject_added", exercise, actor=actor, number=inject.number)
+    _commit_msel()
+    return inject
+
+
+def update_inject(inject: Inject, data: InjectInput, *, actor: User | None = None) -> Inject:
+    exercise = inject.exercise
+    check_writable(exercise)
+    _unreleased(inject)
+    fields = check_inject(exercise, data,
+                          taken=(i.number for i in exercise.injects if i is not inject))
+    for name, value in fields.items():
+        setattr(inject, name, value)
+    audit.record("exercise.inject_changed", exercise, actor=actor, number=inject.number)
+    _commit_msel()
+    return inject
+
+
+def delete_inject(inject: Inject, *, actor: User | None = None) -> None:
+    exercise = inject.exercise
+    check_writable(exercise)
+    _unreleased(inject)
+    audit.record("exercise.inject_deleted", exercise, actor=actor, number=inject.number)
+    exercise.injects.remove(inject)
+    db.session.commit()
+
+
+def replace_msel(exercise: Exercise, injects: Sequence[InjectInput], *,
+                 actor: User | None = None) -> list[Inject]:
+    """The MSEL becomes `injects`, all of them or none; only while no inject has been
+    released, since participants may have answered one."""
+    check_writable(exercise)
+    if any(inject.released_at is not None for inject in exercise.injects):
+        raise ValidationError(_("Injects have already been released: the MSEL can no longer "
+                                "be replaced. Change the injects one by one."), field="file")
+    rows, taken = [], set()
+    for data in injects:
+        rows.append(Inject(**check_inject(exercise, data, taken=taken)))
+        taken.add(data.number)
+    exercise.injects.clear()
+    # The old numbers are gone before the new ones arrive.
+    db.session.flush()
+    exercise.injects.extend(rows)
+    audit.record("exercise.msel_imported", exercise, actor=actor, injects=len(rows))
+    _commit_msel()
+    return rows
+
+
+# --- the MSEL and the timeline, with the teams' responses ------------------------------
+
+@dataclass
+class TimelineEntry:
+    inject: Inject
+    teams: list[Team]  # the teams it is addressed to
+    responses: dict[int, Response]  # by team id
+
+    @property
+    def released(self) -> bool:
+        return self.inject.released_at is not None
+
+
+def _entries(exercise: Exercise, injects: Sequence[Inject]) -> list[TimelineEntry]:
+    responses: dict[int, dict[int, Response]] = {}
+    for response in db.session.scalars(
+            select(Response).join(Inject).where(Inject.exercise_id == exercise.id)
+            .options(selectinload(Response.submitted_by))):
+        responses.setdefault(response.inject_id, {})[response.team_id] = response
+    teams = list(exercise.teams)
+    return [TimelineEntry(inject, teams if inject.to_all_teams else list(inject.targets),
+                          responses.get(inject.id, {}))
+            for inject in injects]
+
+
+def _injects(exercise: Exercise):
+    return select(Inject).where(Inject.exercise_id == exercise.id).options(
+        selectinload(Inject.targets), selectinload(Inject.objective))
+
+
+def msel(exercise: Exercise) -> list[TimelineEntry]:
+    """Every inject in MSEL order, released or planned, with the teams' responses."""
+    return _entries(exercise, db.session.scalars(
+        _injects(exercise).order_by(Inject.number)).all())
+
+
+def timeline(exercise: Exercise) -> list[TimelineEntry]:
+    """The released injects in the order they were released, each with the response (text,
+    time, late) of every team it reached, by team id."""
+    return _entries(exercise, db.session.scalars(
+        _injects(exercise).where(Inject.released_at.is_not(None))
+        .order_by(Inject.released_at, Inject.number)).all())
 
 
 # --- export ----------------------------------------------------------------------------
@@ -86,7 +287,7 @@ def msel_table(exercise: Exercise) -> bytes:
              entry.inject.sender, _addressees(entry.inject), entry.inject.message,
              entry.inject.expected_actions,
              entry.inject.objective.title if entry.inject.objective else "")
-            for entry in services.msel(exercise)]
+            for entry in msel(exercise)]
     return write_table(XLSX, [COLUMNS.header(name) for name in names], rows, title="MSEL")
 
 
@@ -163,7 +364,7 @@ def _objective_reader(exercise: Exercise):
 
 
 def _parse_row(exercise: Exercise, raw: RawRow, teams, objectives
-               ) -> tuple[services.InjectInput | None, list[str]]:
+               ) -> tuple[InjectInput | None, list[str]]:
     reader = RowReader(raw, COLUMNS)
     # Read in the file's column order, so that a row's problems are listed in it too.
     number = reader.read("number", _whole_number)
@@ -177,13 +378,13 @@ def _parse_row(exercise: Exercise, raw: RawRow, teams, objectives
     objective = reader.read("objective", objectives)
     if reader.problems:
         return None, reader.problems
-    data = services.InjectInput(
+    data = InjectInput(
         number=number, scenario_time=scenario_time, planned_offset_minutes=offset,
         delivery=delivery, sender=sender, to_all_teams=targets is None,
         target_team_ids=[t.id for t in targets or ()], message=message,
         expected_actions=expected, objective_id=objective.id if objective else None)
     try:
-        services.check_inject(exercise, data)
+        check_inject(exercise, data)
     except ValidationError as error:
         column = FIELD_COLUMNS.get(error.field, error.field)
         if column not in COLUMNS.spellings:
@@ -224,6 +425,6 @@ def confirm_upload(stash: UploadStash, exercise: Exercise, name: str, *, actor=N
     if not preview.ok:
         raise ValidationError(_("The file has errors; correct them and import it again."),
                               field="file")
-    injects = services.replace_msel(exercise, [row for _row, row in preview.rows], actor=actor)
+    injects = replace_msel(exercise, [row for _row, row in preview.rows], actor=actor)
     stash.drop(name)
     return injects

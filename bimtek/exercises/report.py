@@ -4,7 +4,7 @@ writes: strengths and areas for improvement per objective, and the improvement p
 
 The report is written once the exercise has ended, so those parts stay editable after the
 end, while everything the exercise itself recorded (MSEL, teams, responses, ratings) is
-read-only from then on (services._writable).
+read-only from then on (access.check_writable).
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from bimtek import audit
 from bimtek.auth.models import User
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError, check_length
-from bimtek.exercises import services
+from bimtek.exercises.access import staff_of
+from bimtek.exercises.evaluation import RatingTable, rating_table
 from bimtek.exercises.models import (
     Exercise,
     ImprovementAction,
@@ -31,6 +32,9 @@ from bimtek.exercises.models import (
     Team,
     TeamMember,
 )
+from bimtek.exercises.msel import TimelineEntry, timeline
+from bimtek.exercises.setup import find_objective
+from bimtek.exercises.teams import team_members
 from bimtek.extensions import db
 from bimtek.i18n import clock, zone_label
 from bimtek.pdf import render_pdf
@@ -44,8 +48,8 @@ class Report:
     exercise: Exercise
     facilitators: list[User]
     members: dict[int, list[TeamMember]]  # by team id
-    timeline: list[services.TimelineEntry]
-    ratings: services.RatingTable
+    timeline: list[TimelineEntry]
+    ratings: RatingTable
     notes: dict[int, list[tuple[Team, User, Rating, str]]]  # evaluators' notes by objective
     actions: list[ImprovementAction]
 
@@ -82,7 +86,7 @@ def actions_of(exercise: Exercise) -> list[ImprovementAction]:
                   ImprovementAction.id)))
 
 
-def _notes(table: services.RatingTable) -> dict[int, list[tuple[Team, User, Rating, str]]]:
+def _notes(table: RatingTable) -> dict[int, list[tuple[Team, User, Rating, str]]]:
     evaluators = {user.id: user for user in table.evaluators}
     return {objective.id: [(team, evaluators[user_id], evaluation.rating, evaluation.notes)
                            for team in table.teams
@@ -94,11 +98,11 @@ def _notes(table: services.RatingTable) -> dict[int, list[tuple[Team, User, Rati
 def build(exercise: Exercise) -> Report:
     """Everything the report shows, in a number of queries that does not grow with the
     number of participants, injects or ratings."""
-    ratings = services.rating_table(exercise)
+    ratings = rating_table(exercise)
     return Report(exercise=exercise,
-                  facilitators=services.staff_of(exercise, StaffRole.FACILITATOR),
-                  members=services.team_members(exercise),
-                  timeline=services.timeline(exercise), ratings=ratings,
+                  facilitators=staff_of(exercise, StaffRole.FACILITATOR),
+                  members=team_members(exercise),
+                  timeline=timeline(exercise), ratings=ratings,
                   notes=_notes(ratings), actions=actions_of(exercise))
 
 
@@ -109,7 +113,7 @@ def report_pdf(exercise: Exercise) -> bytes:
 def ratings_xlsx(exercise: Exercise) -> bytes:
     """One row per objective, team and evaluator with the rating and notes, then the
     cell's summary row; an evaluator who has not rated a cell leaves the rating empty."""
-    table = services.rating_table(exercise)
+    table = rating_table(exercise)
     summary = _("Summary")
     rows = []
     for number, objective in enumerate(table.objectives, start=1):
@@ -171,7 +175,7 @@ def _action_fields(exercise: Exercise, data: ActionInput) -> dict:
                               field="responsible")
     check_length(responsible, ImprovementAction.responsible, "responsible")
     if data.objective_id is not None and \
-            services.find_objective(exercise, data.objective_id) is None:
+            find_objective(exercise, data.objective_id) is None:
         raise ValidationError(_("Choose an objective of this exercise."), field="objective_id")
     return {"action": action, "responsible": responsible, "due_on": data.due_on,
             "objective_id": data.objective_id}

@@ -19,7 +19,8 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, Session, SessionKind
-from bimtek.exercises import services
+from bimtek.exercises import msel, setup
+from bimtek.exercises import teams as exercise_teams
 from bimtek.exercises.models import Delivery, Exercise, Inject, Objective, Team
 from bimtek.extensions import db
 from bimtek.regions.models import Kecamatan
@@ -162,18 +163,18 @@ def exercise_setting(code: str = "KSP-KUTIM-2024", participants: int = 12,
     organiser = staff_user(f"organiser@{code.lower()}.test", course, Role.ORGANISER)
     facilitator = staff_user(f"fasilitator@{code.lower()}.test", course, Role.FACILITATOR)
     evaluator = staff_user(f"evaluator@{code.lower()}.test", course, Role.FACILITATOR)
-    exercise = services.create_exercise(
+    exercise = setup.create_exercise(
         course, title="Simulasi Penanganan Potensi Gangguan Keamanan Pilkada",
         scenario="Kampanye akbar dua pasangan calon pada hari yang sama.",
         session_id=session.id, facilitator_ids=[facilitator.id],
         evaluator_ids=[facilitator.id, evaluator.id], actor=organiser)
-    objectives = [services.add_objective(exercise, services.ObjectiveInput(
+    objectives = [setup.add_objective(exercise, setup.ObjectiveInput(
         title=title, capability=capability, evaluation_points=points), actor=organiser)
         for title, capability, points in OBJECTIVES]
-    proposal = services.propose_teams(exercise, teams)
-    team_rows = services.confirm_teams(
+    proposal = exercise_teams.propose_teams(exercise, teams)
+    team_rows = exercise_teams.confirm_teams(
         exercise, [[r.id for r in group] for group in proposal], actor=organiser)
-    injects = [services.add_inject(exercise, services.InjectInput(
+    injects = [msel.add_inject(exercise, msel.InjectInput(
         number=number, scenario_time=scenario_time, planned_offset_minutes=offset,
         delivery=delivery, sender=sender, to_all_teams=targets is None,
         target_team_ids=[team_rows[n - 1].id for n in targets or ()], message=message,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bimtek.attendance.models import Attendance
 from bimtek.courses.models import Course
 from bimtek.demo import REFERENCE_COURSE_CODE
-from bimtek.exercises import report, services
+from bimtek.exercises import evaluation, msel, report, setup, teams
 from bimtek.exercises.models import (
     Evaluation,
     Exercise,
@@ -22,7 +22,7 @@ from bimtek.extensions import db
 
 def exercises_of_reference() -> list[Exercise]:
     course = db.session.scalar(select(Course).where(Course.code == REFERENCE_COURSE_CODE))
-    return services.exercises_of(course)
+    return setup.exercises_of(course)
 
 
 def test_the_reference_course_has_an_ended_exercise_with_a_report(app):
@@ -43,7 +43,7 @@ def test_the_reference_course_has_an_ended_exercise_with_a_report(app):
         # Teams of the participants checked in to the simulation session, all of them.
         members = db.session.scalars(select(TeamMember).where(
             TeamMember.exercise_id == exercise.id)).all()
-        present = {r.id for r in services.checked_in(exercise)}
+        present = {r.id for r in teams.checked_in(exercise)}
         assert {m.registration_id for m in members} == present
         assert db.session.scalar(select(func.count()).select_from(Attendance).where(
             Attendance.session_id == exercise.session_id,
@@ -53,7 +53,7 @@ def test_the_reference_course_has_an_ended_exercise_with_a_report(app):
         responses = db.session.scalars(select(Response).join(Response.inject).where(
             Response.inject_id.in_([i.id for i in injects]))).all()
         assert {r.late for r in responses} == {True, False}
-        addressed = sum(len(entry.teams) for entry in services.timeline(exercise))
+        addressed = sum(len(entry.teams) for entry in msel.timeline(exercise))
         assert 0 < len(responses) < addressed
         # Two evaluators rated every team on every objective.
         evaluations = db.session.scalars(select(Evaluation).where(
@@ -76,7 +76,7 @@ def test_the_reference_course_has_an_ended_exercise_with_a_report(app):
         assert " ".join(injects[2].message.split()) in text
         assert " ".join(responses[0].text.split()) in text
         assert actions[0].responsible in text
-        table = services.rating_table(exercise)
+        table = evaluation.rating_table(exercise)
         for evaluator in table.evaluators:
             assert evaluator.name in text
 

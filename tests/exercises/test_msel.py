@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bimtek.errors import ValidationError
-from bimtek.exercises import msel, services
+from bimtek.exercises import msel, running, setup
 from bimtek.exercises.models import Delivery, Inject, Team
 from bimtek.extensions import db
 
@@ -29,12 +29,12 @@ def injects_of(exercise):
 
 
 def inject(number, **fields):
-    return services.InjectInput(number=number, message=fields.pop("message", "Pesan uji"),
-                                **fields)
+    return msel.InjectInput(number=number, message=fields.pop("message", "Pesan uji"),
+                            **fields)
 
 
 def test_the_factory_msel_is_addressed_as_planned(setting):
-    entries = services.msel(setting.exercise)
+    entries = msel.msel(setting.exercise)
     assert [(e.inject.number, [t.number for t in e.teams]) for e in entries] == \
         [(1, [1, 2, 3]), (2, [1]), (3, [2]), (4, [1, 2, 3])]
 
@@ -51,41 +51,41 @@ def test_the_factory_msel_is_addressed_as_planned(setting):
 def test_bad_injects_are_refused_naming_the_field(setting, data, field):
     before = injects_of(setting.exercise)
     with pytest.raises(ValidationError) as refused:
-        services.add_inject(setting.exercise, data)
+        msel.add_inject(setting.exercise, data)
     assert refused.value.field == field
     db.session.rollback()
     assert injects_of(setting.exercise) == before
 
 
 def test_an_inject_for_a_team_or_objective_of_another_exercise_is_refused(setting):
-    other = services.create_exercise(setting.course, title="Latihan lain")
+    other = setup.create_exercise(setting.course, title="Latihan lain")
     stranger = Team(exercise=other, number=1, name="Tim 1")
     db.session.add(stranger)
     db.session.commit()
-    objective = services.add_objective(other, services.ObjectiveInput(title="Lain"))
+    objective = setup.add_objective(other, setup.ObjectiveInput(title="Lain"))
     with pytest.raises(ValidationError, match="not in this exercise") as refused:
-        services.add_inject(setting.exercise, inject(9, to_all_teams=False,
-                                                     target_team_ids=[stranger.id]))
+        msel.add_inject(setting.exercise, inject(9, to_all_teams=False,
+                                                 target_team_ids=[stranger.id]))
     assert refused.value.field == "target_team_ids"
     with pytest.raises(ValidationError) as refused:
-        services.add_inject(setting.exercise, inject(9, objective_id=objective.id))
+        msel.add_inject(setting.exercise, inject(9, objective_id=objective.id))
     assert refused.value.field == "objective_id"
 
 
 def test_an_inject_is_edited_and_deleted_until_it_is_released(setting):
     second = setting.injects[1]
-    services.update_inject(second, inject(2, message="Diubah", to_all_teams=False,
-                                          target_team_ids=[setting.teams[2].id],
-                                          delivery=Delivery.PHONE))
+    msel.update_inject(second, inject(2, message="Diubah", to_all_teams=False,
+                                      target_team_ids=[setting.teams[2].id],
+                                      delivery=Delivery.PHONE))
     assert (second.message, [t.number for t in second.targets], second.delivery) == \
         ("Diubah", [3], Delivery.PHONE)
-    services.start(setting.exercise)
-    services.release(second)
+    running.start(setting.exercise)
+    running.release(second)
     with pytest.raises(ValidationError, match="has been released"):
-        services.update_inject(second, inject(2, message="Lagi"))
+        msel.update_inject(second, inject(2, message="Lagi"))
     with pytest.raises(ValidationError, match="has been released"):
-        services.delete_inject(second)
-    services.delete_inject(setting.injects[3])
+        msel.delete_inject(second)
+    msel.delete_inject(setting.injects[3])
     assert [n for n, _m in injects_of(setting.exercise)] == [1, 2, 3]
 
 
@@ -93,18 +93,18 @@ def test_the_export_imports_back_as_it_was(setting):
     exercise = setting.exercise
     before = [(e.inject.number, e.inject.scenario_time, e.inject.planned_offset_minutes,
                e.inject.delivery, e.inject.sender, [t.id for t in e.teams], e.inject.message,
-               e.inject.objective_id) for e in services.msel(exercise)]
+               e.inject.objective_id) for e in msel.msel(exercise)]
     data = msel.msel_table(exercise)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert [cell.value for cell in sheet[1]] == HEADER
     assert sheet["F3"].value == "Tim 1" and sheet["F2"].value == "Semua tim"
     preview = msel.preview_msel(exercise, "msel.xlsx", data)
     assert preview.ok, preview.errors
-    services.replace_msel(exercise, [row for _row, row in preview.rows])
+    msel.replace_msel(exercise, [row for _row, row in preview.rows])
     db.session.expire_all()
     assert [(e.inject.number, e.inject.scenario_time, e.inject.planned_offset_minutes,
              e.inject.delivery, e.inject.sender, [t.id for t in e.teams], e.inject.message,
-             e.inject.objective_id) for e in services.msel(exercise)] == before
+             e.inject.objective_id) for e in msel.msel(exercise)] == before
 
 
 def test_an_import_reads_words_names_and_numbers(setting):
@@ -212,8 +212,8 @@ def test_a_confirmed_upload_replaces_the_msel_and_drops_the_file(setting):
 
 
 def test_the_msel_is_not_replaced_once_an_inject_was_released(setting):
-    services.start(setting.exercise)
-    services.release(setting.injects[0])
+    running.start(setting.exercise)
+    running.release(setting.injects[0])
     with pytest.raises(ValidationError, match="already been released"):
-        services.replace_msel(setting.exercise, [inject(1)])
+        msel.replace_msel(setting.exercise, [inject(1)])
     assert db.session.scalar(select(func.count()).select_from(Inject)) == 4

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
 from bimtek.errors import ValidationError
-from bimtek.exercises import report, services
+from bimtek.exercises import evaluation, report, running
 from bimtek.exercises.models import ExerciseStatus, ImprovementAction
 from bimtek.extensions import db
 from tests.certificates.factories import institution
@@ -35,10 +35,10 @@ def at(minutes: int) -> datetime:
     return START + timedelta(minutes=minutes)
 
 
-def ratings(table: dict, notes: dict | None = None) -> list[services.RatingInput]:
+def ratings(table: dict, notes: dict | None = None) -> list[evaluation.RatingInput]:
     """`table` maps (objective number, team number) to a letter; the setting's ids."""
-    return [services.RatingInput(objective_id=objective, team_id=team, rating=rating,
-                                 notes=(notes or {}).get((objective, team), ""))
+    return [evaluation.RatingInput(objective_id=objective, team_id=team, rating=rating,
+                                   notes=(notes or {}).get((objective, team), ""))
             for (objective, team), rating in table.items()]
 
 
@@ -54,21 +54,21 @@ def played(setting):
     reached it (late); two evaluators rated; then, after the end, the facilitator wrote
     the analysis of objective 1 and an improvement action."""
     exercise, injects, teams = setting.exercise, setting.injects, setting.teams
-    services.start(exercise, now=at(0))
-    services.release(injects[0], now=at(0))
-    services.submit_response(injects[0], teams[0].members[0], ON_TIME, now=at(4))
-    services.submit_response(injects[0], teams[2].members[0], HOSTILE, now=at(6))
-    services.release(injects[1], now=at(10))
-    services.release(injects[2], now=at(20))
-    services.submit_response(injects[0], teams[1].members[0], LATE, now=at(25))
-    services.release(injects[3], now=at(30))
+    running.start(exercise, now=at(0))
+    running.release(injects[0], now=at(0))
+    running.submit_response(injects[0], teams[0].members[0], ON_TIME, now=at(4))
+    running.submit_response(injects[0], teams[2].members[0], HOSTILE, now=at(6))
+    running.release(injects[1], now=at(10))
+    running.release(injects[2], now=at(20))
+    running.submit_response(injects[0], teams[1].members[0], LATE, now=at(25))
+    running.release(injects[3], now=at(30))
     every_cell = {(o, t): "P" for o in (1, 2, 3) for t in (1, 2, 3)}
-    services.save_ratings(exercise, setting.facilitator, ratings(ids(setting, {
+    evaluation.save_ratings(exercise, setting.facilitator, ratings(ids(setting, {
         **every_cell, (1, 2): "S", (2, 3): "M"})))
-    services.save_ratings(exercise, setting.evaluator, ratings(
+    evaluation.save_ratings(exercise, setting.evaluator, ratings(
         ids(setting, {**every_cell, (1, 2): "M", (3, 1): "U"}),
         ids(setting, {(3, 1): FORMULA_NOTE})))
-    services.end(exercise, now=at(40))
+    running.end(exercise, now=at(40))
     report.save_analysis(setting.objectives[0], strengths="Rute konvoi dipisahkan sejak awal.",
                          improvements="LO paslon dihubungi terlambat.",
                          actor=setting.facilitator)
@@ -148,8 +148,8 @@ def test_a_report_before_anything_happened_says_so(setting):
 
 
 def test_a_release_on_another_day_carries_its_date(setting):
-    services.start(setting.exercise, now=at(0))
-    services.release(setting.injects[0], now=at(24 * 60))
+    running.start(setting.exercise, now=at(0))
+    running.release(setting.injects[0], now=at(24 * 60))
     text = flat(pdf_text(report.report_pdf(setting.exercise)))
     assert "released 1 Nov 2024 09.00 WITA" in text
 
@@ -359,12 +359,12 @@ def test_the_report_page_needs_few_queries_whatever_the_numbers(english, client,
     counts = []
     for code, participants, teams in (("KSP-A", 6, 2), ("KSP-B", 18, 4)):
         setting = exercise_setting(code, participants=participants, teams=teams)
-        services.start(setting.exercise, now=at(0))
+        running.start(setting.exercise, now=at(0))
         for inject in setting.injects:
-            services.release(inject, now=at(inject.number))
+            running.release(inject, now=at(inject.number))
         for team in setting.teams:
-            services.submit_response(setting.injects[0], team.members[0], "Siap.",
-                                     now=at(30))
+            running.submit_response(setting.injects[0], team.members[0], "Siap.",
+                                    now=at(30))
         with count_queries() as counter:
             assert client.get(report_url(setting)).status_code == 200
         counts.append(counter.count)

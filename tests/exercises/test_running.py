@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bimtek.audit import AuditEvent
 from bimtek.errors import ValidationError
-from bimtek.exercises import services
+from bimtek.exercises import access, evaluation, msel, running, setup, teams
 from bimtek.exercises.models import ExerciseStatus, TeamRole
 from bimtek.extensions import db
 
@@ -25,23 +25,23 @@ def released(setting) -> list[int]:
 
 def test_start_pause_resume_end_and_the_clock_stands_still_while_paused(setting):
     exercise = setting.exercise
-    services.start(exercise, now=T0)
+    running.start(exercise, now=T0)
     assert (exercise.status, exercise.started_at) == (ExerciseStatus.RUNNING, T0)
-    assert services.clock_seconds(exercise, minutes(5)) == 300
-    services.pause(exercise, now=minutes(5))
-    assert services.clock_seconds(exercise, minutes(50)) == 300
-    services.resume(exercise, now=minutes(50))
-    assert services.clock_seconds(exercise, minutes(52)) == 420
-    services.end(exercise, now=minutes(60))
+    assert running.clock_seconds(exercise, minutes(5)) == 300
+    running.pause(exercise, now=minutes(5))
+    assert running.clock_seconds(exercise, minutes(50)) == 300
+    running.resume(exercise, now=minutes(50))
+    assert running.clock_seconds(exercise, minutes(52)) == 420
+    running.end(exercise, now=minutes(60))
     assert (exercise.status, exercise.ended_at) == (ExerciseStatus.ENDED, minutes(60))
-    assert services.clock_seconds(exercise, minutes(500)) == 15 * 60
+    assert running.clock_seconds(exercise, minutes(500)) == 15 * 60
     statuses = [f"exercise.{status.value}" for status in ExerciseStatus]
     assert db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.action.in_(statuses)).order_by(AuditEvent.id)).all() == \
         ["exercise.running", "exercise.paused", "exercise.running", "exercise.ended"]
 
 
-@pytest.mark.parametrize("change", [services.pause, services.resume, services.end])
+@pytest.mark.parametrize("change", [running.pause, running.resume, running.end])
 def test_a_draft_can_only_be_started(setting, change):
     with pytest.raises(ValidationError, match="cannot be done while the exercise is draft"):
         change(setting.exercise)
@@ -49,17 +49,17 @@ def test_a_draft_can_only_be_started(setting, change):
 
 
 def test_an_exercise_without_teams_does_not_start(setting):
-    exercise = services.create_exercise(setting.course, title="Tanpa tim")
+    exercise = setup.create_exercise(setting.course, title="Tanpa tim")
     with pytest.raises(ValidationError, match="Confirm the teams"):
-        services.start(exercise)
+        running.start(exercise)
 
 
 def test_injects_are_released_when_the_clock_reaches_their_offset(setting):
     exercise = setting.exercise
-    services.start(exercise, now=T0)
-    assert [i.number for i in services.release_due(exercise, T0)] == [1]
-    assert services.release_due(exercise, minutes(9.9)) == []
-    assert [i.number for i in services.release_due(exercise, minutes(20))] == [2, 3]
+    running.start(exercise, now=T0)
+    assert [i.number for i in running.release_due(exercise, T0)] == [1]
+    assert running.release_due(exercise, minutes(9.9)) == []
+    assert [i.number for i in running.release_due(exercise, minutes(20))] == [2, 3]
     assert released(setting) == [1, 2, 3]
     assert setting.injects[1].released_at == minutes(20)
     assert setting.injects[1].released_by_id is None
@@ -67,91 +67,91 @@ def test_injects_are_released_when_the_clock_reaches_their_offset(setting):
 
 def test_nothing_is_released_while_paused_and_the_pause_does_not_count(setting):
     exercise = setting.exercise
-    services.start(exercise, now=T0)
-    services.release_due(exercise, T0)
-    services.pause(exercise, now=minutes(5))
-    assert services.release_due(exercise, minutes(60)) == []
-    services.resume(exercise, now=minutes(60))
-    assert services.release_due(exercise, minutes(64)) == []
-    assert [i.number for i in services.release_due(exercise, minutes(65))] == [2]
+    running.start(exercise, now=T0)
+    running.release_due(exercise, T0)
+    running.pause(exercise, now=minutes(5))
+    assert running.release_due(exercise, minutes(60)) == []
+    running.resume(exercise, now=minutes(60))
+    assert running.release_due(exercise, minutes(64)) == []
+    assert [i.number for i in running.release_due(exercise, minutes(65))] == [2]
 
 
 def test_a_draft_releases_nothing(setting):
-    assert services.release_due(setting.exercise, minutes(500)) == []
+    assert running.release_due(setting.exercise, minutes(500)) == []
     assert released(setting) == []
 
 
 def test_the_facilitator_releases_an_inject_early_once(setting):
     exercise = setting.exercise
-    services.start(exercise, now=T0)
-    inject = services.release(setting.injects[3], actor=setting.facilitator, now=minutes(1))
+    running.start(exercise, now=T0)
+    inject = running.release(setting.injects[3], actor=setting.facilitator, now=minutes(1))
     assert (inject.released_at, inject.released_by_id) == (minutes(1), setting.facilitator.id)
     with pytest.raises(ValidationError, match="already been released"):
-        services.release(setting.injects[3], now=minutes(2))
+        running.release(setting.injects[3], now=minutes(2))
     # Due on the clock later, it is not released again.
-    services.release_due(exercise, minutes(40))
+    running.release_due(exercise, minutes(40))
     assert setting.injects[3].released_at == minutes(1)
 
 
 def test_injects_are_released_only_while_running(setting):
     with pytest.raises(ValidationError, match="Start or resume"):
-        services.release(setting.injects[0])
-    services.start(setting.exercise)
-    services.pause(setting.exercise)
+        running.release(setting.injects[0])
+    running.start(setting.exercise)
+    running.pause(setting.exercise)
     with pytest.raises(ValidationError, match="Start or resume"):
-        services.release(setting.injects[0])
+        running.release(setting.injects[0])
     assert released(setting) == []
 
 
 def msel_rows(setting) -> list[tuple]:
     return [(e.inject.number, e.inject.message, e.inject.released_at,
-             [t.id for t in e.teams]) for e in services.msel(setting.exercise)]
+             [t.id for t in e.teams]) for e in msel.msel(setting.exercise)]
 
 
 def ended(setting):
-    services.start(setting.exercise, now=T0)
-    services.release_due(setting.exercise, T0)
-    services.end(setting.exercise, now=minutes(45))
+    running.start(setting.exercise, now=T0)
+    running.release_due(setting.exercise, T0)
+    running.end(setting.exercise, now=minutes(45))
     return setting
 
 
 def mutations(s):
     """Every change an exercise can undergo, as (name, call)."""
     exercise, first = s.exercise, s.injects[0]
-    member = services.membership(exercise, s.account(s.member(1)))
-    groups = [[r.id for r in group] for group in services.propose_teams(exercise, 3)]
+    member = running.membership(exercise, s.account(s.member(1)))
+    groups = [[r.id for r in group] for group in teams.propose_teams(exercise, 3)]
     return [
-        ("update", lambda: services.update_exercise(exercise, title="Baru", scenario="",
-                                                    session_id=None)),
-        ("delete", lambda: services.delete_exercise(exercise)),
-        ("staff", lambda: services.update_exercise(
+        ("update", lambda: setup.update_exercise(exercise, title="Baru", scenario="",
+                                                 session_id=None)),
+        ("delete", lambda: setup.delete_exercise(exercise)),
+        ("staff", lambda: setup.update_exercise(
             exercise, title=exercise.title, scenario="", session_id=None, facilitator_ids=[],
             evaluator_ids=[])),
-        ("set staff", lambda: services.set_staff(exercise, facilitator_ids=[],
-                                                 evaluator_ids=[])),
-        ("add objective", lambda: services.add_objective(
-            exercise, services.ObjectiveInput(title="Baru"))),
-        ("update objective", lambda: services.update_objective(
-            s.objectives[0], services.ObjectiveInput(title="Baru"))),
-        ("remove objective", lambda: services.remove_objective(s.objectives[0])),
-        ("confirm teams", lambda: services.confirm_teams(exercise, groups)),
-        ("move member", lambda: services.move_member(exercise, s.member(1).id,
-                                                     s.teams[1].id)),
-        ("member role", lambda: services.set_member_role(exercise, s.member(1, 3).id,
-                                                         TeamRole.KETUA)),
-        ("add inject", lambda: services.add_inject(
-            exercise, services.InjectInput(number=9, message="Baru"))),
-        ("update inject", lambda: services.update_inject(
-            s.injects[3], services.InjectInput(number=4, message="Baru"))),
-        ("delete inject", lambda: services.delete_inject(s.injects[3])),
-        ("replace msel", lambda: services.replace_msel(exercise, [])),
-        ("start", lambda: services.start(exercise)),
-        ("pause", lambda: services.pause(exercise)),
-        ("resume", lambda: services.resume(exercise)),
-        ("end", lambda: services.end(exercise)),
-        ("release", lambda: services.release(s.injects[3])),
-        ("respond", lambda: services.submit_response(first, member, "Terlambat sekali")),
-        ("rate", lambda: services.save_ratings(exercise, s.evaluator, [services.RatingInput(
+        ("set staff", lambda: access.set_staff(exercise, facilitator_ids=[],
+                                               evaluator_ids=[])),
+        ("add objective", lambda: setup.add_objective(
+            exercise, setup.ObjectiveInput(title="Baru"))),
+        ("update objective", lambda: setup.update_objective(
+            s.objectives[0], setup.ObjectiveInput(title="Baru"))),
+        ("remove objective", lambda: setup.remove_objective(s.objectives[0])),
+        ("confirm teams", lambda: teams.confirm_teams(exercise, groups)),
+        ("move member", lambda: teams.move_member(exercise, s.member(1).id,
+                                                  s.teams[1].id)),
+        ("member role", lambda: teams.set_member_role(exercise, s.member(1, 3).id,
+                                                      TeamRole.KETUA)),
+        ("add inject", lambda: msel.add_inject(
+            exercise, msel.InjectInput(number=9, message="Baru"))),
+        ("update inject", lambda: msel.update_inject(
+            s.injects[3], msel.InjectInput(number=4, message="Baru"))),
+        ("delete inject", lambda: msel.delete_inject(s.injects[3])),
+        ("replace msel", lambda: msel.replace_msel(exercise, [])),
+        ("start", lambda: running.start(exercise)),
+        ("pause", lambda: running.pause(exercise)),
+        ("resume", lambda: running.resume(exercise)),
+        ("end", lambda: running.end(exercise)),
+        ("release", lambda: running.release(s.injects[3])),
+        ("respond", lambda: running.submit_response(first, member, "Terlambat sekali")),
+        ("rate", lambda: evaluation.save_ratings(exercise, s.evaluator, [evaluation.RatingInput(
             s.objectives[0].id, s.teams[0].id, "P")])),
     ]
 
@@ -169,4 +169,4 @@ def test_an_ended_exercise_refuses_every_change(setting):
     assert setting.exercise.title != "Baru"
     assert len(setting.exercise.objectives) == 3
     assert msel_rows(setting) == snapshot
-    assert services.release_due(setting.exercise, minutes(500)) == []
+    assert running.release_due(setting.exercise, minutes(500)) == []

@@ -9,8 +9,19 @@ from sqlalchemy import func, select
 from bimtek.attendance.marking import mark
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.errors import ValidationError
-from bimtek.exercises import services
+from bimtek.exercises import running, setup
 from bimtek.exercises.models import ExerciseStatus, Team, TeamMember, TeamRole
+from bimtek.exercises.teams import (
+    MAX_TEAMS,
+    balance,
+    checked_in,
+    confirm_teams,
+    move_member,
+    propose_teams,
+    set_member_role,
+    team_members,
+    unplaced,
+)
 from bimtek.extensions import db
 
 
@@ -60,7 +71,7 @@ def reference_participants() -> list[Person]:
 
 
 def test_the_proposal_mixes_units_and_kecamatan_of_the_checked_in(setting):
-    proposal = services.propose_teams(setting.exercise, 3)
+    proposal = propose_teams(setting.exercise, 3)
     assert sorted(r.id for team in proposal for r in team) == \
         sorted(r.id for r in setting.participants)
     assert setting.absent.id not in {r.id for team in proposal for r in team}
@@ -72,17 +83,17 @@ def test_the_proposal_mixes_units_and_kecamatan_of_the_checked_in(setting):
 
 @pytest.mark.parametrize("count", [3, 7, 10, 20])
 def test_reference_sized_course_is_balanced(count):
-    teams = services.balance(reference_participants(), count)
+    teams = balance(reference_participants(), count)
     assert sum(len(team) for team in teams) == 400
     assert_balanced(teams)
 
 
 def test_balance_is_deterministic_whatever_the_order_it_is_given():
     people = reference_participants()
-    first = services.balance(people, 7)
+    first = balance(people, 7)
     shuffled = people[:]
     random.Random(1).shuffle(shuffled)
-    again = services.balance(shuffled, 7)
+    again = balance(shuffled, 7)
     assert [[p.number for p in team] for team in first] == \
         [[p.number for p in team] for team in again]
 
@@ -92,28 +103,28 @@ def test_balance_mixes_a_kecamatan_the_units_alone_would_stack():
     # units every A would land in team 1.
     people = [Person(n, unit, Place(place)) for n, (unit, place) in enumerate(
         [(u, p) for u in ("Kesbangpol", "PPK", "Satpol PP") for p in ("A", "B", "C")], 1)]
-    teams = services.balance(people, 3)
+    teams = balance(people, 3)
     assert [sorted(p.kecamatan.code for p in team) for team in teams] == [["A", "B", "C"]] * 3
 
 
-@pytest.mark.parametrize("count", [0, 13, services.MAX_TEAMS + 1])
+@pytest.mark.parametrize("count", [0, 13, MAX_TEAMS + 1])
 def test_impossible_team_counts_are_refused(setting, count):
     with pytest.raises(ValidationError) as refused:
-        services.propose_teams(setting.exercise, count)
+        propose_teams(setting.exercise, count)
     assert refused.value.field == "count"
 
 
 def test_late_participants_count_and_absent_or_excused_ones_do_not(setting):
     mark(setting.absent, setting.session, AttendanceStatus.IZIN, reason="Tugas kantor")
-    people = services.checked_in(setting.exercise)
+    people = checked_in(setting.exercise)
     assert [r.id for r in people] == [r.id for r in setting.participants]
     mark(setting.absent, setting.session, AttendanceStatus.TERLAMBAT)
-    assert setting.absent.id in {r.id for r in services.checked_in(setting.exercise)}
+    assert setting.absent.id in {r.id for r in checked_in(setting.exercise)}
 
 
 def test_proposing_writes_nothing(setting):
     teams_before = db.session.scalar(select(func.count()).select_from(TeamMember))
-    services.propose_teams(setting.exercise, 4)
+    propose_teams(setting.exercise, 4)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(TeamMember)) == teams_before
     assert len(setting.exercise.teams) == 3
@@ -122,15 +133,15 @@ def test_proposing_writes_nothing(setting):
 def test_confirming_keeps_team_numbers_and_gives_default_roles(setting):
     exercise = setting.exercise
     team_ids = [team.id for team in exercise.teams]
-    groups = [[r.id for r in group] for group in services.propose_teams(exercise, 2)]
+    groups = [[r.id for r in group] for group in propose_teams(exercise, 2)]
     # Team 3 is the target of no inject, so it may go.
     setting.injects[2].to_all_teams = True
     setting.injects[2].targets = []
     db.session.commit()
-    teams = services.confirm_teams(exercise, groups)
+    teams = confirm_teams(exercise, groups)
     assert [team.id for team in teams] == team_ids[:2]
     assert db.session.scalar(select(func.count()).select_from(Team)) == 2
-    members = services.team_members(exercise)
+    members = team_members(exercise)
     for team in teams:
         roles = [m.role for m in members[team.id]]
         assert roles[:3] == [TeamRole.KETUA, TeamRole.JURU_BICARA, TeamRole.NOTULIS]
@@ -138,71 +149,71 @@ def test_confirming_keeps_team_numbers_and_gives_default_roles(setting):
 
 
 def test_confirming_refuses_to_drop_a_team_an_inject_is_addressed_to(setting):
-    groups = [[r.id for r in group] for group in services.propose_teams(setting.exercise, 1)]
+    groups = [[r.id for r in group] for group in propose_teams(setting.exercise, 1)]
     with pytest.raises(ValidationError, match="Inject 3"):
-        services.confirm_teams(setting.exercise, groups)
+        confirm_teams(setting.exercise, groups)
     assert len(setting.exercise.teams) == 3
 
 
 def test_confirming_refuses_someone_not_checked_in_or_twice(setting):
-    groups = [[r.id for r in group] for group in services.propose_teams(setting.exercise, 3)]
+    groups = [[r.id for r in group] for group in propose_teams(setting.exercise, 3)]
     with pytest.raises(ValidationError):
-        services.confirm_teams(setting.exercise, [*groups[:2], [*groups[2], setting.absent.id]])
+        confirm_teams(setting.exercise, [*groups[:2], [*groups[2], setting.absent.id]])
     with pytest.raises(ValidationError):
-        services.confirm_teams(setting.exercise, [*groups[:2], [*groups[2], groups[0][0]]])
+        confirm_teams(setting.exercise, [*groups[:2], [*groups[2], groups[0][0]]])
     with pytest.raises(ValidationError):
-        services.confirm_teams(setting.exercise, [*groups, []])
+        confirm_teams(setting.exercise, [*groups, []])
 
 
 def test_teams_are_replaced_only_in_draft(setting):
-    groups = [[r.id for r in group] for group in services.propose_teams(setting.exercise, 3)]
-    services.start(setting.exercise)
+    groups = [[r.id for r in group] for group in propose_teams(setting.exercise, 3)]
+    running.start(setting.exercise)
     with pytest.raises(ValidationError, match="only before the exercise starts"):
-        services.confirm_teams(setting.exercise, groups)
+        confirm_teams(setting.exercise, groups)
 
 
 def test_a_member_moves_to_another_team_leaving_their_role_behind(setting):
     leader = setting.member(1)
-    member = services.move_member(setting.exercise, leader.id, setting.teams[1].id)
+    member = move_member(setting.exercise, leader.id, setting.teams[1].id)
     assert member.team_id == setting.teams[1].id and member.role == TeamRole.ANGGOTA
-    assert services.membership(setting.exercise, setting.account(leader)).team_id == \
+    assert running.membership(setting.exercise, setting.account(leader)).team_id == \
         setting.teams[1].id
 
 
 def test_a_late_arrival_joins_a_team_and_strangers_cannot(setting):
     with pytest.raises(ValidationError):
-        services.move_member(setting.exercise, setting.absent.id, setting.teams[0].id)
+        move_member(setting.exercise, setting.absent.id, setting.teams[0].id)
     mark(setting.absent, setting.session, AttendanceStatus.TERLAMBAT)
-    assert [r.id for r in services.unplaced(setting.exercise)] == [setting.absent.id]
-    services.move_member(setting.exercise, setting.absent.id, setting.teams[0].id)
-    assert services.unplaced(setting.exercise) == []
+    assert [r.id for r in unplaced(setting.exercise)] == [setting.absent.id]
+    move_member(setting.exercise, setting.absent.id, setting.teams[0].id)
+    assert unplaced(setting.exercise) == []
 
 
 def test_moving_to_a_team_of_another_exercise_is_refused(setting):
-    other = services.create_exercise(setting.course, title="Latihan lain")
+    other = setup.create_exercise(setting.course, title="Latihan lain")
     other_team = Team(exercise=other, number=1, name="Tim 1")
     db.session.add(other_team)
     db.session.commit()
     with pytest.raises(ValidationError) as refused:
-        services.move_member(setting.exercise, setting.member(1).id, other_team.id)
+        move_member(setting.exercise, setting.member(1).id, other_team.id)
     assert refused.value.field == "team_id"
 
 
 def test_a_team_role_is_handed_over_so_each_team_has_one_holder(setting):
     newcomer = setting.member(1, 3)
-    services.set_member_role(setting.exercise, newcomer.id, TeamRole.KETUA)
+    set_member_role(setting.exercise, newcomer.id, TeamRole.KETUA)
     roles = Counter(m.role for m in setting.teams[0].members)
     assert roles[TeamRole.KETUA] == 1
-    assert services.membership(setting.exercise, setting.account(newcomer)).role == \
+    assert running.membership(setting.exercise, setting.account(newcomer)).role == \
         TeamRole.KETUA
     with pytest.raises(ValidationError):
-        services.set_member_role(setting.exercise, newcomer.id, "bos")
+        set_member_role(setting.exercise, newcomer.id, "bos")
 
 
 def test_the_database_refuses_a_second_ketua_in_a_team(setting):
     from sqlalchemy.exc import IntegrityError
 
-    member = services.membership(setting.exercise, setting.account(setting.member(1, 3)))
+    member = running.membership(setting.exercise, setting.account(setting.member(1, 3)))
     member.role = TeamRole.KETUA
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -210,12 +221,12 @@ def test_the_database_refuses_a_second_ketua_in_a_team(setting):
 
 
 def test_an_ended_exercise_keeps_its_teams(setting):
-    services.start(setting.exercise)
-    services.end(setting.exercise)
+    running.start(setting.exercise)
+    running.end(setting.exercise)
     assert setting.exercise.status == ExerciseStatus.ENDED
-    for change in (lambda: services.move_member(setting.exercise, setting.member(1).id,
-                                                setting.teams[1].id),
-                   lambda: services.set_member_role(setting.exercise, setting.member(1).id,
-                                                    TeamRole.NOTULIS)):
+    for change in (lambda: move_member(setting.exercise, setting.member(1).id,
+                                       setting.teams[1].id),
+                   lambda: set_member_role(setting.exercise, setting.member(1).id,
+                                           TeamRole.NOTULIS)):
         with pytest.raises(ValidationError, match="has ended"):
             change()

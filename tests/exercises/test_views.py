@@ -13,7 +13,7 @@ from bimtek.attendance.models import AttendanceStatus
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course, SessionKind
-from bimtek.exercises import services
+from bimtek.exercises import access, msel, running, teams
 from bimtek.exercises.models import (
     Evaluation,
     Exercise,
@@ -88,10 +88,10 @@ def run(app, change):
 
 def start_and_release(app, *numbers):
     def change(exercise):
-        services.start(exercise)
+        running.start(exercise)
         for inject in exercise.injects:
             if inject.number in numbers:
-                services.release(inject)
+                running.release(inject)
     run(app, change)
 
 
@@ -182,7 +182,7 @@ def test_a_team_feed_shows_only_its_released_injects(app, client, site):
 
 
 def test_the_feed_releases_what_is_due_and_the_team_answers_once(app, client, site):
-    run(app, services.start)
+    run(app, running.start)
     sign_in(client, site, "team1")
     page = client.get(site.team).get_data(as_text=True)
     assert 'hx-trigger="every 2s"' in page
@@ -209,7 +209,7 @@ def test_the_console_shows_each_teams_response_in_its_column(app, client, site):
     def answer(exercise):
         team2 = exercise.teams[1]
         member = team2.members[0]
-        services.submit_response(exercise.injects[0], member, "Tim 2 siaga")
+        running.submit_response(exercise.injects[0], member, "Tim 2 siaga")
     run(app, answer)
     sign_in(client, site, "facilitator")
     live = client.get(site.base + "/console/live").get_data(as_text=True)
@@ -268,7 +268,7 @@ def test_a_facilitator_creates_an_exercise_and_facilitates_it(app, client, site)
 
     def facilitators(_e):
         created = db.session.scalar(select(Exercise).where(Exercise.title == "Simulasi kedua"))
-        return [u.email for u in services.staff_of(created, StaffRole.FACILITATOR)]
+        return [u.email for u in access.staff_of(created, StaffRole.FACILITATOR)]
     assert run(app, facilitators) == ["lain@bimtek.test"]
 
 
@@ -383,7 +383,7 @@ def test_console_and_feed_queries_do_not_grow_with_injects_and_responses(
         app, client, site, count_queries):
     start_and_release(app, 1)
     # One response already, so that loading responses costs its queries in both counts.
-    run(app, lambda e: services.submit_response(e.injects[0], e.teams[0].members[0], "Siap"))
+    run(app, lambda e: running.submit_response(e.injects[0], e.teams[0].members[0], "Siap"))
     sign_in(client, site, "facilitator")
     team = sign_in(app.test_client(), site, "team1")
 
@@ -398,16 +398,16 @@ def test_console_and_feed_queries_do_not_grow_with_injects_and_responses(
 
     def grow(exercise):
         for number in range(5, 25):
-            services.add_inject(exercise, services.InjectInput(number=number, message="x"))
+            msel.add_inject(exercise, msel.InjectInput(number=number, message="x"))
         for inject in exercise.injects:
             if inject.released_at is None:
-                services.release(inject)
+                running.release(inject)
         for inject in exercise.injects:
             for team_row in exercise.teams:
-                if services.team_inject(team_row, inject.id) is not None and not \
+                if running.team_inject(team_row, inject.id) is not None and not \
                         db.session.scalar(select(Response.id).where(
                             Response.inject_id == inject.id, Response.team_id == team_row.id)):
-                    services.submit_response(inject, team_row.members[0], "Siap")
+                    running.submit_response(inject, team_row.members[0], "Siap")
     run(app, grow)
     assert measure() == before
 
@@ -454,6 +454,6 @@ def test_the_teams_page_queries_do_not_grow_with_participants(app, client, site,
             serial, kesbangpol, unit="Kesbangpol")) for serial in range(50, 80)]
         mark_many(exercise.session, [r.id for r in arrivals], AttendanceStatus.TERLAMBAT)
         for registration in arrivals[:20]:
-            services.move_member(exercise, registration.id, exercise.teams[0].id)
+            teams.move_member(exercise, registration.id, exercise.teams[0].id)
     run(app, late_arrivals)
     assert measure() == before

@@ -33,8 +33,12 @@ from bimtek.certificates import demo_keys, signatories, tasks
 from bimtek.certificates.models import Certificate
 from bimtek.courses import services as course_services
 from bimtek.courses.models import SessionKind
+from bimtek.exercises import access as exercise_access
+from bimtek.exercises import msel as exercise_msel
 from bimtek.exercises import report
-from bimtek.exercises import services as exercise_services
+from bimtek.exercises import running as exercise_running
+from bimtek.exercises import setup as exercise_setup
+from bimtek.exercises import teams as exercise_teams
 from bimtek.exercises.models import Exercise, StaffRole
 from bimtek.extensions import db, init_task_queue, limiter
 from bimtek.mail import services as mail
@@ -344,7 +348,7 @@ _serials = itertools.count(100)
 
 def this_exercise() -> Exercise:
     course = course_services.find_course(THIS)
-    return exercise_services.exercises_of(course)[0]
+    return exercise_setup.exercises_of(course)[0]
 
 
 @fresh("POST courses.delete_session")
@@ -358,26 +362,26 @@ def _fresh_session():
 
 @fresh("POST exercises.delete")
 def _fresh_exercise():
-    facilitators = [u.id for u in exercise_services.staff_of(this_exercise(),
-                                                             StaffRole.FACILITATOR)]
-    exercise = exercise_services.create_exercise(course_services.find_course(THIS),
-                                                 title="Simulasi cadangan",
-                                                 facilitator_ids=facilitators)
+    facilitators = [u.id for u in exercise_access.staff_of(this_exercise(),
+                                                           StaffRole.FACILITATOR)]
+    exercise = exercise_setup.create_exercise(course_services.find_course(THIS),
+                                              title="Simulasi cadangan",
+                                              facilitator_ids=facilitators)
     return {"exercise_id": exercise.id}
 
 
 @fresh("POST exercises.delete_inject")
 def _fresh_inject():
     exercise = this_exercise()
-    inject = exercise_services.add_inject(exercise, exercise_services.InjectInput(
-        number=exercise_services.next_inject_number(exercise), message="Cadangan"))
+    inject = exercise_msel.add_inject(exercise, exercise_msel.InjectInput(
+        number=exercise_msel.next_inject_number(exercise), message="Cadangan"))
     return {"inject_id": inject.id}
 
 
 @fresh("POST exercises.remove_objective")
 def _fresh_objective():
-    objective = exercise_services.add_objective(
-        this_exercise(), exercise_services.ObjectiveInput(title="Cadangan"))
+    objective = exercise_setup.add_objective(
+        this_exercise(), exercise_setup.ObjectiveInput(title="Cadangan"))
     return {"objective_id": objective.id}
 
 
@@ -429,20 +433,20 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
     certificates = {c.registration_id: c for c in db.session.scalars(
         select(Certificate).where(Certificate.course_id == course.id))}
     simulation = next(s for s in course.sessions if s.kind == SessionKind.SIMULATION)
-    exercise = exercise_services.create_exercise(
+    exercise = exercise_setup.create_exercise(
         course, title="Simulasi Penanganan Konflik", scenario="Kampanye akbar.",
         session_id=simulation.id, facilitator_ids=[facilitator.id],
         evaluator_ids=[facilitator.id], actor=organiser)
-    objective = exercise_services.add_objective(exercise, exercise_services.ObjectiveInput(
+    objective = exercise_setup.add_objective(exercise, exercise_setup.ObjectiveInput(
         title="Koordinasi pengamanan"), actor=organiser)
-    proposal = exercise_services.propose_teams(exercise, 2)
-    exercise_services.confirm_teams(exercise, [[r.id for r in group] for group in proposal],
-                                    actor=organiser)
-    inject = exercise_services.add_inject(exercise, exercise_services.InjectInput(
+    proposal = exercise_teams.propose_teams(exercise, 2)
+    exercise_teams.confirm_teams(exercise, [[r.id for r in group] for group in proposal],
+                                 actor=organiser)
+    inject = exercise_msel.add_inject(exercise, exercise_msel.InjectInput(
         number=1, message="Dua pasangan calon berkampanye di hari yang sama.",
         objective_id=objective.id), actor=organiser)
-    exercise_services.start(exercise, actor=organiser)
-    exercise_services.release(inject, actor=organiser)
+    exercise_running.start(exercise, actor=organiser)
+    exercise_running.release(inject, actor=organiser)
     action = report.save_action(exercise, None, report.ActionInput(
         action="Menyusun SOP", responsible="Kesbangpol", objective_id=objective.id),
         actor=organiser)
