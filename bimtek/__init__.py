@@ -138,7 +138,8 @@ def _init_extensions(app: Flask) -> None:
 # Importing these attaches routes and commands to their module's blueprint.
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "regions.views",
                 "speakers.views",
-                "courses.views", "courses.cli", "registration.views", "registration.cli",
+                "courses.views", "courses.cli", "registration.views", "registration.file_views",
+                "registration.cli",
                 "attendance.api", "attendance.cli", "attendance.views", "certificates.views",
                 "certificates.cli", "exercises.views.setup", "exercises.views.teams",
                 "exercises.views.msel", "exercises.views.running", "exercises.views.evaluation",

@@ -32,7 +32,7 @@ from bimtek.exercises.models import Exercise
 from bimtek.exercises.views import msel as msel_views
 from bimtek.extensions import db, limiter
 from bimtek.regions.services import find_area
-from bimtek.registration import views as registration_views
+from bimtek.registration import file_views as registration_views
 from bimtek.registration.models import Registration
 from tests.certificates.factories import STARTS_ON
 from tests.factories import seed_regions

@@ -11,7 +11,7 @@ from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.mail.models import JobStatus, MessageStatus, OutgoingMessage
-from bimtek.registration import bp, messages, spreadsheet
+from bimtek.registration import bp, messages, participant_export, spreadsheet
 from bimtek.registration.models import RegistrationStatus
 from bimtek.spreadsheets import FORMATS
 
@@ -99,7 +99,7 @@ def export_participants(code: str, file: Path):
     if fmt not in FORMATS:
         raise click.BadParameter("the file name must end in .xlsx or .csv.", param_hint="FILE")
     course = _course(code)
-    file.write_bytes(spreadsheet.export_participants(course, fmt))
+    file.write_bytes(participant_export.export_participants(course, fmt))
     click.echo(f"Wrote the participants of {course.code} to {file}.")
 
 

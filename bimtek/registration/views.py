@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from io import BytesIO
 
 from flask import (
@@ -32,11 +31,15 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
 from bimtek.registration import badges as badges_module
-from bimtek.registration import bp, history, messages, self_service, services, spreadsheet
+from bimtek.registration import (
+    bp,
+    history,
+    messages,
+    self_service,
+    services,
+)
 from bimtek.registration.forms import (
-    ConfirmParticipantsForm,
     ConfirmRegistrationForm,
-    ImportParticipantsForm,
     LostLinkForm,
     ParticipantForm,
     ParticipantSearchForm,
@@ -46,8 +49,6 @@ from bimtek.registration.forms import (
 )
 from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
 from bimtek.speakers import services as institution_services
-from bimtek.speakers.models import InstitutionKind
-from bimtek.spreadsheets import UploadStash
 from bimtek.timeutil import utcnow, wall_clock
 
 
@@ -300,152 +301,6 @@ def set_quota(course):
         else:
             flash(_("Quota for %(unit)s saved.", unit=form.unit.data), "success")
     return redirect(url_for("registration.participants", course_code=course.code))
-
-
-# --- import and export -----------------------------------------------------------------
-
-def _stash(course) -> UploadStash:
-    return UploadStash.for_import("participants", course)
-
-
-@bp.route("/courses/<course_code>/participants/import", methods=["GET", "POST"])
-@course_roles_required(Role.ORGANISER)
-def import_participants(course):
-    form = ImportParticipantsForm()
-    if form.validate_on_submit():
-        upload = _stash(course).keep(form.file.data.filename, form.file.data.read())
-        return _import_preview(course, upload, waitlist=form.waitlist.data, headers={},
-                               institutions={})
-    return render_template("registration/import.html", course=course, form=form)
-
-
-def _import_preview(course, upload: str, *, waitlist: bool, headers: dict[str, str],
-                    institutions: dict | None = None):
-    """The preview of a stashed file read with the answers given so far, with the
-    questions about it and, when it can be imported, the form that confirms it. Nothing
-    the answers would create is kept: that happens on confirming."""
-    institutions = institutions or {}
-    try:
-        preview = spreadsheet.preview_participants(
-            course, upload, _stash(course).load(upload), waitlist=waitlist, headers=headers,
-            institutions=institutions)
-        confirm = ConfirmParticipantsForm(
-            formdata=None, upload=upload, waitlist="1" if waitlist else "",
-            headers=json.dumps(preview.headers),
-            institutions=json.dumps(spreadsheet.institution_choices_json(institutions)))
-        return render_template(
-            "registration/import_preview.html", course=course, preview=preview,
-            confirm=confirm, fields=[(spreadsheet.IGNORE, _("Ignore this column"))] + [
-                (name, spreadsheet.COLUMNS.label(name)) for name in spreadsheet.MAPPABLE],
-            institutions=institution_services.list_institutions(),
-            kinds=InstitutionKind, regions=course_services.course_kabupaten(course))
-    finally:
-        db.session.rollback()
-
-
-def _answered_headers(form: ConfirmParticipantsForm) -> dict[str, str]:
-    """The headers answered before (the form's JSON) and on this page ('header:KEY')."""
-    try:
-        answered = json.loads(form.headers.data or "{}")
-    except ValueError:
-        answered = None
-    answered = spreadsheet.checked_header_choices(answered)
-    return spreadsheet.checked_header_choices({
-        **answered, **{name.removeprefix("header:"): value
-                       for name, value in request.form.items() if name.startswith("header:")}})
-
-
-def _answered_institutions(form: ConfirmParticipantsForm) -> dict:
-    """The institutions answered before (the form's JSON) and on this page: 'inst:KEY' is
-    an institution's id or 'new', with 'inst:KEY:name', ':short_name', ':kind' and
-    ':region_id' for a new one."""
-    try:
-        answered = json.loads(form.institutions.data or "{}")
-    except ValueError:
-        answered = None
-    answered = spreadsheet.checked_institution_choices(answered)
-    raw = spreadsheet.institution_choices_json(answered)
-    for name, value in request.form.items():
-        if not name.startswith("inst:") or name.count(":") != 1:
-            continue
-        key = name.removeprefix("inst:")
-        if value == "new":
-            raw[key] = {"new": {field: request.form.get(f"{name}:{field}", "")
-                                for field in ("name", "short_name", "kind", "region_id")}}
-        elif value.isdigit():
-            raw[key] = {"id": int(value)}
-    return spreadsheet.checked_institution_choices(raw)
-
-
-@bp.route("/courses/<course_code>/participants/import/review", methods=["POST"])
-@course_roles_required(Role.ORGANISER)
-def review_import(course):
-    """Check a stashed file again with the organiser's answers about its headers."""
-    form = ConfirmParticipantsForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        headers, institutions = _answered_headers(form), _answered_institutions(form)
-        return _import_preview(course, form.upload.data, waitlist=bool(form.waitlist.data),
-                               headers=headers, institutions=institutions)
-    except ValidationError as error:
-        flash(error.message, "danger")
-        return redirect(url_for("registration.import_participants", course_code=course.code))
-
-
-@bp.route("/courses/<course_code>/participants/import/confirm", methods=["POST"])
-@course_roles_required(Role.ORGANISER)
-def confirm_import(course):
-    form = ConfirmParticipantsForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        registrations = spreadsheet.confirm_upload(
-            _stash(course), form.upload.data, waitlist=bool(form.waitlist.data),
-            actor=current_user, headers=_answered_headers(form),
-            institutions=_answered_institutions(form))
-    except ValidationError as error:
-        flash(error.message, "danger")
-        return redirect(url_for("registration.import_participants", course_code=course.code))
-    flash(_("%(count)d participants imported.", count=len(registrations)), "success")
-    return redirect(url_for("registration.participants", course_code=course.code))
-
-
-@bp.route("/courses/<course_code>/participants/template.xlsx")
-@course_roles_required(Role.ORGANISER)
-def participant_template(course):
-    """The course's participant list to fill in: 'Unduh templat'."""
-    return send_file(BytesIO(spreadsheet.participant_template(course)),
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml."
-                              "sheet",
-                     download_name=f"templat-peserta-{course.code}.xlsx", as_attachment=True)
-
-
-@bp.route("/courses/<course_code>/participants/export.<any(xlsx, csv):fmt>")
-@course_roles_required(Role.ORGANISER)
-def export_participants(course, fmt: str):
-    mimetypes = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "csv": "text/csv"}
-    return send_file(BytesIO(spreadsheet.export_participants(course, fmt, by=current_user)),
-                     mimetype=mimetypes[fmt], download_name=f"peserta-{course.code}.{fmt}",
-                     as_attachment=True)
-
-
-@bp.route("/courses/<course_code>/participants/badges.pdf")
-@course_roles_required(Role.ORGANISER)
-def badges(course):
-    """All badges, one institution's (?institution_id=) or chosen participants (?id=…)."""
-    ids = request.args.getlist("id", type=int)
-    selection = badges_module.badge_selection(
-        course, institution_id=request.args.get("institution_id", type=int),
-        registration_ids=ids or None)
-    try:
-        pdf = badges_module.badges_pdf(course, selection)
-    except ValidationError as error:
-        flash(error.message, "warning")
-        return redirect(url_for("registration.participants", course_code=course.code))
-    return send_file(BytesIO(pdf), mimetype="application/pdf",
-                     download_name=f"badges-{course.code}.pdf")
 
 
 # --- participants themselves -----------------------------------------------------------
