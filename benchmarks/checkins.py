@@ -106,6 +106,7 @@ def prepare_app(database_url: str, instance: Path) -> tuple[str, list[str]]:
     from bimtek import create_app, demo
     from bimtek.attendance.devices import issue_device_token
     from bimtek.courses import services as course_services
+    from bimtek.courses.agenda import SessionInput, add_session
     from bimtek.courses.models import SessionKind
     from bimtek.extensions import db
     from bimtek.registration.models import Registration
@@ -117,7 +118,7 @@ def prepare_app(database_url: str, instance: Path) -> tuple[str, list[str]]:
         demo.seed(app.config["DEMO_PASSWORD"])
         course = course_services.find_course(demo.DEMO_COURSE_CODE)
         now = datetime.now(ZoneInfo(course.timezone))
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=now.date(), starts_at=max(clock(0), (now - timedelta(minutes=10)).time()),
             ends_at=clock(23, 59), title="Sesi uji beban", kind=SessionKind.MATERIAL, jp=2))
         _device, token = issue_device_token(course, "Meja 1")

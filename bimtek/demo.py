@@ -22,6 +22,13 @@ from bimtek.certificates import demo_keys, signatories
 from bimtek.certificates.models import Signatory
 from bimtek.certificates.settings import settings_for
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import (
+    SessionInput,
+    add_sessions,
+    copy_agenda,
+    find_room_by_name,
+    save_room,
+)
 from bimtek.courses.models import Course, CourseRegion, CourseStatus, Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.exercises.demo import seed_exercise
@@ -175,13 +182,13 @@ def _reference_agenda(course: Course) -> None:
     if course.sessions:
         return
     for name, capacity, plenary in DEMO_ROOMS:
-        course_services.save_room(course, None, name=name, capacity=capacity,
-                                  is_plenary=plenary)
+        save_room(course, None, name=name, capacity=capacity,
+                  is_plenary=plenary)
     speakers = _demo_speakers()
-    course_services.add_sessions(course, [
-        course_services.SessionInput(
+    add_sessions(course, [
+        SessionInput(
             day=day, starts_at=_clock(start), ends_at=_clock(end), title=title, kind=kind,
-            room_id=course_services.find_room_by_name(course, room).id, jp=jp,
+            room_id=find_room_by_name(course, room).id, jp=jp,
             speakers=[(speakers[key], role) for key, role in roles])
         for day, items in zip(course.days, DEMO_AGENDA, strict=True)
         for start, end, title, kind, room, roles, jp in items
@@ -206,7 +213,7 @@ def _live_demo_course(reference: Course) -> Course:
         signatory_name=reference.signatory_name, signatory_nip=reference.signatory_nip,
         areas=[CourseRegion.of(area.area) for area in reference.areas],
         registration_open=True)
-    course_services.copy_agenda(reference, course)
+    copy_agenda(reference, course)
     course.status = CourseStatus.PUBLISHED
     db.session.commit()
     return course

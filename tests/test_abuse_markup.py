@@ -56,6 +56,7 @@ from bimtek.certificates.models import Certificate, Signatory
 from bimtek.certificates.settings import check_statement, save_settings
 from bimtek.config import PROJECT_ROOT
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import save_room, session_input, update_session
 from bimtek.courses.models import Course, Room, Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.exercises import evaluation as exercise_evaluation
@@ -167,10 +168,10 @@ def _poison_agenda(p: Texts, course: Course) -> Speaker:
         programme=p.payload("course.programme", Course.programme),
         venue=p.payload("course.venue", Course.venue),
         city=p.payload("course.city", Course.city))
-    room = course_services.save_room(course, None, name=p.payload("room.name", Room.name),
-                                     capacity=50, is_plenary=False)
+    room = save_room(course, None, name=p.payload("room.name", Room.name),
+                     capacity=50, is_plenary=False)
     for number, session in enumerate(course.sessions, start=1):
-        course_services.update_session(session, course_services.session_input(
+        update_session(session, session_input(
             session, title=p.payload(f"session{number}.title", Session.title),
             description=p.payload(f"session{number}.description", fetching=True,
                                   lines=CALENDAR_BREAK), room_id=room.id))
@@ -283,7 +284,7 @@ def _course_today(p: Texts, desk: User, member_account: User) -> dict:
     course, session, (registration, arrived) = course_running_today(TODAY_CODE, [name, name])
     course_services.save_course(course, code=course.code,
                                 title=p.payload("today.title", Course.title))
-    course_services.update_session(session, course_services.session_input(
+    update_session(session, session_input(
         session, title=p.payload("today.session", Session.title)))
     registration.user_id = member_account.id
     db.session.commit()

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from bimtek.auth.models import User
 from bimtek.courses import services as course_services
 from bimtek.courses import views as course_views
+from bimtek.courses.agenda import save_room
 from bimtek.exercises import msel as exercise_msel
 from bimtek.exercises import setup as exercise_setup
 from bimtek.exercises.models import Exercise
@@ -154,8 +155,8 @@ def other_values(values: dict) -> dict:
     """OTHER course in Sintang, with a room and an upload stashed by each importer."""
     course = course_services.find_course(OTHER)
     course.region = find_area("61.05")
-    room = course_services.save_room(course, None, name="Aula Kapuas", capacity=40,
-                                     is_plenary=True)
+    room = save_room(course, None, name="Aula Kapuas", capacity=40,
+                     is_plenary=True)
     exercise = db.session.get(Exercise, values["exercise_id"])
     return values | team_values(values) | {
         "room_id": room.id, "kecamatan_id": course.region.kecamatan[0].id,

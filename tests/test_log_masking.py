@@ -8,7 +8,7 @@ from datetime import time
 
 from flask_migrate import upgrade
 
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
 from bimtek.logmask import mask_tokens
@@ -26,7 +26,7 @@ def _seed(app) -> tuple[str, str]:
         upgrade()
         course = make_course("KSP-KUTIM-2024", status=CourseStatus.PUBLISHED)
         speaker = speaker_services.save_speaker(None, name="Narasumber Polres")
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=course.starts_on, starts_at=time(8, 0), ends_at=time(9, 0), title="Materi",
             kind=SessionKind.MATERIAL, speakers=[(speaker.id, SpeakerRole.NARASUMBER)]))
         institution = speaker_services.save_institution(None, name="Kesbangpol Kutim",

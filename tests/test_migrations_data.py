@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
 from tests.factories import make_course
@@ -100,7 +101,7 @@ def test_data_written_at_the_first_revision_survives_every_migration(database_fa
 
         # The upgraded data takes new rows: an agenda item, and a course whose id the
         # database's sequence hands out after the old rows'.
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
             title="Pembukaan", kind=SessionKind.OPENING))
         assert [s.title for s in course.sessions] == ["Pembukaan"]

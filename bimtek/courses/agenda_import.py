@@ -15,13 +15,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from bimtek.courses.agenda import SessionInput, add_sessions, check_session, find_room_by_name
 from bimtek.courses.models import Course, Room, Session, SessionKind
-from bimtek.courses.services import (
-    SessionInput,
-    add_sessions,
-    check_session,
-    find_room_by_name,
-)
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.speakers.models import (

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from flask import render_template
 from icalendar import Calendar, Event
 
+from bimtek.courses.agenda import published_sessions_of_speaker
 from bimtek.courses.models import Course, Session
-from bimtek.courses.services import published_sessions_of_speaker
 from bimtek.i18n import zone_label
 from bimtek.pdf import render_pdf
 from bimtek.speakers.models import Speaker

@@ -17,8 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from bimtek.courses.agenda import MAX_SESSION_JP
 from bimtek.courses.models import Session, SessionKind
-from bimtek.courses.services import MAX_CAPACITY, MAX_DECLARED_JP, MAX_SESSION_JP
+from bimtek.courses.services import MAX_CAPACITY, MAX_DECLARED_JP
 from bimtek.forms import Form, fits, optional_int, spreadsheet_field
 
 TIME_FORMATS = ["%H:%M", "%H.%M"]

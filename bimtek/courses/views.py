@@ -17,6 +17,7 @@ from bimtek.auth.access import (
     roles_required,
 )
 from bimtek.auth.models import COURSE_ROLES, Role
+from bimtek.courses import agenda as agenda_services
 from bimtek.courses import agenda_import, bp, exports, services
 from bimtek.courses.conflicts import agenda_warnings_for
 from bimtek.courses.forms import (
@@ -114,7 +115,7 @@ def edit(course):
 def detail(course):
     return render_template(
         "courses/detail.html", course=course, room_form=RoomForm(),
-        can_edit=services.can_edit_agenda(current_user, course),
+        can_edit=agenda_services.can_edit_agenda(current_user, course),
         warnings=agenda_warnings_for(course) if course.status == CourseStatus.DRAFT else [],
         jp_gap=services.jp_gap(course), status_history=services.status_history(course),
         finishing_early=services.finishing_early(course),
@@ -163,8 +164,9 @@ def add_room(course):
     form = RoomForm()
     if form.validate_on_submit():
         try:
-            services.save_room(course, None, name=form.name.data, capacity=form.capacity.data,
-                               is_plenary=form.is_plenary.data)
+            agenda_services.save_room(course, None, name=form.name.data,
+                                      capacity=form.capacity.data,
+                                      is_plenary=form.is_plenary.data)
         except ValidationError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -205,12 +207,12 @@ def _session_form(course: Course, session: Session | None = None, day: date | No
     return form
 
 
-def _session_input(form: SessionForm) -> services.SessionInput:
+def _session_input(form: SessionForm) -> agenda_services.SessionInput:
     speakers = [(speaker_id, SpeakerRole.NARASUMBER) for speaker_id in form.speakers.data]
     if form.moderator.data:
         speakers.append((form.moderator.data, SpeakerRole.MODERATOR))
     speakers += [(speaker_id, SpeakerRole.FASILITATOR) for speaker_id in form.facilitators.data]
-    return services.SessionInput(
+    return agenda_services.SessionInput(
         day=date.fromisoformat(form.day.data), starts_at=form.starts_at.data,
         ends_at=form.ends_at.data, title=form.title.data, kind=form.kind.data,
         room_id=form.room_id.data, jp=form.jp.data, description=form.description.data or "",
@@ -273,7 +275,7 @@ def add_session(course):
     form = _session_form(course)
     if form.validate_on_submit():
         try:
-            services.add_session(course, _session_input(form))
+            agenda_services.add_session(course, _session_input(form))
         except ValidationError as error:
             db.session.rollback()
             show_error(form, error)
@@ -298,7 +300,7 @@ def update_session(course, session_id: int):
     form = _session_form(course, session)
     if form.validate_on_submit():
         try:
-            services.update_session(session, _session_input(form))
+            agenda_services.update_session(session, _session_input(form))
         except ValidationError as error:
             db.session.rollback()
             show_error(form, error)
@@ -326,8 +328,8 @@ def move_session(course, session_id: int):
                                form=form)
     if form.validate_on_submit():
         try:
-            services.move_session(session, date.fromisoformat(form.day.data),
-                                  form.starts_at.data)
+            agenda_services.move_session(session, date.fromisoformat(form.day.data),
+                                         form.starts_at.data)
         except ValidationError as error:
             db.session.rollback()
             show_error(form, error)
@@ -341,7 +343,7 @@ def move_session(course, session_id: int):
 @course_roles_required(Role.ORGANISER)
 def delete_session(course, session_id: int):
     try:
-        services.delete_session(of_course_or_404(Session, session_id, course))
+        agenda_services.delete_session(of_course_or_404(Session, session_id, course))
     except ValidationError as error:
         db.session.rollback()
         return _agenda_response(course, error=error.message)
@@ -360,8 +362,8 @@ def duplicate_day(course):
     form = _duplicate_form(course)
     if form.validate_on_submit():
         try:
-            copies = services.duplicate_day(course, date.fromisoformat(form.source.data),
-                                            date.fromisoformat(form.target.data))
+            copies = agenda_services.duplicate_day(course, date.fromisoformat(form.source.data),
+                                                   date.fromisoformat(form.target.data))
         except ValidationError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -373,7 +375,7 @@ def duplicate_day(course):
 def _copy_form(course: Course) -> CopyAgendaForm:
     form = CopyAgendaForm(prefix="copy")
     form.source_id.choices = [SelectChoice(c.id, f"{c.code} — {c.title}")
-                              for c in services.copy_sources(current_user, course)]
+                              for c in agenda_services.copy_sources(current_user, course)]
     return form
 
 
@@ -383,10 +385,10 @@ def copy_agenda(course):
     form = _copy_form(course)
     if form.validate_on_submit():
         source = db.session.get(Course, form.source_id.data)
-        if source is None or not services.can_read_agenda(current_user, source):
+        if source is None or not agenda_services.can_read_agenda(current_user, source):
             abort(404)
         try:
-            copies = services.copy_agenda(source, course)
+            copies = agenda_services.copy_agenda(source, course)
         except ValidationError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -402,20 +404,20 @@ AGENDA_READERS = (*COURSE_ROLES, Role.PARTICIPANT)
 
 
 @bp.route("/<course_code>/agenda")
-@course_permission(services.can_read_agenda, *AGENDA_READERS)
+@course_permission(agenda_services.can_read_agenda, *AGENDA_READERS)
 def agenda(course):
     return render_template("courses/agenda.html", editable=False, **_agenda_context(course))
 
 
 @bp.route("/<course_code>/agenda.pdf")
-@course_permission(services.can_read_agenda, *AGENDA_READERS)
+@course_permission(agenda_services.can_read_agenda, *AGENDA_READERS)
 def agenda_pdf(course):
     return send_file(BytesIO(exports.agenda_pdf(course)), mimetype="application/pdf",
                      download_name=f"agenda-{course.code}.pdf")
 
 
 @bp.route("/<course_code>/agenda.ics")
-@course_permission(services.can_read_agenda, *AGENDA_READERS)
+@course_permission(agenda_services.can_read_agenda, *AGENDA_READERS)
 def agenda_ics(course):
     return send_file(BytesIO(exports.course_calendar(course)),
                      mimetype="text/calendar", download_name=f"agenda-{course.code}.ics")

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bimtek import audit
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import published_sessions
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -43,7 +43,7 @@ def compose(template: str, **context) -> tuple[str, str]:
 def agenda_days(course: Course) -> list[tuple]:
     """The published agenda as (day, sessions) pairs, for a message's summary."""
     return [(day, list(sessions)) for day, sessions in groupby(
-        course_services.published_sessions(course), key=lambda session: session.day)]
+        published_sessions(course), key=lambda session: session.day)]
 
 
 def personal_link_message(registration: Registration, kind: MessageKind = (

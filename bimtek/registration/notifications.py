@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from bimtek.courses import services as course_services
+from bimtek.courses.announcements import agenda_changes, agenda_snapshot, announce_agenda
 from bimtek.courses.models import AgendaAnnouncement, Course, CourseStatus
 from bimtek.extensions import db
 from bimtek.mail import services as mail
@@ -32,15 +32,15 @@ def send_agenda_digests(now: datetime | None = None) -> list[MailJob]:
             Course.status == CourseStatus.PUBLISHED)):
         announcement = db.session.get(AgendaAnnouncement, course.id)
         if announcement is None:  # published before digests existed: this is the baseline
-            course_services.announce_agenda(course, now=now)
+            announce_agenda(course, now=now)
         elif course.agenda_version == announcement.announced_version:
             continue
         elif announcement.seen_version != course.agenda_version:
             announcement.seen_version, announcement.seen_at = course.agenda_version, now
         elif now - announcement.seen_at >= quiet:
-            changes = course_services.agenda_changes(
-                announcement.snapshot, course_services.agenda_snapshot(course))
-            course_services.announce_agenda(course, now=now)
+            changes = agenda_changes(
+                announcement.snapshot, agenda_snapshot(course))
+            announce_agenda(course, now=now)
             if changes:
                 jobs.append(_send_digest(course, changes))
     db.session.commit()

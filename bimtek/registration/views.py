@@ -26,6 +26,7 @@ from bimtek.auth.access import course_roles_required, of_course_or_404, public
 from bimtek.auth.models import Role
 from bimtek.certificates import services as certificate_services
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import published_sessions
 from bimtek.courses.models import CourseStatus
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
@@ -438,7 +439,7 @@ def _personal_page(registration: Registration, outcome=None):
     sessions with the current one marked, the badge, attendance and JP, the agenda."""
     course = registration.course
     now = utcnow()
-    sessions = course_services.published_sessions(course)
+    sessions = published_sessions(course)
     today = wall_clock(course, now).date()
     return render_template(
         "registration/me.html", registration=registration, course=course,

@@ -12,7 +12,12 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.access import public, roles_required
 from bimtek.auth.models import Role
 from bimtek.courses import exports
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import (
+    can_manage_speaker,
+    published_sessions_of_speaker,
+    readable_sessions,
+    sessions_of_speaker,
+)
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.forms import show_error
@@ -167,8 +172,8 @@ def new_speaker():
 def _managed_speaker(speaker_id: int) -> Speaker:
     """The speaker, when the current user may change the entry; 403 otherwise."""
     speaker = db.get_or_404(Speaker, speaker_id)
-    if not course_services.can_manage_speaker(
-            current_user, speaker, course_services.sessions_of_speaker(speaker.id)):
+    if not can_manage_speaker(
+            current_user, speaker, sessions_of_speaker(speaker.id)):
         abort(403)
     return speaker
 
@@ -193,11 +198,11 @@ def rotate_agenda_link(speaker_id: int):
 @roles_required(Role.ORGANISER)
 def speaker(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
-    sessions = course_services.sessions_of_speaker(speaker.id)
+    sessions = sessions_of_speaker(speaker.id)
     return render_template(
         "speakers/detail.html", speaker=speaker,
-        sessions=course_services.readable_sessions(current_user, sessions),
-        can_manage=course_services.can_manage_speaker(current_user, speaker, sessions),
+        sessions=readable_sessions(current_user, sessions),
+        can_manage=can_manage_speaker(current_user, speaker, sessions),
         private_link=public_url("speakers.speaker_agenda", token=speaker.agenda_token))
 
 
@@ -214,7 +219,7 @@ def speaker_agenda(token: str):
     """The speaker's own page, reached by the private link the organiser sends them."""
     speaker = _speaker_by_token(token)
     return render_template("speakers/agenda.html", speaker=speaker,
-                           sessions=course_services.published_sessions_of_speaker(speaker.id))
+                           sessions=published_sessions_of_speaker(speaker.id))
 
 
 @bp.route("/speakers/agenda/<token>.ics")

@@ -5,6 +5,7 @@ from datetime import date, time
 
 from bimtek.attendance import devices as attendance_services
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import Course, Session, SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -23,7 +24,7 @@ def course_running_today(code: str, names: list[str], **fields
     today = wall_clock(course, utcnow()).date()
     course.starts_on, course.ends_on = today, course_services.course_end(today, 5)
     db.session.commit()
-    session = course_services.add_session(course, course_services.SessionInput(
+    session = add_session(course, SessionInput(
         day=today, starts_at=time(0, 0), ends_at=time(23, 59), title="Simulasi",
         kind=SessionKind.SIMULATION))
     ppk = next((i for i in list_institutions() if i.short_name == "PPK"), None) or \

@@ -7,6 +7,7 @@ import pytest
 from bimtek.attendance import devices as attendance_services
 from bimtek.attendance.openapi import OPENAPI
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -24,7 +25,7 @@ def scanner(app):
     with app.app_context():
         course = make_course("KSP-KUTIM-2024", capacity=2)
         other = make_course("KSP-SINTANG-2024")
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
             title="Kebijakan tahapan Pilkada", kind=SessionKind.MATERIAL))
         ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
@@ -165,7 +166,7 @@ def test_a_nonce_belongs_to_its_scanner_and_never_answers_for_another_course(app
         course = course_services.find_course("KSP-KUTIM-2024")
         _device, second_desk = scanner_token(course, "Meja 2")
         other = course_services.find_course("KSP-SINTANG-2024")
-        course_services.add_session(other, course_services.SessionInput(
+        add_session(other, SessionInput(
             day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
             title="Pemetaan intelijen keamanan", kind=SessionKind.MATERIAL))
         _device, sintang_desk = scanner_token(other, "Meja Sintang")

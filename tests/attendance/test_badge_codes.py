@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 from pypdf import PdfReader
 
 from bimtek.attendance.scanning import CheckInResult, check_in
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -72,7 +72,7 @@ def test_other_text_is_neither_a_code_nor_a_typo():
 @pytest.fixture
 def course(app_context):
     course = make_course("KSP-KUTIM-2024")
-    course_services.add_session(course, course_services.SessionInput(
+    add_session(course, SessionInput(
         day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
         title="Kebijakan tahapan Pilkada", kind=SessionKind.MATERIAL))
     ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bimtek.attendance.models import Attendance, AttendanceStatus
 from bimtek.attendance.scanning import CheckInResult, check_in, current_session
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session, delete_session
 from bimtek.courses.models import Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -30,7 +31,7 @@ def setting(app_context):
     course = make_course("KSP-KUTIM-2024", capacity=2)
     for start, end, title in [((8, 0), (9, 30), "Kebijakan tahapan Pilkada"),
                               ((9, 45), (12, 0), "Mitigasi konflik sosial")]:
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=MONDAY, starts_at=time(*start), ends_at=time(*end), title=title,
             kind=SessionKind.MATERIAL))
     ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
@@ -57,7 +58,7 @@ def test_breaks_and_sessions_without_jp_are_never_chosen_by_the_clock(setting):
                                     ((13, 0), (15, 15), "Pemetaan intelijen keamanan",
                                      SessionKind.MATERIAL),
                                     ((15, 15), (16, 0), "Penutupan", SessionKind.CLOSING)]:
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=MONDAY, starts_at=time(*start), ends_at=time(*end), title=title, kind=kind))
     assert current_session(course, utc(12, 10)) is None
     assert current_session(course, utc(12, 29)) is None
@@ -113,7 +114,7 @@ def test_a_session_with_attendance_cannot_be_deleted(setting):
     course, (first, _second, _waiting) = setting
     result = check_in(course, first.badge_code, scanned_at=utc(8, 0))
     with pytest.raises(ValidationError) as error:
-        course_services.delete_session(result.session)
+        delete_session(result.session)
     assert error.value.field == "session"
     db.session.rollback()
     assert len(course.sessions) == 2
@@ -122,7 +123,7 @@ def test_a_session_with_attendance_cannot_be_deleted(setting):
 def test_the_same_badge_at_two_desks_at_once_gives_one_record(app):
     with app.app_context():
         course = make_course("KSP-KUTIM-2024")
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=MONDAY, starts_at=time(8, 0), ends_at=time(9, 30),
             title="Kebijakan tahapan Pilkada", kind=SessionKind.MATERIAL))
         ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
@@ -154,7 +155,7 @@ def test_jp_percent_counts_every_scheduled_session_not_only_those_held(setting):
 
     course, (first, _second, _waiting) = setting
     # Monday's two sessions carry 2 + 3 JP; a Friday session adds 2 more to the course.
-    course_services.add_session(course, course_services.SessionInput(
+    add_session(course, SessionInput(
         day=date(2024, 11, 1), starts_at=time(8, 0), ends_at=time(9, 30),
         title="Evaluasi", kind=SessionKind.MATERIAL))
     check_in(course, first.badge_code, scanned_at=utc(8, 20))  # late still counts

@@ -7,6 +7,7 @@ import time_machine
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import Session, SessionKind
 from bimtek.extensions import db
 from tests.attendance.factories import course_running_today
@@ -88,7 +89,7 @@ def test_marking_by_hand_needs_a_reason_for_excused_and_is_audited(app, client, 
     assert ": Sakit (Demam)" in page
     with app.app_context():
         sintang = course_services.find_course("KSP-SINTANG-2024")
-        foreign = course_services.add_session(sintang, course_services.SessionInput(
+        foreign = add_session(sintang, SessionInput(
             day=sintang.starts_on, starts_at=time(8, 0), ends_at=time(9, 0), title="Lain",
             kind=SessionKind.MATERIAL)).id
     assert post(client, url, {"session_id": foreign, "status": "hadir"}).status_code == 404

@@ -10,6 +10,7 @@ from bimtek.attendance.scanning import check_in
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -25,7 +26,7 @@ MONDAY_0805_WITA = datetime(2024, 10, 28, 0, 5)
 @pytest.fixture
 def room(app_context):
     course = make_course("KSP-KUTIM-2024", capacity=3)
-    session = course_services.add_session(course, course_services.SessionInput(
+    session = add_session(course, SessionInput(
         day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
         title="Kebijakan tahapan Pilkada", kind=SessionKind.MATERIAL))
     ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
@@ -74,7 +75,7 @@ def test_results_carry_the_status_in_the_session_and_the_tally(room):
 def test_the_desk_session_is_the_chosen_one_of_this_course_else_the_clock(room):
     course, session, _people = room
     other = course_services.find_course("KSP-SINTANG-2024")
-    foreign = course_services.add_session(other, course_services.SessionInput(
+    foreign = add_session(other, SessionInput(
         day=other.starts_on, starts_at=time(8, 0), ends_at=time(9, 0), title="Lain",
         kind=SessionKind.MATERIAL))
     assert desk_session(course, session.id, datetime(2024, 10, 20)) == session

@@ -10,6 +10,7 @@ from bimtek.attendance.scanning import check_in
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session, delete_session
 from bimtek.courses.models import Session, SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -38,7 +39,7 @@ def live(app, make_user):
     with app.app_context():
         course = make_course("KSP-KUTIM-2024")
         make_course("KSP-SINTANG-2024")
-        sessions = [course_services.add_session(course, course_services.SessionInput(
+        sessions = [add_session(course, SessionInput(
             day=day, starts_at=start, ends_at=end, title=title, kind=SessionKind.MATERIAL))
             for day, start, end, title in [(MONDAY, time(8), time(9, 30), "Pembukaan"),
                                            (MONDAY, time(9, 45), time(12), "Pemetaan"),
@@ -154,7 +155,7 @@ def test_empty_states(app, client, live):
     assert "No registered participants yet." in client.get(LIVE).get_data(as_text=True)
     with app.app_context():
         for session_id in live["sessions"]:
-            course_services.delete_session(db.session.get(Session, session_id))
+            delete_session(db.session.get(Session, session_id))
     html = client.get(LIVE, headers=POLL).get_data(as_text=True)
     assert "The course has no sessions yet." in html
 

@@ -14,6 +14,7 @@ from bimtek.attendance.scanning import check_in
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -32,7 +33,7 @@ def week(app, make_user):
         course = make_course("KSP-KUTIM-2024", regions=("64.08",))
         for day, start, end in [(28, (8, 0), (9, 30)), (28, (9, 45), (12, 0)),
                                 (29, (8, 0), (9, 30))]:
-            course_services.add_session(course, course_services.SessionInput(
+            add_session(course, SessionInput(
                 day=date(2024, 10, day), starts_at=time(*start), ends_at=time(*end),
                 title=f"Materi {day} {start[0]}", kind=SessionKind.MATERIAL))
         ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id

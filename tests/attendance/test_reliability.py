@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bimtek.attendance.models import Attendance, AttendanceStatus
 from bimtek.attendance.scanning import CheckInResult, check_in
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session, add_sessions
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -40,7 +41,7 @@ def queue(app):
     """The scans of every registered participant: (badge, nonce, scan time)."""
     with app.app_context():
         course = make_course(COURSE_CODE, capacity=PARTICIPANTS)
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
             title="Kebijakan tahapan Pilkada", kind=SessionKind.MATERIAL))
         ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
@@ -193,7 +194,7 @@ def test_a_scan_costs_the_same_few_queries_however_long_the_agenda(app, client, 
     token = scanner_token(app)
     with app.app_context():
         course = course_services.find_course(COURSE_CODE)
-        course_services.add_sessions(course, [course_services.SessionInput(
+        add_sessions(course, [SessionInput(
             day=day, starts_at=time(hour, 0), ends_at=time(hour, 45), title=f"Materi {hour}",
             kind=SessionKind.MATERIAL) for day in course.days for hour in range(10, 16)])
     (badge, nonce, scanned_at), *_ = queue

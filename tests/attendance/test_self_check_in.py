@@ -9,7 +9,7 @@ from bimtek.attendance.room_codes import self_check_in, self_check_in_code
 from bimtek.attendance.scanning import CheckInResult
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -26,7 +26,7 @@ DURING = datetime(2024, 10, 28, 0, 10, 5)
 @pytest.fixture
 def room(app_context, make_user):
     course = make_course("KSP-KUTIM-2024")
-    session = course_services.add_session(course, course_services.SessionInput(
+    session = add_session(course, SessionInput(
         day=course.starts_on, starts_at=time(8, 0), ends_at=time(9, 30),
         title="Mitigasi konflik sosial", kind=SessionKind.MATERIAL))
     ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK").id
@@ -74,7 +74,7 @@ def test_a_participant_checks_in_only_themself(room):
 def test_pages(app, client, make_user):
     with app.app_context():
         course = make_course("KSP-KUTIM-2024")
-        session_id = course_services.add_session(course, course_services.SessionInput(
+        session_id = add_session(course, SessionInput(
             day=course.starts_on, starts_at=time(8, 0), ends_at=time(9, 30), title="Materi",
             kind=SessionKind.MATERIAL)).id
         desk_id = make_user("desk@bimtek.test", "desk")

@@ -15,6 +15,7 @@ from bimtek.attendance.sign_in_sheet import sign_in_sheet_pdf
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session, save_room
 from bimtek.courses.models import Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -43,9 +44,9 @@ def roll(app, make_user):
     with app.app_context():
         course = make_course("KSP-KUTIM-2024", title="Bimbingan Teknis Mitigasi dan "
                              "Penanganan Konflik Sosial pada Penyelenggaraan Pilkada 2024")
-        room = course_services.save_room(course, None, name="Ballroom A", capacity=400,
-                                         is_plenary=True)
-        opening = course_services.add_session(course, course_services.SessionInput(
+        room = save_room(course, None, name="Ballroom A", capacity=400,
+                         is_plenary=True)
+        opening = add_session(course, SessionInput(
             day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
             title="Pembukaan dan kebijakan tahapan Pilkada", kind=SessionKind.MATERIAL,
             room_id=room.id))
@@ -60,7 +61,7 @@ def roll(app, make_user):
         services.cancel(cancelled)
         sintang = make_course("KSP-SINTANG-2024")
         (stranger,) = add_people(sintang, ppk, [("", "Peserta Sintang", "")])
-        foreign = course_services.add_session(sintang, course_services.SessionInput(
+        foreign = add_session(sintang, SessionInput(
             day=sintang.starts_on, starts_at=time(8, 0), ends_at=time(9, 0), title="Lain",
             kind=SessionKind.MATERIAL))
         for email, role, which in [("organiser@bimtek.test", Role.ORGANISER, course),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_sessions
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -61,7 +61,7 @@ def add_agenda(course: Course) -> list[Session]:
     speakers = {key: save_speaker(None, front_titles=front, name=name, back_titles=back,
                                   institution_id=institution(short).id)
                 for key, (front, name, back, short) in SPEAKERS.items()}
-    return course_services.add_sessions(course, [course_services.SessionInput(
+    return add_sessions(course, [SessionInput(
         day=course.days[day], starts_at=start, ends_at=end, title=title, kind=kind, jp=jp,
         speakers=[(speakers[key].id, role) for key, role in roles])
         for day, start, end, title, kind, jp, roles in AGENDA])

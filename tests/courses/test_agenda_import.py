@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bimtek.courses import services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.agenda_import import apply_import, preview_import, read_agenda_file
 from bimtek.courses.models import Course, Room, Session, SessionKind
 from bimtek.errors import ValidationError
@@ -192,7 +193,7 @@ def test_a_speaker_listed_twice_in_a_cell_is_an_error(course, directory):
 
 
 def test_replace_deletes_the_existing_sessions_in_the_same_transaction(course):
-    old_uid = services.add_session(course, services.SessionInput(
+    old_uid = add_session(course, SessionInput(
         day=date(2024, 10, 28), starts_at=time(8), ends_at=time(9), title="Lama",
         kind=SessionKind.MATERIAL)).uid
     data = csv_file([HEADER, ["28/10/2024", "8.00", "9.00", "Baru", "", "", "", "", ""]])
@@ -208,7 +209,7 @@ def test_a_stale_preview_is_refused_and_writes_nothing(course):
                               "Orang Baru", "Instansi Baru", ""]])
     preview = preview_import(course, "a.csv", data)
     # Someone else changes the agenda between the preview and the apply.
-    services.add_session(course, services.SessionInput(
+    add_session(course, SessionInput(
         day=date(2024, 10, 29), starts_at=time(8), ends_at=time(9), title="Sela",
         kind=SessionKind.MATERIAL))
     before = counts()

@@ -5,6 +5,15 @@ import pytest
 from sqlalchemy import func, select
 
 from bimtek.courses import services
+from bimtek.courses.agenda import (
+    SessionInput,
+    add_session,
+    copy_agenda,
+    delete_session,
+    duplicate_day,
+    move_session,
+    save_room,
+)
 from bimtek.courses.models import CourseStatus, Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -19,8 +28,8 @@ def session_count() -> int:
 
 
 def material(day=MONDAY, start=(8, 0), end=(9, 30), title="Mitigasi konflik sosial", **kw):
-    return services.SessionInput(day=day, starts_at=time(*start), ends_at=time(*end),
-                                 title=title, kind=kw.pop("kind", SessionKind.MATERIAL), **kw)
+    return SessionInput(day=day, starts_at=time(*start), ends_at=time(*end),
+                        title=title, kind=kw.pop("kind", SessionKind.MATERIAL), **kw)
 
 
 @pytest.mark.parametrize("kind, start, end, jp", [
@@ -32,13 +41,13 @@ def material(day=MONDAY, start=(8, 0), end=(9, 30), title="Mitigasi konflik sosi
 ])
 def test_jp_defaults_to_whole_45_minute_units_for_material(app_context, kind, start, end, jp):
     course = make_course("KSP-KUTIM-2024")
-    session = services.add_session(course, material(start=start, end=end, kind=kind))
+    session = add_session(course, material(start=start, end=end, kind=kind))
     assert session.jp == jp
 
 
 def test_jp_given_explicitly_is_kept(app_context):
     course = make_course("KSP-KUTIM-2024")
-    assert services.add_session(course, material(jp=3)).jp == 3
+    assert add_session(course, material(jp=3)).jp == 3
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -53,7 +62,7 @@ def test_bad_sessions_are_refused_and_change_nothing(app_context, changes, field
     course = make_course("KSP-KUTIM-2024")
     version = course.agenda_version
     with pytest.raises(ValidationError) as error:
-        services.add_session(course, material(**changes))
+        add_session(course, material(**changes))
     assert error.value.field == field
     db.session.rollback()
     assert session_count() == 0
@@ -63,9 +72,9 @@ def test_bad_sessions_are_refused_and_change_nothing(app_context, changes, field
 
 def test_a_room_of_another_course_is_refused(app_context):
     course, other = make_course("KSP-KUTIM-2024"), make_course("KSP-SINTANG-2024")
-    room = services.save_room(other, None, name="Aula", capacity=100, is_plenary=True)
+    room = save_room(other, None, name="Aula", capacity=100, is_plenary=True)
     with pytest.raises(ValidationError) as error:
-        services.add_session(course, material(room_id=room.id))
+        add_session(course, material(room_id=room.id))
     assert error.value.field == "room_id"
 
 
@@ -75,65 +84,65 @@ def test_speakers_and_roles_are_stored(app_context):
     moderator = Speaker(name="Moderator Kesbangpol")
     db.session.add_all([speaker, moderator])
     db.session.commit()
-    session = services.add_session(course, material(speakers=[
+    session = add_session(course, material(speakers=[
         (speaker.id, SpeakerRole.NARASUMBER), (moderator.id, SpeakerRole.MODERATOR)]))
     assert {(link.speaker.full_name, link.role) for link in session.speaker_links} == {
         ("Dr. Narasumber Unhan", SpeakerRole.NARASUMBER),
         ("Moderator Kesbangpol", SpeakerRole.MODERATOR)}
     with pytest.raises(ValidationError):
-        services.add_session(course, material(speakers=[(speaker.id, SpeakerRole.NARASUMBER),
-                                                        (speaker.id, SpeakerRole.MODERATOR)]))
+        add_session(course, material(speakers=[(speaker.id, SpeakerRole.NARASUMBER),
+                                               (speaker.id, SpeakerRole.MODERATOR)]))
 
 
 def test_every_change_bumps_the_agenda_version(app_context):
     course = make_course("KSP-KUTIM-2024")
-    session = services.add_session(course, material())
-    services.move_session(session, MONDAY, time(10, 0))
-    services.delete_session(session)
+    session = add_session(course, material())
+    move_session(session, MONDAY, time(10, 0))
+    delete_session(session)
     db.session.refresh(course)
     assert course.agenda_version == 3
 
 
 def test_moving_keeps_the_length(app_context):
     course = make_course("KSP-KUTIM-2024")
-    session = services.add_session(course, material(start=(8, 0), end=(9, 30)))
-    services.move_session(session, date(2024, 10, 30), time(13, 15))
+    session = add_session(course, material(start=(8, 0), end=(9, 30)))
+    move_session(session, date(2024, 10, 30), time(13, 15))
     assert (session.day, session.starts_at, session.ends_at) == \
         (date(2024, 10, 30), time(13, 15), time(14, 45))
     with pytest.raises(ValidationError):
-        services.move_session(session, MONDAY, time(23, 0))
+        move_session(session, MONDAY, time(23, 0))
 
 
 def test_duplicate_a_day(app_context):
     course = make_course("KSP-KUTIM-2024")
-    services.add_session(course, material(start=(8, 0), end=(9, 30)))
-    services.add_session(course, material(start=(9, 30), end=(9, 45), title="Rehat kopi",
-                                          kind=SessionKind.BREAK))
-    copies = services.duplicate_day(course, MONDAY, date(2024, 10, 29))
+    add_session(course, material(start=(8, 0), end=(9, 30)))
+    add_session(course, material(start=(9, 30), end=(9, 45), title="Rehat kopi",
+                                 kind=SessionKind.BREAK))
+    copies = duplicate_day(course, MONDAY, date(2024, 10, 29))
     assert [(s.day, s.starts_at, s.title) for s in copies] == [
         (date(2024, 10, 29), time(8, 0), "Mitigasi konflik sosial"),
         (date(2024, 10, 29), time(9, 30), "Rehat kopi")]
     with pytest.raises(ValidationError):
-        services.duplicate_day(course, MONDAY, MONDAY)
+        duplicate_day(course, MONDAY, MONDAY)
     with pytest.raises(ValidationError):
-        services.duplicate_day(course, date(2024, 11, 1), MONDAY)
+        duplicate_day(course, date(2024, 11, 1), MONDAY)
 
 
 def test_copy_the_agenda_of_an_earlier_batch(app_context):
     earlier = make_course("KSP-KUTIM-2024-A1", starts_on=date(2024, 10, 20))
-    plenary = services.save_room(earlier, None, name="Ballroom", capacity=400, is_plenary=True)
+    plenary = save_room(earlier, None, name="Ballroom", capacity=400, is_plenary=True)
     speaker = Speaker(name="Narasumber KPU")
     db.session.add(speaker)
     db.session.commit()
-    services.add_session(earlier, material(day=date(2024, 10, 22), room_id=plenary.id,
-                                           speakers=[(speaker.id, SpeakerRole.NARASUMBER)]))
+    add_session(earlier, material(day=date(2024, 10, 22), room_id=plenary.id,
+                                  speakers=[(speaker.id, SpeakerRole.NARASUMBER)]))
     later = make_course("KSP-KUTIM-2024")
-    (copy,) = services.copy_agenda(earlier, later)
+    (copy,) = copy_agenda(earlier, later)
     assert copy.day == date(2024, 10, 30)
     assert copy.room.name == "Ballroom" and copy.room.id != plenary.id and copy.room.is_plenary
     assert [link.speaker_id for link in copy.speaker_links] == [speaker.id]
     with pytest.raises(ValidationError):
-        services.copy_agenda(later, later)
+        copy_agenda(later, later)
 
 
 def test_course_rules(app_context):

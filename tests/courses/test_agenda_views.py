@@ -7,6 +7,7 @@ import time_machine
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services
+from bimtek.courses.agenda import SessionInput, add_session, delete_session, save_room
 from bimtek.courses.models import CourseStatus, Session, SessionKind
 from bimtek.extensions import db
 from tests.factories import make_course
@@ -20,7 +21,7 @@ HTMX = {"HX-Request": "true"}
 def course_id(app):
     with app.app_context():
         course = make_course("KSP-KUTIM-2024", venue="Hotel Harris", city="Samarinda")
-        services.add_session(course, services.SessionInput(
+        add_session(course, SessionInput(
             day=date(2024, 10, 28), starts_at=time(8, 0), ends_at=time(9, 30),
             title="Mitigasi konflik sosial", kind=SessionKind.MATERIAL))
         make_course("KSP-SINTANG-2024")
@@ -177,7 +178,7 @@ def test_publishing_an_agenda_with_warnings_needs_a_second_look(app, client, mak
     staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
     with app.app_context():
         course = services.find_course("KSP-KUTIM-2024")
-        services.add_session(course, services.SessionInput(
+        add_session(course, SessionInput(
             day=date(2024, 10, 28), starts_at=time(9, 0), ends_at=time(10, 0),
             title="Bentrok", kind=SessionKind.MATERIAL, jp=1))
     login(client, "organiser@bimtek.test")
@@ -266,7 +267,7 @@ def test_confirming_a_stale_preview_is_refused(app, client, make_user, course_id
     )).get_data(as_text=True)
     # Someone changes the agenda between the preview and the confirmation.
     with app.app_context():
-        services.delete_session(db.session.query(Session).one())
+        delete_session(db.session.query(Session).one())
     response = post(client, "/courses/KSP-KUTIM-2024/agenda/import/confirm",
                     confirm_fields(page), follow_redirects=True)
     assert "Agenda berubah setelah berkas ini diperiksa" in response.get_data(as_text=True)
@@ -355,8 +356,8 @@ def test_a_failed_copy_leaves_nothing_behind(app, client, make_user, course_id):
     staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-SINTANG-2024")
     with app.app_context():
         kutim = services.find_course("KSP-KUTIM-2024")
-        services.save_room(kutim, None, name="Ballroom", capacity=400, is_plenary=True)
-        services.add_session(kutim, services.SessionInput(
+        save_room(kutim, None, name="Ballroom", capacity=400, is_plenary=True)
+        add_session(kutim, SessionInput(
             day=date(2024, 11, 1), starts_at=time(8, 0), ends_at=time(9, 0), title="Hari 5",
             kind=SessionKind.MATERIAL))
         sintang = services.find_course("KSP-SINTANG-2024")
@@ -415,7 +416,7 @@ def test_deleting_a_session_with_attendance_is_refused_with_a_reason(app, client
 def published_course(app, code: str, starts_on: date, declared_jp: int | None = None) -> None:
     with app.app_context():
         course = make_course(code, starts_on=starts_on, declared_jp=declared_jp)
-        services.add_session(course, services.SessionInput(
+        add_session(course, SessionInput(
             day=starts_on, starts_at=time(8, 0), ends_at=time(9, 30),
             title="Wawasan kebangsaan", kind=SessionKind.MATERIAL, jp=2))
         services.advance_status(course, accept_warnings=True)
@@ -471,7 +472,7 @@ def test_publishing_with_warnings_needs_the_box_ticked_and_the_jp_gap_stays_in_n
         app, client, make_user):
     with app.app_context():
         course = make_course("KSP-KUKAR-2026", starts_on=date(2026, 3, 2), declared_jp=40)
-        services.add_session(course, services.SessionInput(
+        add_session(course, SessionInput(
             day=date(2026, 3, 2), starts_at=time(8, 0), ends_at=time(9, 30),
             title="Wawasan kebangsaan", kind=SessionKind.MATERIAL, jp=2))
     staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-KUKAR-2026")

@@ -6,7 +6,7 @@ import flask
 import pytest
 import sqlalchemy as sa
 
-from bimtek.courses import services
+from bimtek.courses.agenda import SessionInput, add_session, save_room
 from bimtek.courses.conflicts import (
     AgendaWarning,
     CourseFacts,
@@ -226,7 +226,7 @@ def test_total_jp_against_the_declared_jp(declared, warned):
 
 def add(course, starts, ends, *, title, kind=SessionKind.MATERIAL, day=MONDAY, room=None,
         speakers=()):
-    return services.add_session(course, services.SessionInput(
+    return add_session(course, SessionInput(
         day=day, starts_at=clock(starts), ends_at=clock(ends), title=title, kind=kind,
         room_id=room.id if room else None,
         speakers=[(speaker.id, SpeakerRole.NARASUMBER) for speaker in speakers]))
@@ -243,8 +243,8 @@ def clashing_agenda(english):
     rizali = Speaker(front_titles="Dr. H.", name="Rizali Hadi", back_titles="M.Pd.")
     db.session.add_all([agus, rizali])
     db.session.commit()
-    kenanga = services.save_room(kutim, None, name="Ruang Kenanga", capacity=None,
-                                 is_plenary=False)
+    kenanga = save_room(kutim, None, name="Ruang Kenanga", capacity=None,
+                        is_plenary=False)
     first = add(kutim, "08.00", "09.30", title="Pemetaan intelijen", room=kenanga,
                 speakers=[rizali])
     second = add(kutim, "09.00", "10.30", title="Komunikasi krisis", room=kenanga,

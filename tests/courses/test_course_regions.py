@@ -6,6 +6,7 @@ from datetime import date, time
 import pytest
 
 from bimtek.courses import services
+from bimtek.courses.agenda import SessionInput, add_session, copy_agenda
 from bimtek.courses.models import SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -56,11 +57,11 @@ def test_an_unknown_region_code_is_refused_and_changes_nothing(english, regions)
 
 def test_copying_an_earlier_batch_copies_its_regions(regions):
     earlier = make_course("KSP-KUKAR-2024", regions=("64.02", "61.05"))
-    services.add_session(earlier, services.SessionInput(
+    add_session(earlier, SessionInput(
         day=date(2024, 10, 28), starts_at=time(8), ends_at=time(9), title="Pembukaan",
         kind=SessionKind.OPENING))
     later = make_course("KSP-KUKAR-2025", starts_on=date(2025, 3, 10), regions=("64.08",))
-    services.copy_agenda(earlier, later)
+    copy_agenda(earlier, later)
     assert later.region_names == ("Kabupaten Kutai Timur, Kabupaten Kutai Kartanegara, "
                                   "Kabupaten Sintang")
 

@@ -8,7 +8,8 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from bimtek.courses import exports, services
+from bimtek.courses import exports
+from bimtek.courses.agenda import SessionInput, add_session, save_room
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
 from bimtek.speakers.models import Speaker, SpeakerRole
@@ -20,7 +21,7 @@ HOSTILE_TITLE = '<img src="file:///etc/passwd">'
 
 def add(course, day, starts, ends, title, *, kind=SessionKind.MATERIAL, room=None,
         speakers=()):
-    return services.add_session(course, services.SessionInput(
+    return add_session(course, SessionInput(
         day=day, starts_at=time(*starts), ends_at=time(*ends), title=title, kind=kind,
         room_id=room.id if room else None, speakers=list(speakers)))
 
@@ -37,7 +38,7 @@ def agenda(app_context):
     agus = Speaker(front_titles="AKBP", name="Agus Salim", back_titles="S.I.K.")
     db.session.add_all([rizali, agus])
     db.session.commit()
-    ballroom = services.save_room(kutim, None, name="Ballroom", capacity=400, is_plenary=True)
+    ballroom = save_room(kutim, None, name="Ballroom", capacity=400, is_plenary=True)
     add(kutim, MONDAY, (8, 0), (9, 30), "Pemetaan intelijen keamanan", room=ballroom,
         speakers=[(rizali.id, SpeakerRole.NARASUMBER), (agus.id, SpeakerRole.MODERATOR)])
     add(kutim, MONDAY, (9, 30), (10, 0), "Rehat kopi", kind=SessionKind.BREAK)

@@ -157,11 +157,12 @@ def test_a_desk_on_a_phone_types_a_code_finds_a_person_and_keeps_its_session(
     from datetime import time, timedelta
 
     from bimtek.courses import services as course_services
+    from bimtek.courses.agenda import SessionInput, add_session
     from bimtek.courses.models import SessionKind
 
     with app.app_context():
         course = course_services.find_course("KSP-KUTIM-DEMO")
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=course.sessions[0].day, starts_at=time(0, 0), ends_at=time(23, 59),
             title="Pemetaan intelijen keamanan", kind=SessionKind.MATERIAL))
         # A check-in is late once the grace after 00.00 has passed: in the first minutes

@@ -17,7 +17,7 @@ from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import Course, Session, SessionKind
 from bimtek.exercises import msel, setup
 from bimtek.exercises import teams as exercise_teams
@@ -131,7 +131,7 @@ def simulation_course(code: str = "KSP-KUTIM-2024", participants: int = 12,
     seed_regions()
     course = make_course(code, regions=("64.08",),
                          capacity=participants + 1)
-    session = course_services.add_session(course, course_services.SessionInput(
+    session = add_session(course, SessionInput(
         day=course.days[3], starts_at=time(8, 0), ends_at=time(11, 0),
         title="Simulasi Penanganan Potensi Gangguan Keamanan", kind=SessionKind.SIMULATION))
     kecamatan = list(db.session.scalars(select(Kecamatan).where(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.auth.models import Role, User
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import Course, SessionKind
 from bimtek.exercises import access, msel, running, teams
 from bimtek.exercises.models import (
@@ -277,7 +277,7 @@ def test_a_session_of_another_course_or_a_stranger_as_staff_is_refused(app, clie
 
     def foreign_session(_e):
         other = db.session.scalar(select(Course).where(Course.code == "KSP-SINTANG-2024"))
-        return course_services.add_session(other, course_services.SessionInput(
+        return add_session(other, SessionInput(
             day=other.days[0], starts_at=time(8), ends_at=time(9), title="Lain",
             kind=SessionKind.SIMULATION)).id
     foreign = run(app, foreign_session)

@@ -5,7 +5,7 @@ from datetime import time
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
-from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
 from bimtek.registration import services
@@ -27,7 +27,7 @@ def published_course(make_user, code: str = "KSP-KUTIM-2024") -> dict:
     course = make_course(code, capacity=400, venue="Hotel Harris", city="Samarinda",
                          title="Bimtek Mitigasi Konflik Sosial")
     for day in course.days[:2]:
-        course_services.add_session(course, course_services.SessionInput(
+        add_session(course, SessionInput(
             day=day, starts_at=time(8, 0), ends_at=time(9, 30), title="Mitigasi konflik",
             kind=SessionKind.MATERIAL))
     course.status = CourseStatus.PUBLISHED

@@ -8,6 +8,16 @@ import pytest
 
 from bimtek.certificates import tasks
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import (
+    SessionInput,
+    add_session,
+    delete_session,
+    move_session,
+    save_room,
+    session_input,
+    update_session,
+)
+from bimtek.courses.announcements import announce_agenda
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
 from bimtek.mail.models import MessageKind, OutgoingMessage
@@ -29,9 +39,9 @@ def agenda(app, make_user):
     course = world["course"]
     speaker = save_speaker(None, name="Kapolres Kutai Timur", email=SPEAKER)
     second = course.sessions[1]
-    course_services.update_session(second, course_services.session_input(
+    update_session(second, session_input(
         second, speakers=[(speaker.id, SpeakerRole.NARASUMBER)]))
-    course_services.announce_agenda(course)
+    announce_agenda(course)
     db.session.commit()
     return course
 
@@ -42,14 +52,14 @@ def quiet(app) -> timedelta:
 
 def test_ten_edits_in_a_row_make_one_digest(app, app_context, smtp, agenda):
     first, second = agenda.sessions
-    room = course_services.save_room(agenda, None, name="Ruang Mahakam", capacity=80,
-                                     is_plenary=False)
+    room = save_room(agenda, None, name="Ruang Mahakam", capacity=80,
+                     is_plenary=False)
     start = utcnow()
     for minute in range(10):  # re-timed, moved and re-roomed, a minute apart
-        course_services.move_session(second, agenda.days[2], (
+        move_session(second, agenda.days[2], (
             second.starts_at.replace(hour=10 + minute % 3)))
         send_agenda_digests(now=start + timedelta(minutes=minute))
-    course_services.update_session(second, course_services.session_input(
+    update_session(second, session_input(
         second, room_id=room.id))
     send_agenda_digests(now=start + timedelta(minutes=10))
     assert smtp.received == []  # still being edited
@@ -70,8 +80,8 @@ def test_a_cancelled_session_reaches_participants_and_its_speaker(app, app_conte
                                                                   agenda):
     cancelled = agenda.sessions[1]
     title = cancelled.title
-    course_services.delete_session(cancelled)
-    course_services.add_session(agenda, course_services.SessionInput(
+    delete_session(cancelled)
+    add_session(agenda, SessionInput(
         day=agenda.days[3], starts_at=cancelled.starts_at, ends_at=cancelled.ends_at,
         title="Simulasi penanganan massa", kind=SessionKind.SIMULATION))
     now = utcnow()
@@ -87,7 +97,7 @@ def test_a_cancelled_session_reaches_participants_and_its_speaker(app, app_conte
 def test_drafts_and_unchanged_agendas_send_nothing(app, app_context, smtp, agenda):
     agenda.status = CourseStatus.DRAFT
     db.session.commit()
-    course_services.move_session(agenda.sessions[0], agenda.days[4], agenda.sessions[0].starts_at)
+    move_session(agenda.sessions[0], agenda.days[4], agenda.sessions[0].starts_at)
     send_agenda_digests(now=utcnow())
     send_agenda_digests(now=utcnow() + 2 * quiet(app))
     assert smtp.received == []

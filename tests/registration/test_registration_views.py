@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bimtek.audit import PERSONAL_DATA_EXPORT, AuditEvent
 from bimtek.auth.models import User
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
 from bimtek.regions.services import find_area
@@ -118,7 +119,7 @@ def test_the_history_reads_in_words_on_the_course_clock(app, client, course_setu
     registration_id = course_setup["registration_id"]
     with app.app_context():
         course = course_services.find_course("KSP-KUTIM-2024")
-        session = course_services.add_session(course, course_services.SessionInput(
+        session = add_session(course, SessionInput(
             day=course.starts_on, starts_at=time(8, 0), ends_at=time(9, 30),
             title="Wawasan kebangsaan", kind=SessionKind.MATERIAL))
         session_id = session.id
@@ -249,7 +250,7 @@ def test_the_personal_page_shows_attendance_and_jp(app, client, course_setup):
     with app.app_context():
         course = course_services.find_course("KSP-KUTIM-2024")
         for start, end in [((8, 0), (9, 30)), ((9, 45), (12, 0))]:
-            course_services.add_session(course, course_services.SessionInput(
+            add_session(course, SessionInput(
                 day=date(2024, 10, 28), starts_at=time(*start), ends_at=time(*end),
                 title=f"Materi {start[0]}", kind=SessionKind.MATERIAL))
         course_services.advance_status(course, True)

@@ -2,6 +2,13 @@
 from datetime import date, time
 
 from bimtek.courses import services
+from bimtek.courses.agenda import (
+    SessionInput,
+    add_session,
+    save_room,
+    session_input,
+    update_session,
+)
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
 from bimtek.speakers import services as speaker_services
@@ -33,7 +40,7 @@ def sessions_in_two_courses(app):
             course = make_course(code, starts_on=day, status=status,
                                  timezone="Asia/Pontianak" if "SINTANG" in code else
                                  "Asia/Makassar")
-            services.add_session(course, services.SessionInput(
+            add_session(course, SessionInput(
                 day=day, starts_at=time(8, 0), ends_at=time(10, 15),
                 title=f"Penanganan massa {code}", kind=SessionKind.MATERIAL,
                 speakers=[(speaker.id, SpeakerRole.NARASUMBER)]))
@@ -145,10 +152,10 @@ def test_private_agenda_names_room_and_venue(app, client):
     with app.app_context():
         course = services.find_course("KSP-KUTIM-2024")
         course.venue, course.city = "Hotel Harris", "Samarinda"
-        room = services.save_room(course, None, name="Ruang Mahakam", capacity=80,
-                                  is_plenary=False)
+        room = save_room(course, None, name="Ruang Mahakam", capacity=80,
+                         is_plenary=False)
         session = course.sessions[0]
-        services.update_session(session, services.session_input(session, room_id=room.id))
+        update_session(session, session_input(session, room_id=room.id))
     page = client.get(f"/speakers/agenda/{token}").get_data(as_text=True)
     assert "Ruang Mahakam · Hotel Harris, Samarinda" in page
     assert "Rabu, 30 Oktober 2024" in page and "08.00–10.15 WITA" in page

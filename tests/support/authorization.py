@@ -32,6 +32,7 @@ from bimtek.auth.models import Role, User
 from bimtek.certificates import demo_keys, signatories, tasks
 from bimtek.certificates.models import Certificate
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.exercises import access as exercise_access
 from bimtek.exercises import msel as exercise_msel
@@ -354,7 +355,7 @@ def this_exercise() -> Exercise:
 @fresh("POST courses.delete_session")
 def _fresh_session():
     course = course_services.find_course(THIS)
-    session = course_services.add_session(course, course_services.SessionInput(
+    session = add_session(course, SessionInput(
         day=course.days[4], starts_at=time(20, 0), ends_at=time(21, 0), title="Cadangan",
         kind=SessionKind.MATERIAL, jp=0))
     return {"session_id": session.id}
