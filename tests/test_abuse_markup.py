@@ -74,7 +74,7 @@ from bimtek.registration import services as registration_services
 from bimtek.registration.models import PendingRegistration, Registration
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import Institution, SessionSpeaker, Speaker
-from bimtek.spreadsheets import looks_like_formula
+from bimtek.spreadsheet_writing import looks_like_formula
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
 from tests.certificates.factories import institution

@@ -5,7 +5,8 @@ import io
 
 import pytest
 
-from bimtek.spreadsheets import CSV, write_table
+from bimtek.spreadsheet_writing import write_table
+from bimtek.spreadsheets import CSV
 from tests.support.csv_safety import assert_no_formula_opens
 
 HOSTILE = ["Budi;=1+1;x", "Budi,=HYPERLINK(\"http://x\")", "Budi\t@SUM(A1)", "a;-2+3",

@@ -12,7 +12,7 @@ from bimtek.attendance.rule import ATTENDED, AttendedJp, attended_jp
 from bimtek.courses.models import Course, Session
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
-from bimtek.spreadsheets import write_table
+from bimtek.spreadsheet_writing import write_table
 
 
 @dataclass

@@ -29,7 +29,7 @@ from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.speakers.models import Institution
-from bimtek.spreadsheets import write_table
+from bimtek.spreadsheet_writing import write_table
 from bimtek.timeutil import utcnow
 
 # --- issuing ---------------------------------------------------------------------------

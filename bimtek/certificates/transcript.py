@@ -20,7 +20,7 @@ from bimtek.certificates.models import DEFAULT_TRAINING_KIND, Certificate
 from bimtek.courses.models import Course
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
-from bimtek.spreadsheets import SheetToWrite, write_workbook
+from bimtek.spreadsheet_writing import SheetToWrite, write_workbook
 from bimtek.timeutil import utcnow
 
 EMPLOYEES_PER_PAGE = 100

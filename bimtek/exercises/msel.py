@@ -31,6 +31,7 @@ from bimtek.exercises.models import (
 from bimtek.exercises.setup import clean_text, find_objective
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.speakers.models import fold_name
+from bimtek.spreadsheet_writing import write_table
 from bimtek.spreadsheets import (
     XLSX,
     Cell,
@@ -42,7 +43,6 @@ from bimtek.spreadsheets import (
     quoted,
     read_rows,
     row_error,
-    write_table,
 )
 
 MAX_OFFSET_MINUTES = 7 * 24 * 60

@@ -38,7 +38,8 @@ from bimtek.exercises.teams import team_members
 from bimtek.extensions import db
 from bimtek.i18n import clock, zone_label
 from bimtek.pdf import render_pdf
-from bimtek.spreadsheets import XLSX, write_table
+from bimtek.spreadsheet_writing import write_table
+from bimtek.spreadsheets import XLSX
 from bimtek.timeutil import wall_clock
 
 # --- the report ------------------------------------------------------------------------

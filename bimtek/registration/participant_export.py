@@ -22,7 +22,8 @@ from bimtek.registration import services
 from bimtek.registration.models import Registration
 from bimtek.registration.spreadsheet import COLUMNS
 from bimtek.speakers import services as institution_services
-from bimtek.spreadsheets import Cell, write_table, write_text
+from bimtek.spreadsheet_writing import write_table, write_text
+from bimtek.spreadsheets import Cell
 
 
 class _ExportColumn(NamedTuple):

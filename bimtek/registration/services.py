@@ -28,7 +28,7 @@ from bimtek.registration.identity import (
 )
 from bimtek.registration.models import Registration, RegistrationStatus, UnitQuota
 from bimtek.speakers.models import Institution, fold_name
-from bimtek.spreadsheets import check_no_hidden_formula
+from bimtek.spreadsheet_writing import check_no_hidden_formula
 
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
 

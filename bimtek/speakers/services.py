@@ -24,7 +24,7 @@ from bimtek.speakers.models import (
     speaker_match_key,
 )
 from bimtek.speakers.reference import REFERENCE_INSTITUTIONS
-from bimtek.spreadsheets import check_no_hidden_formula
+from bimtek.spreadsheet_writing import check_no_hidden_formula
 
 
 def list_institutions(region_ids: list[int] | None = None) -> list[Institution]:
