@@ -137,12 +137,12 @@ def _init_extensions(app: Flask) -> None:
 
 # Importing these attaches routes and commands to their module's blueprint.
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "regions.views",
-                "speakers.views",
-                "courses.views", "courses.cli", "registration.views", "registration.file_views",
-                "registration.cli",
-                "attendance.api", "attendance.cli", "attendance.views", "certificates.views",
-                "certificates.cli", "exercises.views.setup", "exercises.views.teams",
-                "exercises.views.msel", "exercises.views.running", "exercises.views.evaluation",
+                "speakers.views", "courses.views", "courses.cli",
+                "registration.views", "registration.file_views", "registration.cli",
+                "attendance.api", "attendance.cli", "attendance.views",
+                "certificates.views", "certificates.hr_views", "certificates.cli",
+                "exercises.views.setup", "exercises.views.teams", "exercises.views.msel",
+                "exercises.views.running", "exercises.views.evaluation",
                 "exercises.views.report", "reports.views", "mail.views")
 
 

@@ -1,4 +1,4 @@
-"""Certificate pages: settings, eligibility, issuing, verification, HR downloads."""
+"""Certificate pages: settings, eligibility, issuing, verification, a participant's own."""
 from __future__ import annotations
 
 from collections import Counter
@@ -28,11 +28,11 @@ from bimtek.certificates import (
     services,
     signatories,
     tasks,
-    transcript,
     upload_check,
 )
 from bimtek.certificates import eligibility as eligibility_rules
 from bimtek.certificates import settings as certificate_settings
+from bimtek.certificates.downloads import PDF, ZIP, certificate_download, stored_file
 from bimtek.certificates.forms import (
     CertificateSettingsForm,
     IssueForm,
@@ -40,8 +40,6 @@ from bimtek.certificates.forms import (
     OverrideForm,
     RevokeForm,
     SignatoryForm,
-    StaffFilterForm,
-    TranscriptFilterForm,
     VerifyUploadForm,
 )
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch, Signatory
@@ -53,22 +51,11 @@ from bimtek.registration import services as registration_services
 from bimtek.speakers import services as institution_services
 from bimtek.timeutil import wall_clock
 
-PDF = "application/pdf"
-ZIP = "application/zip"
-SPREADSHEET_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     "csv": "text/csv"}
 LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 SETTINGS_TEXT_FIELDS = ("number_pattern", "training_kind", "heading", "statement",
                         "signing_place", "signatory_position", "signatory_name",
                         "signatory_nip")
 SIGNATORY_FIELDS = ("signatory_position", "signatory_name", "signatory_nip")
-
-
-def _stored_file(path: Path, name: str, mimetype: str = PDF):
-    """A rendered file as a download; 404 while it has not been rendered."""
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=mimetype, download_name=name, as_attachment=True)
 
 
 def _bundle(course, path: Path, name: str, mimetype: str = PDF):
@@ -77,12 +64,7 @@ def _bundle(course, path: Path, name: str, mimetype: str = PDF):
         abort(404)
     services.record_certificate_export(f"certificates.{path.suffix.lstrip('.')}",
                                        services.valid_certificates(course), actor=current_user)
-    return _stored_file(path, name, mimetype)
-
-
-def _certificate_download(certificate: Certificate):
-    return _stored_file(rendering.certificate_path(certificate),
-                        services.download_name(certificate))
+    return stored_file(path, name, mimetype)
 
 
 # --- settings --------------------------------------------------------------------------
@@ -148,6 +130,8 @@ def logo(course, which: str):
 
 @bp.route("/courses/<course_code>/certificates/settings/<any(logo, partner_logo):which>",
           methods=["POST"])
+
+
 @course_roles_required(Role.ORGANISER)
 def upload_logo(course, which: str):
     form = LogoForm()
@@ -165,6 +149,8 @@ def upload_logo(course, which: str):
 
 @bp.route("/courses/<course_code>/certificates/settings/<any(logo, partner_logo):which>"
           "/remove", methods=["POST"])
+
+
 @course_roles_required(Role.ORGANISER)
 def remove_logo(course, which: str):
     logos.remove_logo(course, which, by=current_user)
@@ -207,6 +193,8 @@ def _back_to_list(course):
 
 @bp.route("/courses/<course_code>/certificates/participants/<int:registration_id>/override",
           methods=["POST"])
+
+
 @course_roles_required(Role.ORGANISER)
 def override(course, registration_id: int):
     registration = registration_services.find_registration(course, registration_id)
@@ -227,6 +215,8 @@ def override(course, registration_id: int):
 
 @bp.route("/courses/<course_code>/certificates/participants/<int:registration_id>/override"
           "/clear", methods=["POST"])
+
+
 @course_roles_required(Role.ORGANISER)
 def clear_override(course, registration_id: int):
     registration = registration_services.find_registration(course, registration_id)
@@ -267,7 +257,7 @@ def download(course, certificate_id: int):
     certificate = services.find_issued(certificate_id)
     if certificate is None or certificate.course_id != course.id:
         abort(404)
-    return _certificate_download(certificate)
+    return certificate_download(certificate)
 
 
 @bp.route("/courses/<course_code>/certificates/issue", methods=["POST"])
@@ -399,113 +389,6 @@ def verify(code: str):
                            issuer=certificate.issuer_institution, revoked_on=revoked_on)
 
 
-# --- HR offices ------------------------------------------------------------------------
-
-def _staff_filter() -> StaffFilterForm:
-    form = StaffFilterForm(request.args)
-    form.course_id.choices = [SelectChoice("", _("All courses")), *(
-        SelectChoice(course.id, f"{course.code} · {course.title}")
-        for course in services.staff_courses(current_user))]
-    return form
-
-
-@bp.route("/hr/certificates")
-@roles_required(Role.HR)
-def staff():
-    form = _staff_filter()
-    return render_template("certificates/staff.html", form=form,
-                           page=services.staff_certificates_page(
-                               current_user, course_id=form.course_id.data,
-                               search=_search_text(form.q),
-                               page=request.args.get("page", 1, type=int)))
-
-
-def _search_text(field) -> str:
-    """A search box's text; one longer than the field allows searches for nothing."""
-    return (field.data or "") if field.validate(None) else ""
-
-
-def _transcript_filter() -> tuple[TranscriptFilterForm, transcript.Filters]:
-    form = TranscriptFilterForm(request.args)
-    years = transcript.certificate_years(current_user)
-    year = form.year.data if form.year.data in years else transcript.default_year(
-        current_user)
-    form.year.data = year
-    form.year.choices = [SelectChoice(y, str(y)) for y in sorted({*years, year},
-                                                                 reverse=True)]
-    institutions = list(current_user.institutions) if not current_user.is_admin else \
-        services.staff_institutions()
-    form.institution_id.choices = [SelectChoice("", _("All institutions")), *(
-        SelectChoice(institution.id, institution.short_name) for institution in institutions)]
-    institution_id = (form.institution_id.data if form.institution_id.data
-                      in {institution.id for institution in institutions} else None)
-    form.unit.choices = [SelectChoice("", _("All units")), *(
-        SelectChoice(unit, unit) for unit in transcript.units(current_user, institution_id))]
-    return form, transcript.Filters(year=year, institution_id=institution_id,
-                                    unit=form.unit.data or "", search=_search_text(form.q),
-                                    below_only=bool(form.below.data))
-
-
-@bp.route("/hr/transcript")
-@roles_required(Role.HR)
-def staff_transcript():
-    form, filters = _transcript_filter()
-    employees = transcript.transcript(current_user, filters)
-    return render_template("certificates/transcript.html", form=form, filters=filters,
-                           target=transcript.jp_target(),
-                           below=sum(not employee.met for employee in employees),
-                           page=transcript.page_of(employees,
-                                                   request.args.get("page", 1, type=int)))
-
-
-@bp.route("/hr/transcript.xlsx")
-@roles_required(Role.HR)
-def staff_transcript_xlsx():
-    _form, filters = _transcript_filter()
-    employees = transcript.transcript(current_user, filters)
-    services.record_certificate_export(
-        "hr-transcript.xlsx", [c for employee in employees for c in employee.certificates],
-        actor=current_user)
-    return send_file(BytesIO(transcript.workbook(employees, filters.year)),
-                     mimetype=SPREADSHEET_TYPES["xlsx"], as_attachment=True,
-                     download_name=f"transkrip-jp-{filters.year}.xlsx")
-
-
-@bp.route("/hr/certificates/<int:certificate_id>.pdf")
-@roles_required(Role.HR)
-def staff_download(certificate_id: int):
-    certificate = services.staff_certificate(current_user, certificate_id)
-    if certificate is None:
-        abort(404)
-    return _certificate_download(certificate)
-
-
-@bp.route("/hr/certificates/courses/<course_code>.zip")
-@roles_required(Role.HR)
-def staff_zip(course_code: str):
-    course = course_services.find_course(course_code)
-    if course is None:
-        abort(404)
-    certificates = services.staff_certificates(current_user, course_id=course.id)
-    if not certificates:
-        abort(404)
-    services.record_certificate_export("hr-certificates.zip", certificates, actor=current_user)
-    return send_file(BytesIO(rendering.zip_of(certificates)), mimetype=ZIP,
-                     as_attachment=True, download_name=f"sertifikat-{course.code}.zip")
-
-
-@bp.route("/hr/certificates/recap.<any(xlsx, csv):fmt>")
-@roles_required(Role.HR)
-def staff_recap(fmt: str):
-    form = StaffFilterForm(request.args)
-    certificates = services.staff_certificates(
-        current_user, course_id=form.course_id.data, search=_search_text(form.q))
-    services.record_certificate_export(f"hr-recap.{fmt}", certificates, actor=current_user)
-    return send_file(BytesIO(services.jp_recap(certificates, fmt)),
-                     mimetype=SPREADSHEET_TYPES[fmt], as_attachment=True,
-                     download_name=f"rekap-jp.{fmt}")
-
-
 # --- participants ----------------------------------------------------------------------
 
 @bp.route("/me/<token>/certificate.pdf")
@@ -516,4 +399,4 @@ def my_certificate(token: str):
     certificate = services.issued_certificate_of(registration) if registration else None
     if certificate is None:
         abort(404)
-    return _certificate_download(certificate)
+    return certificate_download(certificate)
