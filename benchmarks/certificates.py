@@ -71,7 +71,7 @@ def seed(directory: Path) -> int:
 def measure(kind: str, directory: Path) -> dict:
     """Runs in its own subprocess: one of the three ways, timed."""
     from bimtek import pdf
-    from bimtek.certificates import rendering, services, signatories
+    from bimtek.certificates import rendering, services, signatories, storage
     from bimtek.courses.services import find_course
     from bimtek.demo import REFERENCE_COURSE_CODE
     from bimtek.extensions import db
@@ -80,7 +80,7 @@ def measure(kind: str, directory: Path) -> dict:
     with app.app_context():
         course = find_course(REFERENCE_COURSE_CODE)
         certificates = services.valid_certificates(course)
-        root = rendering.logo_root(course)
+        root = storage.logo_root(course)
         out = Path(app.config["FILES_DIR"])
         out.mkdir(parents=True, exist_ok=True)
         if kind in ("batch", "signed"):

@@ -8,6 +8,7 @@ import click
 from flask_babel import gettext as _
 
 from bimtek.certificates import bp, rendering, services, signatories
+from bimtek.certificates.bundles import write_bundles
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 
@@ -69,5 +70,5 @@ def revoke_certificate(number: str, reason: str):
     except ValidationError as error:
         raise click.BadParameter(error.message, param_hint=REVOKE_PARAMETERS.get(
             error.field, "NUMBER")) from error
-    rendering.write_bundles(certificate.course)
+    write_bundles(certificate.course)
     click.echo(_("Certificate %(number)s is revoked.", number=certificate.number))

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from flask import abort, send_file
 
-from bimtek.certificates import rendering, services
+from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.storage import certificate_path
 
 PDF = "application/pdf"
 ZIP = "application/zip"
@@ -20,5 +21,5 @@ def stored_file(path: Path, name: str, mimetype: str = PDF):
 
 
 def certificate_download(certificate: Certificate):
-    return stored_file(rendering.certificate_path(certificate),
+    return stored_file(certificate_path(certificate),
                        services.download_name(certificate))

@@ -10,7 +10,8 @@ from wtforms import SelectChoice
 
 from bimtek.auth.access import roles_required
 from bimtek.auth.models import Role
-from bimtek.certificates import bp, rendering, services, transcript
+from bimtek.certificates import bp, services, transcript
+from bimtek.certificates.bundles import zip_of
 from bimtek.certificates.downloads import ZIP, certificate_download
 from bimtek.certificates.forms import StaffFilterForm, TranscriptFilterForm
 from bimtek.courses import services as course_services
@@ -108,7 +109,7 @@ def staff_zip(course_code: str):
     if not certificates:
         abort(404)
     services.record_certificate_export("hr-certificates.zip", certificates, actor=current_user)
-    return send_file(BytesIO(rendering.zip_of(certificates)), mimetype=ZIP,
+    return send_file(BytesIO(zip_of(certificates)), mimetype=ZIP,
                      as_attachment=True, download_name=f"sertifikat-{course.code}.zip")
 
 

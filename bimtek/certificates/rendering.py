@@ -1,5 +1,5 @@
-"""Certificates as PDF/A: the HTML of each certificate, the batch renderer that spreads a
-course's certificates over all CPU cores, and the files it leaves behind.
+"""Certificates as PDF/A: the HTML of each certificate, and the batch renderer that spreads
+a course's certificates over all CPU cores (their files: storage and bundles).
 
 The parent process builds every certificate's HTML (it needs the app and the database);
 worker processes only lay out HTML they are given (`bimtek.pdf.render_parts`), one
@@ -10,25 +10,22 @@ import hashlib
 import multiprocessing
 import os
 import re
-import tempfile
-import zipfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from pathlib import Path
 
 from flask import get_template_attribute, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from pypdf import PdfWriter
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bimtek import pdf
 from bimtek.certificates import services, signing, storage
+from bimtek.certificates.bundles import Combined, remove_bundles, zip_bytes, zip_entries
 from bimtek.certificates.eligibility import eligibility
 from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.certificates.settings import (
@@ -37,7 +34,13 @@ from bimtek.certificates.settings import (
     format_number,
     settings_for,
 )
-from bimtek.certificates.storage import file_name
+from bimtek.certificates.storage import (
+    certificate_path,
+    combined_path,
+    logo_root,
+    write_atomically,
+    zip_path,
+)
 from bimtek.courses.models import Course, Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -62,42 +65,6 @@ BACK_ANCHOR = "daftar-materi"
 MIN_CHUNK, MAX_CHUNK = 8, 50
 CHUNKS_PER_WORKER = 3
 STATEMENT_PLACEHOLDER = re.compile(r"\{(" + "|".join(STATEMENT_FIELDS) + r")\}")
-
-
-# --- where the files go ----------------------------------------------------------------
-
-def certificate_path(certificate: Certificate) -> Path:
-    return storage.certificate_folder(certificate.course) / f"{file_name(certificate.number)}.pdf"
-
-
-def _bundle_folder(course: Course) -> Path:
-    # A folder of its own, so that no certificate number can name the same file.
-    return storage.certificate_folder(course) / "bundle"
-
-
-def combined_path(course: Course) -> Path:
-    """All valid certificates in one PDF, in number order, for printing."""
-    return _bundle_folder(course) / f"{file_name(course.code)}.pdf"
-
-
-def zip_path(course: Course) -> Path:
-    """All valid certificates as separate PDFs in one ZIP."""
-    return _bundle_folder(course) / f"{file_name(course.code)}.zip"
-
-
-def logo_root(course: Course) -> Path:
-    """What the PDF fetcher serves `/logos/…` from: the folder of all courses' logos."""
-    return storage.logo_folder(course).parent
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Readers (a download in progress) see the old file or the new one, never half; a
-    temporary file of its own keeps two writers from mixing their bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-    Path(partial).replace(path)
 
 
 # --- the certificate's HTML --------------------------------------------------------------
@@ -368,30 +335,6 @@ class _ChunkRenderer:
             self._collect(block=True)
 
 
-class _Combined:
-    """The combined PDF of the files `order`, appended to in that order while chunks
-    finish in any order."""
-
-    def __init__(self, order: list[Path]):
-        self.writer, self.order, self.next = PdfWriter(), order, 0
-        self.waiting: dict[Path, bytes | Path] = {}
-
-    def add(self, path: Path, document: bytes | Path) -> None:
-        """`document` is the PDF of `path`, or `path` itself when it is stored already."""
-        self.waiting[path] = document
-        while self.next < len(self.order) and self.order[self.next] in self.waiting:
-            document = self.waiting.pop(self.order[self.next])
-            self.writer.append(BytesIO(document) if isinstance(document, bytes) else document,
-                               import_outline=False)
-            self.next += 1
-
-    def pdf(self) -> bytes:
-        assert self.next == len(self.order), "a certificate is missing from the combined PDF"
-        output = BytesIO()
-        self.writer.write(output)
-        return output.getvalue()
-
-
 @dataclass
 class Issued:
     files: list[Path]  # every valid certificate's PDF, in number order
@@ -408,14 +351,14 @@ def render_course(course: Course, *, progress: Callable[[int], None] | None = No
     certificates = services.valid_certificates(course)
     _load_holders(certificates)
     files = [certificate_path(certificate) for certificate in certificates]
-    zip_entries = _zip_entries(certificates)
-    combined = _Combined(files)
+    entries = zip_entries(certificates)
+    combined = Combined(files)
     rendered = done = 0
 
     def finished(fronts: list[Front], pdfs: list[bytes]) -> None:
         nonlocal done
         for front, document in zip(fronts, pdfs, strict=True):
-            _write_atomically(front.path, document)
+            write_atomically(front.path, document)
             combined.add(front.path, document)
         # One statement for the chunk rather than one per certificate.
         db.session.execute(update(Certificate), [
@@ -447,10 +390,10 @@ def render_course(course: Course, *, progress: Callable[[int], None] | None = No
     # The PDFs' columns were written past the loaded rows.
     db.session.expire_all()
     if certificates:
-        _write_atomically(combined_path(course), combined.pdf())
-        _write_atomically(zip_path(course), _zip(zip_entries))
+        write_atomically(combined_path(course), combined.pdf())
+        write_atomically(zip_path(course), zip_bytes(entries))
     else:
-        _remove_bundles(course)
+        remove_bundles(course)
     return Issued(files, rendered)
 
 
@@ -466,65 +409,3 @@ def _commit_progress(progress: Callable[[int], None] | None, done: int) -> None:
         session.commit()
     finally:
         session.expire_on_commit = expire_on_commit
-
-
-def _remove_bundles(course: Course) -> None:
-    combined_path(course).unlink(missing_ok=True)
-    zip_path(course).unlink(missing_ok=True)
-
-
-def write_bundles(course: Course) -> None:
-    """Rewrite the combined PDF and the ZIP, if a batch has written them, from the valid
-    certificates: after a revocation they must drop the revoked one. While a certificate
-    waits for rendering they cannot be complete, so they go until a batch writes them."""
-    if not (combined_path(course).exists() or zip_path(course).exists()):
-        return
-    certificates = services.valid_certificates(course)
-    if certificates and all(map(_is_stored, certificates)):
-        _write_atomically(combined_path(course), combined_pdf(certificates))
-        _write_atomically(zip_path(course), zip_of(certificates))
-    else:
-        _remove_bundles(course)
-
-
-def _is_stored(certificate: Certificate) -> bool:
-    return bool(certificate.pdf_file) and certificate_path(certificate).is_file()
-
-
-def _stored_files(certificates: list[Certificate]) -> list[Path]:
-    for certificate in certificates:
-        if not _is_stored(certificate):
-            raise ValidationError(_("Certificate %(number)s has not been rendered yet.",
-                                    number=certificate.number), field="certificates")
-    return [certificate_path(certificate) for certificate in certificates]
-
-
-def combined_pdf(certificates: list[Certificate]) -> bytes:
-    """The certificates' stored PDFs one after another, in the order given."""
-    paths = _stored_files(certificates)
-    combined = _Combined(paths)
-    for path in paths:
-        combined.add(path, path)
-    return combined.pdf()
-
-
-def _zip_entries(certificates: list[Certificate]) -> list[tuple[Path, str]]:
-    """Each stored PDF with its name in a ZIP: `NIP_Nama_Nomor.pdf`, as HR offices file
-    them."""
-    return [(certificate_path(certificate), services.download_name(certificate))
-            for certificate in certificates]
-
-
-def _zip(entries: list[tuple[Path, str]]) -> bytes:
-    # Stored, not deflated: a PDF's streams are compressed already.
-    output = BytesIO()
-    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_STORED) as archive:
-        for path, name in entries:
-            archive.write(path, arcname=name)
-    return output.getvalue()
-
-
-def zip_of(certificates: list[Certificate]) -> bytes:
-    """The certificates' stored PDFs in one ZIP, each under its holder's file name."""
-    _stored_files(certificates)
-    return _zip(_zip_entries(certificates))

@@ -1,13 +1,16 @@
-"""Where a course's uploaded logos and rendered certificates live on disk, and the names
-their files get."""
+"""Where a course's uploaded logos and rendered certificates live on disk, the names their
+files get, and writing them so that a reader never sees half a file."""
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import unicodedata
 from pathlib import Path
 
 from flask import current_app
 
+from bimtek.certificates.models import Certificate
 from bimtek.courses.models import Course
 
 UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9.-]+")
@@ -39,3 +42,37 @@ def holder_file_name(nip: str | None, name: str, number: str) -> str:
     `Nama_Nomor.pdf`); no part holds an underscore of its own."""
     parts = [nip or "", file_name(name)[:MAX_NAME_PART].strip("-."), file_name(number)]
     return "_".join(part for part in parts if part) + ".pdf"
+
+
+def certificate_path(certificate: Certificate) -> Path:
+    return certificate_folder(certificate.course) / f"{file_name(certificate.number)}.pdf"
+
+
+def _bundle_folder(course: Course) -> Path:
+    # A folder of its own, so that no certificate number can name the same file.
+    return certificate_folder(course) / "bundle"
+
+
+def combined_path(course: Course) -> Path:
+    """All valid certificates in one PDF, in number order, for printing."""
+    return _bundle_folder(course) / f"{file_name(course.code)}.pdf"
+
+
+def zip_path(course: Course) -> Path:
+    """All valid certificates as separate PDFs in one ZIP."""
+    return _bundle_folder(course) / f"{file_name(course.code)}.zip"
+
+
+def logo_root(course: Course) -> Path:
+    """What the PDF fetcher serves `/logos/…` from: the folder of all courses' logos."""
+    return logo_folder(course).parent
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers (a download in progress) see the old file or the new one, never half; a
+    temporary file of its own keeps two writers from mixing their bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    Path(partial).replace(path)

@@ -32,6 +32,7 @@ from bimtek.certificates import (
 )
 from bimtek.certificates import eligibility as eligibility_rules
 from bimtek.certificates import settings as certificate_settings
+from bimtek.certificates.bundles import write_bundles
 from bimtek.certificates.downloads import PDF, ZIP, certificate_download, stored_file
 from bimtek.certificates.forms import (
     CertificateSettingsForm,
@@ -43,6 +44,7 @@ from bimtek.certificates.forms import (
     VerifyUploadForm,
 )
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch, Signatory
+from bimtek.certificates.storage import combined_path, zip_path
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
@@ -245,10 +247,10 @@ def _refresh_bundles(course) -> None:
     """The printing PDF and the ZIP without the revoked certificate. While some
     certificates are not rendered yet, the old bundles go: the next issue writes them."""
     try:
-        rendering.write_bundles(course)
+        write_bundles(course)
     except ValidationError:
-        rendering.combined_path(course).unlink(missing_ok=True)
-        rendering.zip_path(course).unlink(missing_ok=True)
+        combined_path(course).unlink(missing_ok=True)
+        zip_path(course).unlink(missing_ok=True)
 
 
 @bp.route("/courses/<course_code>/certificates/<int:certificate_id>.pdf")
@@ -287,13 +289,13 @@ def batch(course, batch_id: int):
 @bp.route("/courses/<course_code>/certificates/all.pdf")
 @course_roles_required(Role.ORGANISER)
 def combined(course):
-    return _bundle(course, rendering.combined_path(course), f"sertifikat-{course.code}.pdf")
+    return _bundle(course, combined_path(course), f"sertifikat-{course.code}.pdf")
 
 
 @bp.route("/courses/<course_code>/certificates/all.zip")
 @course_roles_required(Role.ORGANISER)
 def zip_file(course):
-    return _bundle(course, rendering.zip_path(course), f"sertifikat-{course.code}.zip", ZIP)
+    return _bundle(course, zip_path(course), f"sertifikat-{course.code}.zip", ZIP)
 
 
 # --- signatories (admins) ----------------------------------------------------------------

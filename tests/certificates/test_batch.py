@@ -17,9 +17,11 @@ from bimtek import pdf
 from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
 from bimtek.certificates import rendering, services, tasks
+from bimtek.certificates.bundles import write_bundles, zip_of
 from bimtek.certificates.eligibility import override_eligibility
 from bimtek.certificates.models import BatchStatus, CertificateBatch
 from bimtek.certificates.settings import settings_for
+from bimtek.certificates.storage import certificate_path, combined_path, zip_path
 from bimtek.courses.models import Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, huey
@@ -30,7 +32,7 @@ from tests.support.documents import decoded_qr_codes, pages_text
 
 
 def stored_correctly(certificate) -> bool:
-    path = rendering.certificate_path(certificate)
+    path = certificate_path(certificate)
     return (certificate.pdf_file == path.name and
             certificate.pdf_sha256 == hashlib.sha256(path.read_bytes()).hexdigest())
 
@@ -51,14 +53,14 @@ def test_a_batch_stores_every_eligible_participants_pdf_and_the_bundles(app_cont
     certificates = services.valid_certificates(course)
     assert [c.registration.number for c in certificates] == [1, 2, 3]  # not the last one
     assert all(stored_correctly(c) for c in certificates)
-    combined = rendering.combined_path(course).read_bytes()
+    combined = combined_path(course).read_bytes()
     assert len(PdfReader(BytesIO(combined)).pages) == 2 * 3
     assert names_in_order(combined) == ["Drs. H. Syahrani Noor, M.Si.", "Peserta 2, S.Sos.",
                                         "Peserta 3, S.Sos."]
-    with zipfile.ZipFile(rendering.zip_path(course)) as archive:
+    with zipfile.ZipFile(zip_path(course)) as archive:
         assert archive.namelist() == [services.download_name(c) for c in certificates]
         assert archive.read(services.download_name(certificates[0])) == \
-            rendering.certificate_path(certificates[0]).read_bytes()
+            certificate_path(certificates[0]).read_bytes()
 
 
 def test_issuing_again_renders_only_what_changed(app_context):
@@ -74,11 +76,11 @@ def test_issuing_again_renders_only_what_changed(app_context):
     assert (batch.rendered, batch.done, batch.total) == (1, 2, 2)
     assert first.pdf_sha256 == unchanged_sha and stored_correctly(second)
     assert "Peserta Dua, S.Sos." in pages_text(
-        rendering.certificate_path(second).read_bytes())[0]
-    assert names_in_order(rendering.combined_path(course).read_bytes())[1] == \
+        certificate_path(second).read_bytes())[0]
+    assert names_in_order(combined_path(course).read_bytes())[1] == \
         "Peserta Dua, S.Sos."
 
-    rendering.certificate_path(first).unlink()  # a lost file is rendered again
+    certificate_path(first).unlink()  # a lost file is rendered again
     assert tasks.start_batch(course).rendered == 1 and stored_correctly(first)
 
     course.title = "Bimtek Mitigasi Konflik Sosial"  # on every certificate
@@ -106,12 +108,12 @@ def test_numbers_are_stable_and_never_reused(app_context):
     assert numbers == ["001/BIMTEK/XI/2024", "002/BIMTEK/XI/2024", "003/BIMTEK/XI/2024"]
     revoked = services.find_by_number("002/BIMTEK/XI/2024")
     services.revoke(revoked, "Nama salah")
-    rendering.write_bundles(course)
-    with zipfile.ZipFile(rendering.zip_path(course)) as archive:
+    write_bundles(course)
+    with zipfile.ZipFile(zip_path(course)) as archive:
         assert archive.namelist() == [
             f"{participant_nip(1)}_Syahrani-Noor_001-BIMTEK-XI-2024.pdf",
             f"{participant_nip(3)}_Peserta-3_003-BIMTEK-XI-2024.pdf"]
-    assert len(PdfReader(rendering.combined_path(course)).pages) == 4
+    assert len(PdfReader(combined_path(course)).pages) == 4
 
     # The last participant makes up the missed sessions (an organiser's correction).
     last = participants_of(course)[-1]
@@ -125,7 +127,7 @@ def test_numbers_are_stable_and_never_reused(app_context):
     assert by_participant == {1: "001/BIMTEK/XI/2024", 2: "004/BIMTEK/XI/2024",
                               3: "003/BIMTEK/XI/2024", 4: "005/BIMTEK/XI/2024"}
     assert not revoked.is_valid and revoked.number == "002/BIMTEK/XI/2024"
-    with zipfile.ZipFile(rendering.zip_path(course)) as archive:
+    with zipfile.ZipFile(zip_path(course)) as archive:
         assert not any(name.endswith("_002-BIMTEK-XI-2024.pdf") for name in archive.namelist())
         assert len(archive.namelist()) == 4
 
@@ -137,13 +139,13 @@ def test_bundles_go_while_a_certificate_waits_for_rendering(app_context):
     override_eligibility(participants_of(course)[2], True, "Tugas pengganti")
     services.assign_certificates(course)  # numbered, not rendered yet
     services.revoke(first, "Nama salah")
-    rendering.write_bundles(course)
-    assert not rendering.combined_path(course).exists()
-    assert not rendering.zip_path(course).exists()
+    write_bundles(course)
+    assert not combined_path(course).exists()
+    assert not zip_path(course).exists()
     with pytest.raises(ValidationError):
-        rendering.zip_of(services.valid_certificates(course))
+        zip_of(services.valid_certificates(course))
     assert tasks.start_batch(course).rendered == 2  # the newcomer and participant 1 again
-    with zipfile.ZipFile(rendering.zip_path(course)) as archive:
+    with zipfile.ZipFile(zip_path(course)) as archive:
         assert len(archive.namelist()) == 3
 
 
@@ -154,10 +156,10 @@ def test_chunks_render_in_worker_processes(app_context):
     issued = rendering.render_course(course, progress=progress.append, chunk_size=1)
     assert issued.rendered == 3 and progress == sorted(progress) and progress[-1] == 3
     certificates = services.valid_certificates(course)
-    assert issued.files == [rendering.certificate_path(c) for c in certificates]
+    assert issued.files == [certificate_path(c) for c in certificates]
     for certificate in certificates:
         assert stored_correctly(certificate)
-        document = rendering.certificate_path(certificate).read_bytes()
+        document = certificate_path(certificate).read_bytes()
         assert certificate.registration.full_name in pages_text(document)[0]
         assert decoded_qr_codes(document) == [rendering.verification_url(
             certificate.verification_code)]
@@ -190,7 +192,7 @@ def test_a_course_without_eligible_participants_gives_an_empty_batch(app_context
     course = finished_course(1)
     batch = tasks.start_batch(course)
     assert (batch.status, batch.total, batch.done) == (BatchStatus.DONE, 0, 0)
-    assert not rendering.combined_path(course).exists()
+    assert not combined_path(course).exists()
 
 
 def test_a_batch_left_unfinished_for_long_does_not_block_the_next(app_context):
@@ -245,7 +247,7 @@ def test_a_batch_runs_in_a_huey_consumer(worker_app):
                 BatchStatus.DONE, "", 9, 9)
             certificates = services.valid_certificates(batch.course)
             assert len(certificates) == 9 and all(stored_correctly(c) for c in certificates)
-            assert len(PdfReader(rendering.combined_path(batch.course)).pages) == 18
+            assert len(PdfReader(combined_path(batch.course)).pages) == 18
     finally:
         consumer.stop(graceful=True)
         for number, handler in handlers.items():

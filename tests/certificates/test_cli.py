@@ -5,8 +5,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from bimtek.certificates import demo_keys, rendering, services, signatories
+from bimtek.certificates import demo_keys, services, signatories
+from bimtek.certificates.bundles import zip_of
 from bimtek.certificates.settings import settings_for
+from bimtek.certificates.storage import certificate_path, zip_path
 from bimtek.courses.services import find_course
 from bimtek.extensions import db
 from tests.certificates.factories import finished_course
@@ -36,7 +38,7 @@ def test_issue_certificates_writes_one_pdf_per_certificate(app, course_code, tmp
         "001-BIMTEK-XI-2024.pdf", "002-BIMTEK-XI-2024.pdf", "003-BIMTEK-XI-2024.pdf"]
     with app.app_context():
         for certificate in services.valid_certificates(find_course(CODE)):
-            copied = (out / rendering.certificate_path(certificate).name).read_bytes()
+            copied = (out / certificate_path(certificate).name).read_bytes()
             assert hashlib.sha256(copied).hexdigest() == certificate.pdf_sha256
 
     again = app.test_cli_runner().invoke(args=["issue-certificates", course_code])
@@ -72,8 +74,8 @@ def test_revoke_certificate(app, course_code):
         assert not certificate.is_valid and certificate.revoked_reason == "Data peserta keliru"
         course = find_course(CODE)
         # The printing PDF and the ZIP drop it at once.
-        assert rendering.zip_of(services.valid_certificates(course)) == \
-            rendering.zip_path(course).read_bytes()
+        assert zip_of(services.valid_certificates(course)) == \
+            zip_path(course).read_bytes()
 
     again = runner.invoke(args=["revoke-certificate", "002/BIMTEK/XI/2024", "--reason", "x"])
     assert again.exit_code == 2 and "NUMBER" in again.output
@@ -120,7 +122,7 @@ def test_issue_certificates_signs_with_the_passphrase_it_asks_for(app, course_co
     assert PASSPHRASE not in result.output  # typed unseen
     with app.app_context():
         certificate = services.valid_certificates(find_course(CODE))[0]
-        data = rendering.certificate_path(certificate).read_bytes()
+        data = certificate_path(certificate).read_bytes()
         assert PdfReader(io.BytesIO(data)).get_fields()["TandaTanganElektronik"]["/V"]
 
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from bimtek.certificates import rendering, services
 from bimtek.certificates.eligibility import eligibility
 from bimtek.certificates.settings import settings_for
+from bimtek.certificates.storage import certificate_path, logo_root
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.registration.models import RegistrationStatus
@@ -40,7 +41,7 @@ def issued(app_context):
 
 def test_front_and_back_say_everything(issued):
     course, (first, second) = issued
-    document = rendering.certificate_path(first).read_bytes()
+    document = certificate_path(first).read_bytes()
     reader = PdfReader(BytesIO(document))
     assert len(reader.pages) == 2
     box = reader.pages[0].mediabox
@@ -72,7 +73,7 @@ def test_front_and_back_say_everything(issued):
     assert f"Jumlah {MATERIAL_JP}" in back and "1 JP = 45 menit" in back
     assert back.count("Rudi Hermawan") == 1  # as the simulation's facilitator only
     # The back is the course's, the same on every certificate.
-    assert pages_text(rendering.certificate_path(second).read_bytes())[1] == back
+    assert pages_text(certificate_path(second).read_bytes())[1] == back
 
 
 def test_nip_line_only_for_participants_with_one(issued):
@@ -80,7 +81,7 @@ def test_nip_line_only_for_participants_with_one(issued):
     second.registration.nip = None
     db.session.commit()
     rendering.render_course(course)
-    front = pages_text(rendering.certificate_path(second).read_bytes())[0]
+    front = pages_text(certificate_path(second).read_bytes())[0]
     assert front.count("NIP.") == 1 and f"NIP. {SIGNATORY_NIP}" in front
     assert "Peserta 2, S.Sos." in front
 
@@ -90,12 +91,12 @@ def test_qr_code_decodes_to_the_public_verification_page(issued):
     url = f"{current_app.config['PUBLIC_BASE_URL']}/verify/{first.verification_code}"
     with current_app.test_request_context():
         assert url == public_url("certificates.verify", code=first.verification_code)
-    assert decoded_qr_codes(rendering.certificate_path(first).read_bytes(), 0) == [url]
+    assert decoded_qr_codes(certificate_path(first).read_bytes(), 0) == [url]
 
 
 def test_pdf_a_3b_with_the_vendored_fonts_embedded(issued):
     _course, (first, _second) = issued
-    reader = PdfReader(rendering.certificate_path(first))
+    reader = PdfReader(certificate_path(first))
     metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r'pdfaid:part="?3', metadata) and \
         re.search(r'pdfaid:conformance="?B', metadata)
@@ -132,7 +133,7 @@ def test_a_hostile_name_is_printed_not_fetched(issued, fetched):
     first.registration.position = "<style>*{display:none}</style>"
     db.session.commit()
     assert rendering.render_course(course).rendered == 1  # one chunk: in this process
-    document = rendering.certificate_path(first).read_bytes()
+    document = certificate_path(first).read_bytes()
     text = squeezed("".join(pages_text(document)))
     assert squeezed(f"Drs. H. {HOSTILE_NAME}, M.Si.") in text
     assert squeezed("<style>*{display:none}</style>") in text
@@ -143,7 +144,7 @@ def test_a_hostile_name_is_printed_not_fetched(issued, fetched):
 
 def test_uploaded_logos_are_drawn_and_a_missing_one_skipped(issued, fetched):
     course, _certificates = issued
-    folder = rendering.logo_root(course) / str(course.id)
+    folder = logo_root(course) / str(course.id)
     folder.mkdir(parents=True)
     (folder / "kutim.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
@@ -205,5 +206,5 @@ def test_certificate_html_is_one_document_of_all_pages(issued):
 def test_file_names_are_safe(issued, number, name):
     _course, (first, second) = issued
     first.number = number
-    path = rendering.certificate_path(first)
-    assert path.name == name and path.parent == rendering.certificate_path(second).parent
+    path = certificate_path(first)
+    assert path.name == name and path.parent == certificate_path(second).parent

@@ -19,8 +19,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
-from bimtek.certificates import demo_keys, rendering, signatories, tasks
+from bimtek.certificates import demo_keys, signatories, tasks
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
+from bimtek.certificates.storage import certificate_path
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
@@ -68,7 +69,7 @@ def register(authority, data: bytes | None = None, **fields) -> int:
 
 def first_pdf() -> tuple[Certificate, bytes]:
     certificate = db.session.scalar(select(Certificate).order_by(Certificate.seq))
-    return certificate, rendering.certificate_path(certificate).read_bytes()
+    return certificate, certificate_path(certificate).read_bytes()
 
 
 def pyhanko_status(data: bytes, authority):

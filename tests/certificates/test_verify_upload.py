@@ -6,8 +6,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
-from bimtek.certificates import rendering, services
+from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.storage import certificate_path
 from bimtek.extensions import db
 from tests.certificates.people import course_and_people, issue
 from tests.support.verification import result, upload
@@ -23,7 +24,7 @@ def issued_pdf(app, make_user) -> bytes:
     issue(app)
     with app.app_context():
         certificate = db.session.scalar(select(Certificate).order_by(Certificate.seq))
-        return rendering.certificate_path(certificate).read_bytes()
+        return certificate_path(certificate).read_bytes()
 
 
 def test_the_issued_file_is_recognised_unchanged(client, issued_pdf):

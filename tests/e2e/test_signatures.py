@@ -6,8 +6,9 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from bimtek.certificates import demo_keys, rendering
+from bimtek.certificates import demo_keys
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.storage import certificate_path
 from bimtek.extensions import db
 from tests.certificates.people import CODE, ORGANISER, course_and_people
 from tests.support.browser import log_in, log_out, no_horizontal_scrolling
@@ -59,7 +60,7 @@ def test_a_signatory_is_registered_chosen_and_their_signature_checked_by_upload(
     with app.app_context():
         certificate = db.session.scalar(select(Certificate).order_by(Certificate.seq))
         issued = tmp_path / "sertifikat.pdf"
-        issued.write_bytes(rendering.certificate_path(certificate).read_bytes())
+        issued.write_bytes(certificate_path(certificate).read_bytes())
     page.goto("/verify")
     page.get_by_label("Berkas PDF sertifikat").set_input_files(str(issued))
     page.get_by_role("button", name="Periksa berkas").click()
