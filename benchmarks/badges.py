@@ -64,7 +64,8 @@ def _plain_text_html(course, registrations) -> str:
 def main() -> None:
     from flask_migrate import upgrade
 
-    from bimtek import create_app, demo
+    from bimtek import create_app
+    from bimtek.demo.seed import seed
     from bimtek.pdf import render_pdf
     from bimtek.registration.badges import badge_selection, badges_pdf
 
@@ -74,7 +75,7 @@ def main() -> None:
         with app.app_context():
             upgrade()
             started = time.perf_counter()
-            course = demo.seed(app.config["DEMO_PASSWORD"])
+            course = seed(app.config["DEMO_PASSWORD"])
             seeded = time.perf_counter() - started
 
             started = time.perf_counter()

@@ -54,14 +54,14 @@ def seed(directory: Path) -> int:
     """The reference course with every registered participant eligible and numbered."""
     from flask_migrate import upgrade
 
-    from bimtek import demo
     from bimtek.certificates import services
     from bimtek.certificates.eligibility import eligibility, override_eligibility
+    from bimtek.demo.seed import seed as seed_demo
 
     app = _app(directory)
     with app.app_context():
         upgrade()
-        course = demo.seed(app.config["DEMO_PASSWORD"])
+        course = seed_demo(app.config["DEMO_PASSWORD"])
         for row in eligibility(course):
             if not row.eligible:
                 override_eligibility(row.registration, True, "benchmark")
@@ -73,7 +73,7 @@ def measure(kind: str, directory: Path) -> dict:
     from bimtek import pdf
     from bimtek.certificates import rendering, services, signatories, storage
     from bimtek.courses.services import find_course
-    from bimtek.demo import REFERENCE_COURSE_CODE
+    from bimtek.demo.data.courses import REFERENCE_COURSE_CODE
     from bimtek.extensions import db
 
     app = _app(directory, files=f"files-{kind}")

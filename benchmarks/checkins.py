@@ -103,11 +103,13 @@ def prepare_app(database_url: str, instance: Path) -> tuple[str, list[str]]:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from bimtek import create_app, demo
+    from bimtek import create_app
     from bimtek.attendance.devices import issue_device_token
     from bimtek.courses import services as course_services
     from bimtek.courses.agenda import SessionInput, add_session
     from bimtek.courses.models import SessionKind
+    from bimtek.demo.data.courses import DEMO_COURSE_CODE
+    from bimtek.demo.seed import seed
     from bimtek.extensions import db
     from bimtek.registration.models import Registration
 
@@ -115,8 +117,8 @@ def prepare_app(database_url: str, instance: Path) -> tuple[str, list[str]]:
                      instance_path=instance)
     with app.app_context():
         upgrade()
-        demo.seed(app.config["DEMO_PASSWORD"])
-        course = course_services.find_course(demo.DEMO_COURSE_CODE)
+        seed(app.config["DEMO_PASSWORD"])
+        course = course_services.find_course(DEMO_COURSE_CODE)
         now = datetime.now(ZoneInfo(course.timezone))
         add_session(course, SessionInput(
             day=now.date(), starts_at=max(clock(0), (now - timedelta(minutes=10)).time()),
@@ -132,16 +134,17 @@ def attendance_counts(database_url: str, instance: Path) -> tuple[int, int]:
     """Attendance records of the live batch, and in the whole database."""
     from sqlalchemy import func, select
 
-    from bimtek import create_app, demo
+    from bimtek import create_app
     from bimtek.attendance.models import Attendance
     from bimtek.courses.models import Course, Session
+    from bimtek.demo.data.courses import DEMO_COURSE_CODE
     from bimtek.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "benchmark"},
                      instance_path=instance)
     with app.app_context():
         live = db.session.scalar(select(func.count()).select_from(Attendance).join(
-            Session).join(Course).where(Course.code == demo.DEMO_COURSE_CODE))
+            Session).join(Course).where(Course.code == DEMO_COURSE_CODE))
         everything = db.session.scalar(select(func.count()).select_from(Attendance))
         db.engine.dispose()
     return live, everything

@@ -253,9 +253,10 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from bimtek import backup, demo
+    from bimtek import backup
+    from bimtek.demo.seed import seed_demo, seed_reference
 
-    app.cli.add_command(demo.seed_demo)
-    app.cli.add_command(demo.seed_reference)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_reference)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)

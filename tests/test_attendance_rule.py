@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bimtek.attendance.models import Attendance, AttendanceStatus, EligibilityOverride
 from bimtek.certificates.eligibility import clear_override, eligibility, override_eligibility
 from bimtek.courses.models import Course
-from bimtek.demo import REFERENCE_COURSE_CODE
+from bimtek.demo.data.courses import REFERENCE_COURSE_CODE
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
 from tests.support.apps import empty_database

@@ -1,11 +1,12 @@
 from sqlalchemy import func, select
 
-from bimtek import demo
 from bimtek.auth.models import CourseAssignment, Role, User
 from bimtek.certificates import signatories
 from bimtek.certificates.models import Signatory
 from bimtek.courses.models import Course
-from bimtek.demo import DEMO_ACCOUNTS, DEMO_COURSE_CODE, REFERENCE_COURSE_CODE
+from bimtek.demo.data.courses import DEMO_ACCOUNTS, DEMO_COURSE_CODE, REFERENCE_COURSE_CODE
+from bimtek.demo.data.people import DEMO_PARTICIPANT
+from bimtek.demo.people import demo_people
 from bimtek.extensions import db
 from bimtek.registration.identity import identity_warnings, parse_nik, parse_nip
 from bimtek.registration.models import Registration, RegistrationStatus
@@ -61,8 +62,8 @@ def test_seed_demo_is_idempotent(app):
 
 
 def test_demo_participants_are_the_same_every_time_and_consistent():
-    courses = demo._demo_people()
-    assert courses == demo._demo_people()
+    courses = demo_people()
+    assert courses == demo_people()
     assert [len(people) for people in courses] == [400, 400]
     for people in courses:
         assert len({p["nik"] for p in people}) == 400
@@ -81,7 +82,7 @@ def test_demo_participants_are_the_same_every_time_and_consistent():
         assert [p for p in people if p.get("own")][0]["email"] == "peserta@bimtek.test"
     # Different people in each batch, but for the demo participant.
     assert {p["nik"] for p in courses[0]} & {p["nik"] for p in courses[1]} == \
-        {demo.DEMO_PARTICIPANT["nik"]}
+        {DEMO_PARTICIPANT["nik"]}
 
 
 def test_demo_password_comes_from_the_environment(app, monkeypatch):

@@ -8,7 +8,7 @@ from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceSta
 from bimtek.attendance.rule import jp_summary
 from bimtek.audit import AuditEvent
 from bimtek.courses.models import Course, Session, SessionKind
-from bimtek.demo import DEMO_COURSE_CODE, REFERENCE_COURSE_CODE
+from bimtek.demo.data.courses import DEMO_COURSE_CODE, REFERENCE_COURSE_CODE
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.timeutil import wall_clock

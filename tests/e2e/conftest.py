@@ -66,7 +66,7 @@ def page(browser, live_server):
 def demo(app):
     """The demo's password, with the demo seeded once and shared by the tests that ask for
     it (see `_clean_state` in tests/conftest.py)."""
-    from bimtek.demo import seed
+    from bimtek.demo.seed import seed
 
     if app not in demo_holders:
         with app.app_context():

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bimtek.attendance.models import Attendance
 from bimtek.courses.models import Course
-from bimtek.demo import REFERENCE_COURSE_CODE
+from bimtek.demo.data.courses import REFERENCE_COURSE_CODE
 from bimtek.exercises import evaluation, msel, report, setup, teams
 from bimtek.exercises.models import (
     Evaluation,

@@ -1,0 +1,1 @@
+"""The demo's fixed data: what it makes is the same every time."""
