@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from tests.support.accessibility import describe
 from tests.support.apps import demo_holders
 from tests.support.browser import (
     CHROMIUM,
@@ -16,6 +17,7 @@ from tests.support.browser import (
     WIDTHS,
     blocked_by_policy,
     closing_each_response,
+    inaccessible,
     open_context,
 )
 
@@ -47,10 +49,13 @@ def browser(playwright):
 
 
 @pytest.fixture(autouse=True)
-def _nothing_blocked_by_policy():
+def _policy_kept_and_pages_accessible():
     blocked_by_policy.clear()
+    inaccessible.clear()
     yield
     assert blocked_by_policy == []
+    assert not inaccessible, "\n".join(describe(url, found)
+                                        for url, found in inaccessible.items())
 
 
 @pytest.fixture

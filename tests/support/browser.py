@@ -6,6 +6,8 @@ import os
 
 from playwright.sync_api import expect
 
+from tests.support.accessibility import check_each_page
+
 CHROMIUM = os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium")
 # A PDF drawn on request (a report, a certificate) may take longer than a page on a busy
 # machine: downloads wait this long.
@@ -30,17 +32,21 @@ def closing_each_response(app):
     return application
 
 
-# What the browser said about the Content-Security-Policy during the current test.
+# What the browser said about the Content-Security-Policy during the current test, and the
+# critical or serious accessibility violations axe found on its pages, by URL.
 blocked_by_policy: list[str] = []
+inaccessible: dict[str, list[dict]] = {}
 
 
-def open_context(browser, live_server, **options):
+def open_context(browser, live_server, *, check_accessibility=True, **options):
     """A browser context on the app whose pages report anything the Content-Security-
-    Policy blocked: every browser test fails on it (tests/e2e/conftest.py,
-    `_nothing_blocked_by_policy`)."""
+    Policy blocked and, unless told otherwise, are checked by axe as they load: every
+    browser test fails on either (tests/e2e/conftest.py, `_policy_kept_and_pages_accessible`)."""
     context = browser.new_context(base_url=live_server, locale="id-ID", **options)
     context.on("console", lambda message: "Content Security Policy" in message.text
                and blocked_by_policy.append(f"{message.page.url}: {message.text}"))
+    if check_accessibility:
+        check_each_page(context, inaccessible)
     return context
 
 
