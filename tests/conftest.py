@@ -60,16 +60,17 @@ def _clean_state(request):
     """Each test starts with empty tables, or with the shared demo alone when it asks for
     it; with fresh rate-limit counters; and with background tasks run at once by the suite's
     app (any app a test builds points the shared queue at itself)."""
+    if "demo" not in request.fixturenames:
+        for holder in list(demo_holders):
+            empty_database(holder)
+    if "app" in request.fixturenames:
+        init_task_queue(request.getfixturevalue("app"))
+    yield
+    # Asked for now, as a test may have asked for the app (or the demo) only as it ran.
     if "app" not in request.fixturenames:
-        yield
         return
     app = request.getfixturevalue("app")
-    asks_for_demo = "demo" in request.fixturenames
-    if app in demo_holders and not asks_for_demo:
-        empty_database(app)
-    init_task_queue(app)
-    yield
-    if asks_for_demo and not request.node.get_closest_marker("changes_demo"):
+    if "demo" in request.fixturenames and not request.node.get_closest_marker("changes_demo"):
         with app.app_context():
             limiter.reset()
     else:
