@@ -2,23 +2,10 @@
 tap from the home page, and the transcript fits the screen."""
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import open_context
 from tests.support.hr import HR
 from tests.support.web import TEST_PASSWORD
-
-WIDTHS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
-
-
-@pytest.fixture(params=list(WIDTHS))
-def device(request, browser, live_server):
-    context = open_context(browser, live_server, viewport=WIDTHS[request.param])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_from_the_home_page_to_those_below_target(device, staff):  # noqa: F811

@@ -2,7 +2,6 @@
 personal link is their whole app."""
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from bimtek.attendance.room_codes import self_check_in_code
@@ -12,22 +11,7 @@ from bimtek.extensions import db
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
 from tests.exercises.factories import finished_course_with_accounts
-from tests.support.browser import PDF_TIMEOUT_MS, open_context
-
-WIDTHS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
-
-
-@pytest.fixture(params=list(WIDTHS))
-def device(request, browser, live_server):
-    context = open_context(browser, live_server, viewport=WIDTHS[request.param])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def no_horizontal_scrolling(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+from tests.support.browser import PDF_TIMEOUT_MS, no_horizontal_scrolling
 
 
 def test_open_the_link_and_check_in_with_the_room_code(app, device):

@@ -9,18 +9,10 @@ from bimtek.errors import ValidationError
 from bimtek.exercises import msel, running, setup
 from bimtek.exercises.models import Delivery, Inject, Team
 from bimtek.extensions import db
+from tests.support.spreadsheets import xlsx
 
 HEADER = ["No", "Waktu skenario", "Menit ke-", "Media", "Dari", "Kepada", "Pesan",
           "Tindakan yang diharapkan", "Sasaran"]
-
-
-def xlsx(rows) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def injects_of(exercise):

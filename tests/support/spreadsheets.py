@@ -23,15 +23,5 @@ def csv_file(rows, delimiter=";", encoding="utf-8", bom=True) -> bytes:
 
 
 def agenda_xlsx(*rows) -> bytes:
-    import io
-
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["Tanggal", "Mulai", "Selesai", "Materi", "Jenis", "Ruang",
-                            "Narasumber", "Instansi", "JP"])
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx([["Tanggal", "Mulai", "Selesai", "Materi", "Jenis", "Ruang", "Narasumber",
+                  "Instansi", "JP"], *rows])
