@@ -28,12 +28,12 @@ from bimtek import create_app  # noqa: E402
 from bimtek.courses import services as course_services  # noqa: E402
 from bimtek.courses.models import Course, CourseRegion  # noqa: E402
 from bimtek.extensions import db  # noqa: E402
+from bimtek.institutions.services import save_institution  # noqa: E402
 from bimtek.regions.services import find_area  # noqa: E402
 from bimtek.registration.spreadsheet import (  # noqa: E402
     apply_participants,
     preview_participants,
 )
-from bimtek.speakers.services import save_institution  # noqa: E402
 from tests.factories import seed_regions  # noqa: E402
 
 ROWS = 400

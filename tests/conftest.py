@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
 from bimtek.extensions import db, init_task_queue, limiter
-from bimtek.speakers import services as institution_services
+from bimtek.institutions import services as institution_services
 from tests.support.apps import (
     DatabaseFactory,
     QueryCounter,

@@ -67,13 +67,15 @@ from bimtek.exercises import setup as exercise_setup
 from bimtek.exercises import teams as exercise_teams
 from bimtek.exercises.models import Delivery, Exercise, ImprovementAction, Inject, Objective
 from bimtek.extensions import db, init_task_queue, limiter
+from bimtek.institutions import services as institution_services
+from bimtek.institutions.models import Institution
 from bimtek.mail import services as mail
 from bimtek.mail.models import MessageKind
 from bimtek.registration import messages as registration_messages
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import PendingRegistration, Registration
 from bimtek.speakers import services as speaker_services
-from bimtek.speakers.models import Institution, SessionSpeaker, Speaker
+from bimtek.speakers.models import SessionSpeaker, Speaker
 from bimtek.spreadsheet_writing import looks_like_formula
 from bimtek.timeutil import utcnow
 from tests.attendance.factories import course_running_today
@@ -160,7 +162,7 @@ def _rename_users(p: Texts, users: dict[str, User]) -> None:
 def _poison_agenda(p: Texts, course: Course) -> Speaker:
     """Course, host, room, every session and the first material's speaker."""
     host = course.host_institution
-    speaker_services.save_institution(host, name=p.payload("host.name", Institution.name),
+    institution_services.save_institution(host, name=p.payload("host.name", Institution.name),
                                       short_name=p.payload("host.short",
                                                            Institution.short_name))
     course_services.save_course(
@@ -312,7 +314,7 @@ def build_world(p: Texts) -> tuple[dict, dict, dict]:
     users = {"organiser": organiser, "facilitator": facilitator, "desk": desk, "hr": hr,
              "admin": admin, "participant": member}
 
-    speaker_services.save_institution(kesbangpol,
+    institution_services.save_institution(kesbangpol,
                                       name=p.payload("inst.name", Institution.name),
                                       short_name=p.payload("inst.short", Institution.short_name))
     speaker = _poison_agenda(p, course)

@@ -42,6 +42,7 @@ from bimtek.courses.models import Course, Room, Session
 from bimtek.errors import ValidationError
 from bimtek.exercises import msel
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.pdf import render_pdf
 from bimtek.registration import spreadsheet as participant_import
 from bimtek.registration.identity import (
@@ -51,7 +52,7 @@ from bimtek.registration.identity import (
     parse_nip,
 )
 from bimtek.registration.models import Registration
-from bimtek.speakers.models import Institution, Speaker
+from bimtek.speakers.models import Speaker
 from bimtek.spreadsheets import (
     MAX_COLUMNS,
     MAX_ROWS,

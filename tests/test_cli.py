@@ -8,10 +8,10 @@ from bimtek.demo.data.courses import DEMO_ACCOUNTS, DEMO_COURSE_CODE, REFERENCE_
 from bimtek.demo.data.people import DEMO_PARTICIPANT
 from bimtek.demo.people import demo_people
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
+from bimtek.institutions.reference import REFERENCE_INSTITUTIONS
 from bimtek.registration.identity import identity_warnings, parse_nik, parse_nip
 from bimtek.registration.models import Registration, RegistrationStatus
-from bimtek.speakers.models import Institution
-from bimtek.speakers.reference import REFERENCE_INSTITUTIONS
 
 
 def counts():

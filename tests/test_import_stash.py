@@ -19,8 +19,8 @@ from bimtek.backup import create_backup
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Session
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration.models import Registration
-from bimtek.speakers.services import save_institution
 from bimtek.spreadsheets import UploadStash
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import HEADER, row

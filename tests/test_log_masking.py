@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
 from bimtek.logmask import mask_tokens
 from bimtek.registration import services
 from bimtek.speakers import services as speaker_services
@@ -29,7 +30,7 @@ def _seed(app) -> tuple[str, str]:
         add_session(course, SessionInput(
             day=course.starts_on, starts_at=time(8, 0), ends_at=time(9, 0), title="Materi",
             kind=SessionKind.MATERIAL, speakers=[(speaker.id, SpeakerRole.NARASUMBER)]))
-        institution = speaker_services.save_institution(None, name="Kesbangpol Kutim",
+        institution = institution_services.save_institution(None, name="Kesbangpol Kutim",
                                                         short_name="Kesbangpol")
         registration = services.register(course, participant(1, institution.id))
         tokens = registration.personal_token, speaker.agenda_token

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from bimtek.auth import services as auth_services
 from bimtek.certificates import services as certificate_services
-from bimtek.speakers import services as institution_services
-from bimtek.speakers.services import save_institution
+from bimtek.institutions import services as institution_services
+from bimtek.institutions.services import save_institution
 from tests.certificates.people import HR, course_and_people, issue, outsiders
 from tests.factories import make_course
 from tests.support.web import login

@@ -10,8 +10,8 @@ from bimtek.attendance.models import Attendance
 from bimtek.attendance.scanning import current_session, is_row_id
 from bimtek.courses.models import Course, Session
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.registration.models import Registration, RegistrationStatus
-from bimtek.speakers.models import Institution
 
 
 def desk_session(course: Course, session_id: int | None, now: datetime) -> Session | None:

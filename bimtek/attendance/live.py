@@ -12,8 +12,8 @@ from bimtek.attendance.rule import ATTENDED
 from bimtek.attendance.scanning import current_session
 from bimtek.courses.models import Course, Session
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.registration.models import Registration
-from bimtek.speakers.models import Institution
 from bimtek.timeutil import utcnow, wall_clock
 
 

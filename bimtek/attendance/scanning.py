@@ -16,9 +16,9 @@ from bimtek.attendance.roll import attendance_at
 from bimtek.attendance.scan_groups import record_scan
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.registration.badge_codes import TypedBadge, read_badge
 from bimtek.registration.models import Registration, RegistrationStatus
-from bimtek.speakers.models import Institution
 from bimtek.timeutil import utcnow, wall_clock
 
 # The desk opens a session this long before it starts.

@@ -7,7 +7,7 @@ import click
 from bimtek.auth import bp, services
 from bimtek.auth.models import Role
 from bimtek.errors import ValidationError
-from bimtek.speakers import services as institution_services
+from bimtek.institutions import services as institution_services
 
 
 @bp.cli.command("create-user")

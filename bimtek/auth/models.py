@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution
+from bimtek.institutions.models import Institution
 from bimtek.timeutil import utcnow
 
 

@@ -11,7 +11,7 @@ from bimtek.auth.models import COURSE_ROLES, CourseAssignment, Role, User
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution
+from bimtek.institutions.models import Institution
 from bimtek.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 8

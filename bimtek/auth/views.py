@@ -20,7 +20,7 @@ from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
-from bimtek.speakers import services as institution_services
+from bimtek.institutions import services as institution_services
 from bimtek.urls import safe_next_url
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.registration.models import Registration
-from bimtek.speakers.models import Institution
 from bimtek.timeutil import utcnow
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.

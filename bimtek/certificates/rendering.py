@@ -45,9 +45,10 @@ from bimtek.courses.models import Course, Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.i18n import date_range
+from bimtek.institutions.models import Institution
 from bimtek.registration.badges import badge_qr_svg
 from bimtek.registration.models import Registration
-from bimtek.speakers.models import Institution, SpeakerRole
+from bimtek.speakers.models import SpeakerRole
 from bimtek.urls import public_url
 
 TEMPLATE = "certificates/certificate_pdf.html"

@@ -27,8 +27,8 @@ from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.registration.models import Registration
-from bimtek.speakers.models import Institution
 from bimtek.spreadsheet_writing import write_table
 from bimtek.timeutil import utcnow
 

@@ -30,7 +30,7 @@ from bimtek.certificates.models import CertificateSettings, Signatory
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution
+from bimtek.institutions.models import Institution
 
 MAX_KEY_FILE_BYTES = 64 * 1024  # a PKCS#12 file with its chain is a few kilobytes
 SEALED_PASSPHRASE_SECONDS = 3600

@@ -49,8 +49,8 @@ from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
+from bimtek.institutions import services as institution_services
 from bimtek.registration import services as registration_services
-from bimtek.speakers import services as institution_services
 from bimtek.timeutil import wall_clock
 
 LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}

@@ -19,13 +19,8 @@ from bimtek.courses.agenda import SessionInput, add_sessions, check_session, fin
 from bimtek.courses.models import Course, Room, Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.speakers.models import (
-    Institution,
-    Speaker,
-    SpeakerRole,
-    fold_name,
-    speaker_match_key,
-)
+from bimtek.institutions.models import Institution
+from bimtek.speakers.models import Speaker, SpeakerRole, fold_name, speaker_match_key
 from bimtek.speakers.names import split_titles
 from bimtek.spreadsheets import (
     Cell,

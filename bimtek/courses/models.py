@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.regions.models import Province, Region
-from bimtek.speakers.models import Institution, SessionSpeaker
+from bimtek.speakers.models import SessionSpeaker
 
 
 class CourseStatus(LabelledEnum):

@@ -20,9 +20,9 @@ from bimtek.courses.models import Course, CourseRegion, CourseStatus
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.i18n import ZONE_LABELS, long_date
+from bimtek.institutions.models import Institution
 from bimtek.regions import services as region_services
 from bimtek.regions.models import Kecamatan, Province, Region
-from bimtek.speakers.models import Institution
 from bimtek.timeutil import local_time, utcnow
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]$")

@@ -35,6 +35,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.forms import show_error
 from bimtek.i18n import long_date, zone_label
+from bimtek.institutions import services as institution_services
 from bimtek.regions import services as region_services
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import SpeakerRole
@@ -58,7 +59,7 @@ def _course_form(course: Course | None) -> CourseForm:
         SelectChoice(area.code, area.full_name)
         for area in map(region_services.find_area, dict.fromkeys(form.regions.data or []))
         if area is not None]
-    institutions = speaker_services.list_institutions()
+    institutions = institution_services.list_institutions()
     form.host_institution_id.choices = [SelectChoice(None, "—")] + [
         SelectChoice(i.id, i.short_name) for i in institutions
         if services.may_name_as_host(current_user, i)

@@ -34,8 +34,9 @@ from bimtek.demo.data.courses import (
     REFERENCE_HOST,
 )
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
 from bimtek.regions import services as region_services
-from bimtek.speakers import services as institution_services
+from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import Speaker
 
 
@@ -65,7 +66,7 @@ def _demo_speakers() -> dict[str, int]:
         speaker = db.session.scalar(select(Speaker).where(Speaker.name == name))
         if speaker is None:
             (owner,) = institution_services.find_by_short_names([institution])
-            speaker = institution_services.save_speaker(
+            speaker = speaker_services.save_speaker(
                 None, front_titles=front, name=name, back_titles=back, rank=rank,
                 position=position, institution_id=owner.id)
         ids[key] = speaker.id

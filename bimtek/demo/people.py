@@ -34,10 +34,10 @@ from bimtek.demo.data.people import (
     DemoUnit,
 )
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
 from bimtek.regions import services as region_services
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import Registration
-from bimtek.speakers import services as institution_services
 
 
 class _DemoPeople:

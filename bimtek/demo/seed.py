@@ -14,8 +14,8 @@ from bimtek.demo import courses as demo_courses
 from bimtek.demo.data.courses import DEMO_ACCOUNTS
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
 from bimtek.regions import services as region_services
-from bimtek.speakers import services as institution_services
 
 
 def seed(password: str) -> Course:

@@ -14,11 +14,11 @@ from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
+from bimtek.institutions.models import InstitutionKind
 from bimtek.registration import badges as badges_module
 from bimtek.registration import bp, participant_export, spreadsheet
 from bimtek.registration.forms import ConfirmParticipantsForm, ImportParticipantsForm
-from bimtek.speakers import services as institution_services
-from bimtek.speakers.models import InstitutionKind
 from bimtek.spreadsheets import UploadStash
 
 

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
+from bimtek.institutions.models import Institution
 from bimtek.regions.models import Desa, Kecamatan
 from bimtek.regions.services import PlaceIndex
 from bimtek.registration import services
@@ -23,8 +25,6 @@ from bimtek.registration.identity import (
     parse_nrp,
 )
 from bimtek.registration.models import Registration
-from bimtek.speakers import services as institution_services
-from bimtek.speakers.models import Institution
 from bimtek.speakers.names import merge_titles, split_title_cell, split_titles
 from bimtek.spreadsheets import Cell, Columns, RawRow, RowReader, cell_text, quoted, text_within
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.regions.models import Desa, Kecamatan
 from bimtek.registration.badge_codes import grouped, new_badge_code
-from bimtek.speakers.models import Institution
 from bimtek.speakers.names import join_titles
 from bimtek.timeutil import utcnow
 

@@ -18,10 +18,10 @@ from bimtek import audit
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
 from bimtek.registration import services
 from bimtek.registration.models import Registration
 from bimtek.registration.spreadsheet import COLUMNS
-from bimtek.speakers import services as institution_services
 from bimtek.spreadsheet_writing import write_table, write_text
 from bimtek.spreadsheets import Cell
 

@@ -13,6 +13,7 @@ from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ErrorCollector, ValidationError
 from bimtek.extensions import commit_or_refuse, db
+from bimtek.institutions.models import Institution
 from bimtek.regions.models import Desa, Kecamatan
 from bimtek.regions.services import PlaceIndex
 from bimtek.registration.badge_codes import new_badge_code
@@ -27,7 +28,7 @@ from bimtek.registration.identity import (
     parse_nrp,
 )
 from bimtek.registration.models import Registration, RegistrationStatus, UnitQuota
-from bimtek.speakers.models import Institution, fold_name
+from bimtek.speakers.models import fold_name
 from bimtek.spreadsheet_writing import check_no_hidden_formula
 
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)

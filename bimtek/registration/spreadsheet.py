@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
+from bimtek.institutions.models import InstitutionKind
 from bimtek.registration import services
 from bimtek.registration.identity import clean_text
 from bimtek.registration.import_rows import (
@@ -28,8 +30,6 @@ from bimtek.registration.import_rows import (
     kecamatan_finder,
 )
 from bimtek.registration.models import Registration
-from bimtek.speakers import services as institution_services
-from bimtek.speakers.models import InstitutionKind
 from bimtek.spreadsheets import (
     MAX_COLUMNS,
     MAX_ROWS,

@@ -31,6 +31,7 @@ from bimtek.courses.models import CourseStatus
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
+from bimtek.institutions import services as institution_services
 from bimtek.registration import badges as badges_module
 from bimtek.registration import (
     bp,
@@ -49,7 +50,6 @@ from bimtek.registration.forms import (
     UnitQuotaForm,
 )
 from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
-from bimtek.speakers import services as institution_services
 from bimtek.timeutil import utcnow, wall_clock
 
 

@@ -11,9 +11,9 @@ from bimtek.certificates import services as certificate_services
 from bimtek.certificates import transcript
 from bimtek.courses.models import Course
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
 from bimtek.registration import services as registration_services
 from bimtek.reports import bp
-from bimtek.speakers.models import Institution
 
 # The home page shows the latest few; the course list pages through the rest.
 HOME_COURSES = 10

@@ -1,4 +1,4 @@
-"""Speakers, institutions and session assignments."""
+"""Speakers and session assignments; the admin's institution pages."""
 from flask import Blueprint
 
 bp = Blueprint("speakers", __name__)

@@ -21,17 +21,20 @@ from bimtek.courses.agenda import (
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.forms import show_error
+from bimtek.institutions import services as institution_services
+from bimtek.institutions.forms import InstitutionForm, MergeInstitutionForm
+from bimtek.institutions.models import Institution
 from bimtek.regions import services as region_services
 from bimtek.speakers import bp, services
-from bimtek.speakers.forms import InstitutionForm, MergeInstitutionForm, SpeakerForm
-from bimtek.speakers.models import Institution, Speaker
+from bimtek.speakers.forms import SpeakerForm
+from bimtek.speakers.models import Speaker
 from bimtek.urls import public_url
 
 
 @bp.route("/admin/institutions")
 @roles_required(Role.ADMIN)
 def institutions():
-    return render_template("admin/institutions.html", page=services.institutions_page(
+    return render_template("admin/institutions.html", page=institution_services.institutions_page(
         request.args.get("page", 1, type=int)))
 
 
@@ -52,9 +55,9 @@ def _save_institution(form: InstitutionForm, institution: Institution | None
               "kind": form.kind.data, "region_id": form.region_id.data}
     try:
         if not form.validate():
-            services.check_institution(institution, **fields)
+            institution_services.check_institution(institution, **fields)
             return None
-        return services.save_institution(institution, by=current_user, **fields)
+        return institution_services.save_institution(institution, by=current_user, **fields)
     except ValidationError as error:
         db.session.rollback()
         show_error(form, error)
@@ -70,7 +73,7 @@ def _institution_page(institution: Institution | None):
     if institution is not None:
         merge = MergeInstitutionForm(formdata=None)
         merge.into_id.choices = [SelectChoice(other.id, f"{other.short_name} — {other.name}")
-                                 for other in services.list_institutions()
+                                 for other in institution_services.list_institutions()
                                  if other.id != institution.id]
     return render_template("admin/institution_form.html", form=form, institution=institution,
                            merge=merge)
@@ -98,7 +101,7 @@ def merge_institution(institution_id: int):
         abort(400)
     into = db.get_or_404(Institution, form.into_id.data)
     try:
-        services.merge_institutions(duplicate, into, actor=current_user)
+        institution_services.merge_institutions(duplicate, into, actor=current_user)
     except ValidationError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -135,7 +138,7 @@ def add_institution():
 def _speaker_form(speaker: Speaker | None) -> SpeakerForm:
     form = SpeakerForm(obj=speaker)
     form.institution_id.choices = [SelectChoice(None, "—")] + [
-        SelectChoice(i.id, i.short_name) for i in services.list_institutions()]
+        SelectChoice(i.id, i.short_name) for i in institution_services.list_institutions()]
     return form
 
 

@@ -8,9 +8,9 @@ from bimtek.courses import services as course_services
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import Course, Session, SessionKind
 from bimtek.extensions import db
+from bimtek.institutions.services import list_institutions, save_institution
 from bimtek.registration import services
 from bimtek.registration.models import Registration
-from bimtek.speakers.services import list_institutions, save_institution
 from bimtek.timeutil import utcnow, wall_clock
 from tests.factories import make_course
 from tests.registration.factories import participant

@@ -13,6 +13,7 @@ from bimtek.attendance.scanning import CheckInResult, check_in
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
 from bimtek.registration.badge_codes import (
     ALPHABET,
@@ -24,7 +25,6 @@ from bimtek.registration.badge_codes import (
 )
 from bimtek.registration.badges import badge_selection, badges_pdf
 from bimtek.registration.models import Registration
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course
 from tests.registration.factories import participant
 from tests.support.apps import build_app

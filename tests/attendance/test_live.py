@@ -13,9 +13,9 @@ from bimtek.courses import services as course_services
 from bimtek.courses.agenda import SessionInput, add_session, delete_session
 from bimtek.courses.models import Session, SessionKind
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
 from bimtek.registration.models import Registration
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course
 from tests.registration.factories import participant
 from tests.support.web import login, post

@@ -17,8 +17,8 @@ from bimtek.courses import services as course_services
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
 from tests.support.web import login

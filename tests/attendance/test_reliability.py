@@ -18,8 +18,8 @@ from bimtek.courses import services as course_services
 from bimtek.courses.agenda import SessionInput, add_session, add_sessions
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
-from bimtek.speakers.services import save_institution
 from tests.attendance.factories import scanner_token as scanner_token_of
 from tests.factories import make_course
 from tests.registration.factories import participant

@@ -19,9 +19,9 @@ from bimtek.courses.agenda import SessionInput, add_session, save_room
 from bimtek.courses.models import Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
 from bimtek.registration.models import Registration
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course
 from tests.registration.factories import participant
 from tests.support.web import login, post

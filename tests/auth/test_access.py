@@ -73,7 +73,7 @@ def test_hr_sees_only_the_institutions_it_is_scoped_to(app, make_user):
     user_id = make_user("hr@bimtek.test", "hr", institutions=["Kesbangpol Kutim"])
     make_user("other@bimtek.test", "participant", institutions=())
     with app.app_context():
-        from bimtek.speakers.services import find_by_short_names, save_institution
+        from bimtek.institutions.services import find_by_short_names, save_institution
 
         other = save_institution(None, name="Satuan Polisi Pamong Praja", short_name="Satpol PP")
         (own,) = find_by_short_names(["Kesbangpol Kutim"])

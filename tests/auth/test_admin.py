@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 from bimtek.auth.models import Role, User
 from bimtek.courses.models import Course
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution, InstitutionKind
+from bimtek.institutions.services import save_institution
 from bimtek.regions.services import find_area
-from bimtek.speakers.models import Institution, InstitutionKind
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.support.web import TEST_PASSWORD, login, post
 

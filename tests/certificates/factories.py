@@ -11,10 +11,12 @@ from bimtek.attendance.models import AttendanceStatus
 from bimtek.courses.agenda import SessionInput, add_sessions
 from bimtek.courses.models import Course, CourseStatus, Session, SessionKind
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
 from bimtek.registration.models import Registration
-from bimtek.speakers.models import Institution, SpeakerRole
-from bimtek.speakers.services import save_institution, save_speaker
+from bimtek.speakers.models import SpeakerRole
+from bimtek.speakers.services import save_speaker
 from tests.factories import make_course
 from tests.registration.factories import participant
 

@@ -9,7 +9,8 @@ from bimtek.courses.agenda_import import apply_import, preview_import, read_agen
 from bimtek.courses.models import Course, Room, Session, SessionKind
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution, Speaker
+from bimtek.institutions.models import Institution
+from bimtek.speakers.models import Speaker
 from tests.factories import make_course
 from tests.support.spreadsheets import csv_file, xlsx
 

@@ -393,8 +393,8 @@ def test_deleting_a_session_with_attendance_is_refused_with_a_reason(app, client
     from datetime import datetime
 
     from bimtek.attendance.scanning import check_in
+    from bimtek.institutions.services import save_institution
     from bimtek.registration import services as registration_services
-    from bimtek.speakers.services import save_institution
     from tests.registration.factories import participant
 
     staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)

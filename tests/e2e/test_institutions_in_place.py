@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
-from bimtek.speakers.models import Institution, InstitutionKind, Speaker
+from bimtek.institutions.models import Institution, InstitutionKind
+from bimtek.speakers.models import Speaker
 from tests.factories import seed_regions
 from tests.support.browser import log_in, no_horizontal_scrolling
 from tests.support.web import TEST_PASSWORD

@@ -9,7 +9,7 @@ import openpyxl
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from bimtek.speakers.services import institution_directory, save_institution
+from bimtek.institutions.services import institution_directory, save_institution
 from tests.factories import seed_regions
 from tests.registration.factories import nik
 from tests.support.browser import log_in, no_horizontal_scrolling

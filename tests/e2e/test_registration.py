@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.mail.models import OutgoingMessage
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import nik
 

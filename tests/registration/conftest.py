@@ -4,8 +4,8 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
 

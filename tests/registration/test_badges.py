@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
 from bimtek.registration.badges import badge_selection, badges_pdf, slips_pdf
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
 from tests.support.documents import decoded_qr_codes, pages_text

@@ -8,10 +8,10 @@ from bimtek.audit import AuditEvent
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
 from bimtek.registration.badge_codes import is_valid
 from bimtek.registration.models import Registration, RegistrationStatus
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import participant
 

@@ -15,11 +15,11 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses.services import find_course
 from bimtek.extensions import db
+from bimtek.institutions import services as institution_services
+from bimtek.institutions.services import save_institution
 from bimtek.regions.services import find_area
 from bimtek.registration.models import Registration
 from bimtek.registration.spreadsheet import IGNORE, apply_participants, preview_participants
-from bimtek.speakers import services as institution_services
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import nik
 from tests.support.spreadsheets import csv_file

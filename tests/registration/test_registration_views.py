@@ -12,10 +12,10 @@ from bimtek.courses import services as course_services
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.regions.services import find_area
 from bimtek.registration import services
 from bimtek.registration.models import Registration, RegistrationStatus
-from bimtek.speakers.services import save_institution
 from tests.registration.factories import form_data, participant
 from tests.support.csv_safety import assert_no_formula_opens
 from tests.support.web import login, post

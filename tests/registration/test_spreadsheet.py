@@ -11,11 +11,11 @@ from bimtek.audit import AuditEvent
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.institutions.services import save_institution
 from bimtek.registration import services
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.registration.participant_export import export_participants
 from bimtek.registration.spreadsheet import IGNORE, apply_participants, preview_participants
-from bimtek.speakers.services import save_institution
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import HEADER, nik, participant, row
 from tests.support.spreadsheets import csv_file, xlsx

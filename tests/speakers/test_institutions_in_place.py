@@ -8,9 +8,9 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import User
 from bimtek.courses import services as course_services
 from bimtek.extensions import db
+from bimtek.institutions.models import Institution, InstitutionKind
+from bimtek.institutions.services import save_institution
 from bimtek.regions.services import find_area
-from bimtek.speakers.models import Institution, InstitutionKind
-from bimtek.speakers.services import save_institution
 from tests.factories import seed_regions
 from tests.support.web import login, post
 

@@ -1,0 +1,1 @@
+"""Institutions: the bodies that staff, speakers, participants and hosts belong to."""
