@@ -1,4 +1,5 @@
-"""Regions searched as someone types: the course form's region chooser."""
+"""Regions searched as someone types: the course form's region chooser (on the regions'
+blueprint, here because it checks roles)."""
 from __future__ import annotations
 
 import re
