@@ -136,8 +136,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 # Importing these attaches routes and commands to their module's blueprint.
-VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli",
-                "speakers.views", "courses.views", "courses.region_choices", "courses.cli",
+VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "speakers.views",
+                "courses.views", "courses.staff_views", "courses.region_choices", "courses.cli",
                 "registration.views", "registration.file_views", "registration.cli",
                 "attendance.api", "attendance.cli", "attendance.views",
                 "certificates.views", "certificates.hr_views", "certificates.cli",

@@ -56,6 +56,7 @@ from bimtek.certificates.models import Certificate, Signatory
 from bimtek.certificates.settings import check_statement, save_settings
 from bimtek.config import PROJECT_ROOT
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import save_room, session_input, update_session
 from bimtek.courses.models import Course, Room, Session, SessionKind
 from bimtek.errors import ValidationError
@@ -291,7 +292,7 @@ def _course_today(p: Texts, desk: User, member_account: User) -> dict:
     registration.user_id = member_account.id
     db.session.commit()
     registration_services.set_registration_open(course, True)
-    auth_services.assign_course(desk, course, Role.DESK)
+    course_staff.assign_course(desk, course, Role.DESK)
     scanning.check_in(course, arrived.badge_code)
     _device, token = devices.issue_device_token(course, "Meja 1")
     pending = pending_registration(course, 77, registration.institution_id)

@@ -1,9 +1,10 @@
 from sqlalchemy import func, select
 
-from bimtek.auth.models import CourseAssignment, Role, User
+from bimtek.auth.models import Role, User
 from bimtek.certificates import signatories
 from bimtek.certificates.models import Signatory
 from bimtek.courses.models import Course
+from bimtek.courses.staff import CourseAssignment
 from bimtek.demo.data.courses import DEMO_ACCOUNTS, DEMO_COURSE_CODE, REFERENCE_COURSE_CODE
 from bimtek.demo.data.people import DEMO_PARTICIPANT
 from bimtek.demo.people import demo_people

@@ -17,6 +17,7 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
 from bimtek.backup import create_backup
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.models import Session
 from bimtek.extensions import db
 from bimtek.institutions.services import save_institution
@@ -50,7 +51,7 @@ class Servers:
             save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
             organiser = auth_services.save_user(None, email=ORGANISER, name="Panitia",
                                                 roles=[Role.ORGANISER], password=TEST_PASSWORD)
-            auth_services.assign_course(organiser, course, Role.ORGANISER)
+            course_staff.assign_course(organiser, course, Role.ORGANISER)
             db.session.commit()
             self.course_id = course.id
             db.session.remove()

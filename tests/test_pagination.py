@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from bimtek.auth import services as auth_services
 from bimtek.certificates import services as certificate_services
+from bimtek.courses import staff as course_staff
 from bimtek.institutions import services as institution_services
 from bimtek.institutions.services import save_institution
 from tests.certificates.people import HR, course_and_people, issue, outsiders
@@ -69,5 +70,5 @@ def test_every_page_of_courses_is_bounded(app, make_user):
     make_user("admin@bimtek.test", "admin")
     with app.app_context():
         admin = auth_services.find_user_by_email("admin@bimtek.test")
-        page = auth_services.visible_courses_page(admin, 1)
-        assert page.per_page == auth_services.COURSES_PER_PAGE
+        page = course_staff.visible_courses_page(admin, 1)
+        assert page.per_page == course_staff.COURSES_PER_PAGE

@@ -42,6 +42,7 @@ from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
 from bimtek.certificates import storage
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
+from bimtek.courses import staff as course_staff
 from bimtek.extensions import db
 from tests.attendance.factories import course_running_today
 from tests.certificates.factories import finished_course
@@ -87,7 +88,7 @@ class Deployment:
             course = finished_course(CERTIFICATE_PARTICIPANTS, code=FINISHED)
             organiser = auth_services.save_user(None, email=ORGANISER, name="Panitia",
                                                 roles=[Role.ORGANISER], password=TEST_PASSWORD)
-            auth_services.assign_course(organiser, course, Role.ORGANISER)
+            course_staff.assign_course(organiser, course, Role.ORGANISER)
             organiser.issuing_institutions = [course.host_institution]  # may issue for it
             db.session.commit()
             scanned = (token, session.id,

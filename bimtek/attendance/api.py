@@ -6,16 +6,34 @@ from datetime import UTC, datetime
 from flask import Blueprint, jsonify, request
 
 from bimtek.attendance import scanning
-from bimtek.attendance.devices import token_scanner
+from bimtek.attendance.devices import device_for_token, token_scanner
 from bimtek.attendance.openapi import OPENAPI
 from bimtek.attendance.scanning import CheckInResult
-from bimtek.auth.access import device_token_required, public
+from bimtek.auth.access import declare, public
 from bimtek.extensions import csrf
 from bimtek.timeutil import parse_instant
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
 # Devices authenticate with a bearer token, not a session cookie: no CSRF to forge.
 csrf.exempt(bp)
+
+def device_token_required(view):
+    """A scanner device's bearer token, issued per course and revocable. The view
+    receives `device`; a missing, unknown or revoked token is answered 401 in JSON."""
+
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        device = device_for_token(token.strip()) \
+            if scheme.lower() == "bearer" and token.strip() else None
+        if device is None:
+            return jsonify(error="unauthorized",
+                           message="A valid device token is required."), 401, {
+                               "WWW-Authenticate": 'Bearer realm="bimtek"'}
+        return view(*args, device=device, **kwargs)
+
+    return declare(view, wrapper, (), "device")
+
 
 STATUS_CODES = {CheckInResult.OK: 201, CheckInResult.ALREADY_CHECKED_IN: 200,
                 CheckInResult.UNKNOWN_BADGE: 404, CheckInResult.MISTYPED_BADGE: 404,

@@ -33,10 +33,11 @@ from bimtek.attendance.scanning import (
     scan_time,
 )
 from bimtek.attendance.sign_in_sheet import sign_in_sheet_pdf
-from bimtek.auth.access import course_roles_required, of_course_or_404, roles_required
+from bimtek.auth.access import roles_required
 from bimtek.auth.models import Role
-from bimtek.auth.services import can_act_in_course
+from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.courses.models import Session
+from bimtek.courses.staff import can_act_in_course
 from bimtek.errors import ValidationError
 from bimtek.i18n import clock, long_date, zone_label
 from bimtek.registration import services as registration_services

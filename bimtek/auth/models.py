@@ -8,7 +8,6 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution
@@ -57,23 +56,6 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_column_type(Role), primary_key=True)
 
 
-class CourseAssignment(db.Model):
-    """Grants a course role (organiser, desk, facilitator) for one course."""
-
-    __tablename__ = "course_assignment"
-
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
-    )
-    course_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True
-    )
-    role: Mapped[Role] = mapped_column(enum_column_type(Role), primary_key=True)
-
-    course: Mapped[Course] = relationship(lazy="joined")
-    user: Mapped[User] = relationship(back_populates="course_assignments")
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "user"
 
@@ -98,9 +80,11 @@ class User(UserMixin, db.Model):
     issuing_institutions: Mapped[list[Institution]] = relationship(
         secondary=user_issuing_institution, lazy="selectin", order_by=Institution.short_name
     )
-    course_assignments: Mapped[list[CourseAssignment]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # An account's roles per course; the model is in bimtek.courses.staff, named here by
+    # its name so that accounts do not depend on courses.
+    course_assignments: Mapped[list[CourseAssignment]] = relationship(  # noqa: F821
+        "CourseAssignment", back_populates="user", cascade="all, delete-orphan",
+        lazy="selectin")
 
     @staticmethod
     def normalise_email(email: str) -> str:

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bimtek.auth.models import COURSE_ROLES, CourseAssignment, Role, User
-from bimtek.courses.models import Course
+from bimtek.auth.models import Role, User
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution
@@ -135,38 +134,6 @@ def save_user(
     return user
 
 
-def assign_course(user: User, course: Course, role: Role) -> CourseAssignment:
-    role = Role(role)
-    if role not in COURSE_ROLES:
-        raise ValidationError(_("This role is not given per course."), field="role")
-    if role not in user.roles:
-        raise ValidationError(
-            _("Give the account the role %(role)s first.", role=role.label), field="role"
-        )
-    for assignment in user.course_assignments:
-        if assignment.course_id == course.id and assignment.role == role:
-            return assignment
-    assignment = CourseAssignment(course=course, role=role)
-    user.course_assignments.append(assignment)
-    db.session.commit()
-    return assignment
-
-
-def unassign_course(user: User, course: Course, role: Role) -> None:
-    user.course_assignments = [
-        a for a in user.course_assignments if not (a.course_id == course.id and a.role == role)
-    ]
-    db.session.commit()
-
-
-def can_act_in_course(user: User, course: Course, roles: Iterable[Role]) -> bool:
-    """Admins everywhere; others only with a matching assignment to this course."""
-    if user.is_admin:
-        return True
-    roles = set(roles) & user.roles
-    return any(a.course_id == course.id and a.role in roles for a in user.course_assignments)
-
-
 def may_issue_for(user: User | None, institution_id: int | None) -> bool:
     """Whether certificates may name this institution as their issuer when `user` issues
     them: an admin for any, an organiser for those an admin gave them."""
@@ -181,27 +148,6 @@ def can_see_institution(user: User, institution_id: int) -> bool:
     if user.is_admin:
         return True
     return Role.HR in user.roles and any(i.id == institution_id for i in user.institutions)
-
-
-COURSES_PER_PAGE = 30
-
-
-def _visible_courses_query(user: User):
-    query = select(Course).order_by(Course.starts_on.desc(), Course.code)
-    if not user.is_admin:
-        assigned = {a.course_id for a in user.course_assignments if a.role in user.roles}
-        query = query.where(Course.id.in_(assigned))
-    return query
-
-
-def visible_courses(user: User) -> list[Course]:
-    return list(db.session.scalars(_visible_courses_query(user)))
-
-
-def visible_courses_page(user: User, page: int = 1, per_page: int | None = None):
-    """One page of the user's courses, newest first: an admin sees years of them."""
-    return db.paginate(_visible_courses_query(user), page=page,
-                       per_page=per_page or COURSES_PER_PAGE, error_out=False)
 
 
 def search_users(text: str = "", role: Role | None = None, page: int = 1, per_page: int = 50):

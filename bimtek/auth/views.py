@@ -1,22 +1,19 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from bimtek.auth import bp, services
 from bimtek.auth.access import login_only, public, roles_required
 from bimtek.auth.forms import (
     ChangePasswordForm,
-    CourseAssignmentForm,
     LoginForm,
     UserForm,
     UserSearchForm,
 )
 from bimtek.auth.models import Role, User
-from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
@@ -103,7 +100,7 @@ def users():
     return render_template("admin/users.html", page=page, search=search)
 
 
-def _user_form(user: User | None) -> UserForm:
+def user_form(user: User | None) -> UserForm:
     form = UserForm(obj=user)
     form.institutions.choices = [SelectChoice(i.id, f"{i.short_name} — {i.name}")
                                  for i in institution_services.list_institutions()]
@@ -115,7 +112,7 @@ def _user_form(user: User | None) -> UserForm:
     return form
 
 
-def _save_user_from(form: UserForm, user: User | None) -> User | None:
+def save_user_from(form: UserForm, user: User | None) -> User | None:
     try:
         return services.save_user(
             user,
@@ -137,60 +134,10 @@ def _save_user_from(form: UserForm, user: User | None) -> User | None:
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def new_user():
-    form = _user_form(None)
+    form = user_form(None)
     if form.validate_on_submit():
-        user = _save_user_from(form, None)
+        user = save_user_from(form, None)
         if user is not None:
             flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for("auth.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
-
-
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def edit_user(user_id: int):
-    user = db.get_or_404(User, user_id)
-    form = _user_form(user)
-    if form.validate_on_submit():
-        if _save_user_from(form, user) is not None:
-            flash(_("Account %(email)s saved.", email=user.email), "success")
-            return redirect(url_for("auth.edit_user", user_id=user.id))
-    assignment_form = CourseAssignmentForm()
-    assignment_form.course_id.choices = [
-        SelectChoice(c.id, f"{c.code} — {c.title}")
-        for c in db.session.scalars(select(Course).order_by(Course.starts_on.desc()))
-    ]
-    return render_template(
-        "admin/user_form.html", form=form, user=user, assignment_form=assignment_form
-    )
-
-
-@bp.route("/admin/users/<int:user_id>/courses", methods=["POST"])
-@roles_required(Role.ADMIN)
-def assign_course(user_id: int):
-    user = db.get_or_404(User, user_id)
-    form = CourseAssignmentForm()
-    form.course_id.choices = []
-    if form.validate_on_submit():
-        course = db.get_or_404(Course, form.course_id.data)
-        try:
-            services.assign_course(user, course, form.role.data)
-        except ValidationError as error:
-            flash(error.message, "danger")
-        else:
-            flash(_("%(name)s assigned to %(course)s.", name=user.name, course=course.code),
-                  "success")
-    return redirect(url_for("auth.edit_user", user_id=user.id))
-
-
-@bp.route("/admin/users/<int:user_id>/courses/<int:course_id>/<role>/remove", methods=["POST"])
-@roles_required(Role.ADMIN)
-def unassign_course(user_id: int, course_id: int, role: str):
-    user = db.get_or_404(User, user_id)
-    course = db.get_or_404(Course, course_id)
-    if role not in {r.value for r in Role}:
-        abort(404)
-    services.unassign_course(user, course, Role(role))
-    flash(_("%(name)s no longer assigned to %(course)s.", name=user.name, course=course.code),
-          "success")
-    return redirect(url_for("auth.edit_user", user_id=user.id))

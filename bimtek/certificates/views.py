@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from bimtek.auth.access import course_roles_required, of_course_or_404, public, roles_required
+from bimtek.auth.access import public, roles_required
 from bimtek.auth.models import Role
 from bimtek.certificates import (
     bp,
@@ -46,6 +46,7 @@ from bimtek.certificates.forms import (
 from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch, Signatory
 from bimtek.certificates.storage import combined_path, zip_path
 from bimtek.courses import services as course_services
+from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error

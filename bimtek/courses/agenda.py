@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from bimtek.attendance.roll import has_attendance
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
+from bimtek.courses import staff as course_staff
 from bimtek.courses.models import (
     JP_BEARING_KINDS,
     MINUTES_PER_JP,
@@ -238,7 +238,7 @@ def sessions_of_speaker(speaker_id: int) -> list[Session]:
 
 
 def can_edit_agenda(user, course: Course) -> bool:
-    return auth_services.can_act_in_course(user, course, [Role.ORGANISER])
+    return course_staff.can_act_in_course(user, course, [Role.ORGANISER])
 
 
 def can_read_agenda(user, course: Course) -> bool:
@@ -248,7 +248,7 @@ def can_read_agenda(user, course: Course) -> bool:
         return True
     if course.status == CourseStatus.DRAFT:
         return False
-    return auth_services.can_act_in_course(user, course, [Role.DESK, Role.FACILITATOR]) or (
+    return course_staff.can_act_in_course(user, course, [Role.DESK, Role.FACILITATOR]) or (
         Role.PARTICIPANT in user.roles and db.session.scalar(
             select(Registration.id).where(
                 Registration.course_id == course.id, Registration.user_id == user.id,
@@ -257,7 +257,7 @@ def can_read_agenda(user, course: Course) -> bool:
 
 def copy_sources(user, course: Course) -> list[Course]:
     """The other courses whose agenda this user may read, and so copy."""
-    return [other for other in auth_services.visible_courses(user)
+    return [other for other in course_staff.visible_courses(user)
             if other.id != course.id and can_read_agenda(user, other)]
 
 

@@ -14,6 +14,7 @@ from bimtek import audit
 from bimtek.attendance.rule import total_jp
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.courses.announcements import announce_agenda
 from bimtek.courses.conflicts import agenda_warnings_for
 from bimtek.courses.models import Course, CourseRegion, CourseStatus
@@ -204,7 +205,7 @@ def create_course(organiser: User, **fields) -> Course:
     """A new draft course; an organiser who creates it organises it."""
     course = save_course(None, by=organiser, **fields)
     if Role.ORGANISER in organiser.roles:
-        auth_services.assign_course(organiser, course, Role.ORGANISER)
+        course_staff.assign_course(organiser, course, Role.ORGANISER)
     return course
 
 

@@ -9,16 +9,12 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from bimtek import audit
-from bimtek.auth import services as auth_services
-from bimtek.auth.access import (
-    course_permission,
-    course_roles_required,
-    of_course_or_404,
-    roles_required,
-)
+from bimtek.auth.access import roles_required
 from bimtek.auth.models import COURSE_ROLES, Role
 from bimtek.courses import agenda as agenda_services
 from bimtek.courses import agenda_import, bp, exports, services
+from bimtek.courses import staff as course_staff
+from bimtek.courses.access import course_permission, course_roles_required, of_course_or_404
 from bimtek.courses.conflicts import agenda_warnings_for
 from bimtek.courses.forms import (
     ConfirmImportForm,
@@ -46,7 +42,7 @@ from bimtek.spreadsheets import UploadStash
 @bp.route("/")
 @roles_required(*COURSE_ROLES)
 def index():
-    return render_template("courses/index.html", page=auth_services.visible_courses_page(
+    return render_template("courses/index.html", page=course_staff.visible_courses_page(
         current_user, request.args.get("page", 1, type=int)))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.courses.models import Course, SessionKind
 from bimtek.demo.data.exercise import (
     DEMO_ACTIONS,
@@ -40,7 +41,7 @@ def _evaluator(course: Course) -> User:
     user = auth_services.find_user_by_email(email) or auth_services.save_user(
         None, email=email, name=name, roles=[Role.FACILITATOR],
         password=current_app.config["DEMO_PASSWORD"])
-    auth_services.assign_course(user, course, Role.FACILITATOR)
+    course_staff.assign_course(user, course, Role.FACILITATOR)
     return user
 
 

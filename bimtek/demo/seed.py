@@ -6,8 +6,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import COURSE_ROLES, Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.courses.models import Course
 from bimtek.demo import attendance, exercise, people
 from bimtek.demo import courses as demo_courses
@@ -30,7 +30,7 @@ def seed(password: str) -> Course:
         user = users[role] = demo_courses.account(email, name, role, institutions, password)
         if role in COURSE_ROLES:
             for each in courses:
-                auth_services.assign_course(user, each, role)
+                course_staff.assign_course(user, each, role)
     people.add_participants(courses, users[Role.PARTICIPANT])
     attendance.week_of_attendance(course, users[Role.ORGANISER])
     demo_courses.signatory(courses)

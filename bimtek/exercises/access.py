@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from bimtek import audit
-from bimtek.auth.models import CourseAssignment, Role, User
-from bimtek.auth.services import can_act_in_course
+from bimtek.auth.models import Role, User
 from bimtek.courses.models import Course
+from bimtek.courses.staff import CourseAssignment, can_act_in_course
 from bimtek.errors import ValidationError
 from bimtek.exercises.models import Exercise, ExerciseStaff, ExerciseStatus, StaffRole
 from bimtek.extensions import db

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bimtek import audit
 from bimtek.auth.models import Role, User
-from bimtek.auth.services import can_act_in_course
 from bimtek.courses.models import Course, Session, SessionKind
+from bimtek.courses.staff import can_act_in_course
 from bimtek.errors import ValidationError, check_length
 from bimtek.exercises.access import assign_staff, check_writable
 from bimtek.exercises.models import Exercise, ExerciseStatus, Objective

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from bimtek.auth.access import course_roles_required, of_course_or_404
 from bimtek.auth.models import Role
+from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.errors import ValidationError
 from bimtek.mail import bp, services
 from bimtek.mail.models import JobStatus, MailJob, MessageStatus

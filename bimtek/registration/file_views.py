@@ -9,9 +9,9 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.auth.access import course_roles_required
 from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
+from bimtek.courses.access import course_roles_required
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.institutions import services as institution_services

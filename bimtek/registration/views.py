@@ -22,10 +22,11 @@ from bimtek.attendance.models import AttendanceStatus
 from bimtek.attendance.roll import attendance_of
 from bimtek.attendance.rule import jp_summary
 from bimtek.attendance.scanning import CheckInResult, current_session
-from bimtek.auth.access import course_roles_required, of_course_or_404, public
+from bimtek.auth.access import public
 from bimtek.auth.models import Role
 from bimtek.certificates import services as certificate_services
 from bimtek.courses import services as course_services
+from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.courses.agenda import published_sessions
 from bimtek.courses.models import CourseStatus
 from bimtek.errors import ValidationError

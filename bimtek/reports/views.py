@@ -4,11 +4,11 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from bimtek.auth import services as auth_services
 from bimtek.auth.access import login_only
 from bimtek.auth.models import Role, User
 from bimtek.certificates import services as certificate_services
 from bimtek.certificates import transcript
+from bimtek.courses import staff as course_staff
 from bimtek.courses.models import Course
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution
@@ -39,7 +39,7 @@ def home():
     registrations = registration_services.registrations_of_user(current_user.id)
     return render_template(
         "reports/home.html",
-        courses=auth_services.visible_courses_page(current_user, per_page=HOME_COURSES),
+        courses=course_staff.visible_courses_page(current_user, per_page=HOME_COURSES),
         registrations=registrations,
         certificates=certificate_services.issued_certificates_by_registration(
             [registration.id for registration in registrations]),

@@ -7,6 +7,7 @@ import pytest
 from bimtek.attendance import devices as attendance_services
 from bimtek.attendance.openapi import OPENAPI
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
@@ -219,13 +220,12 @@ def test_tokens_expire_the_day_after_the_course_ends_unless_extended(app, client
 
 
 def test_organisers_list_issue_extend_and_revoke_tokens(app, client, make_user, scanner):
-    from bimtek.auth import services as auth_services
     from bimtek.auth.models import Role, User
     from tests.support.web import login, post
 
     organiser = make_user("organiser@bimtek.test", "organiser")
     with app.app_context():
-        auth_services.assign_course(db.session.get(User, organiser),
+        course_staff.assign_course(db.session.get(User, organiser),
                                     course_services.find_course("KSP-KUTIM-2024"),
                                     Role.ORGANISER)
     login(client, "organiser@bimtek.test")

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import time_machine
 
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import Session, SessionKind
 from bimtek.extensions import db
@@ -22,9 +22,9 @@ def desk_setup(app, make_user):
         _, session, (person,) = course_running_today("KSP-KUTIM-DEMO", ["Ahmad Fauzi"])
         make_course("KSP-SINTANG-2024")
         desk_id = make_user("desk@bimtek.test", "desk")
-        auth_services.assign_course(db.session.get(User, desk_id), session.course, Role.DESK)
+        course_staff.assign_course(db.session.get(User, desk_id), session.course, Role.DESK)
         other_id = make_user("desk2@bimtek.test", "desk")
-        auth_services.assign_course(db.session.get(User, other_id),
+        course_staff.assign_course(db.session.get(User, other_id),
                                     course_services.find_course("KSP-SINTANG-2024"), Role.DESK)
         return {"badge": person.badge_code, "session_id": session.id}
 
@@ -71,7 +71,7 @@ def test_marking_by_hand_needs_a_reason_for_excused_and_is_audited(app, client, 
     organiser_id = make_user("organiser@bimtek.test", "organiser")
     with app.app_context():
         course = course_services.find_course("KSP-KUTIM-DEMO")
-        auth_services.assign_course(db.session.get(User, organiser_id), course,
+        course_staff.assign_course(db.session.get(User, organiser_id), course,
                                     Role.ORGANISER)
         registration_id = db.session.query(Registration.id).scalar()
     login(client, "organiser@bimtek.test")

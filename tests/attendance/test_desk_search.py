@@ -7,9 +7,9 @@ import pytest
 from bimtek.attendance.desk import desk_session, find_at_desk
 from bimtek.attendance.live import session_tally
 from bimtek.attendance.scanning import check_in
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
@@ -91,7 +91,7 @@ def desk(app, make_user):
         person.phone = "+6281234567890"
         db.session.commit()
         desk_id = make_user("desk@bimtek.test", "desk")
-        auth_services.assign_course(db.session.get(User, desk_id), course, Role.DESK)
+        course_staff.assign_course(db.session.get(User, desk_id), course, Role.DESK)
         return {"session_id": session.id, "nik": person.nik, "badge": person.badge_code}
 
 

@@ -7,9 +7,9 @@ import pytest
 from bimtek.attendance.live import Tally, live_counts
 from bimtek.attendance.marking import mark_many
 from bimtek.attendance.scanning import check_in
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session, delete_session
 from bimtek.courses.models import Session, SessionKind
 from bimtek.extensions import db
@@ -63,7 +63,7 @@ def live(app, make_user):
                                   ("organiser2@bimtek.test", Role.ORGANISER,
                                    "KSP-SINTANG-2024")]:
             user_id = make_user(email, role.value)
-            auth_services.assign_course(db.session.get(User, user_id),
+            course_staff.assign_course(db.session.get(User, user_id),
                                         course_services.find_course(code), role)
         make_user("peserta@bimtek.test", "participant")
         return {"sessions": [s.id for s in sessions], "badge": people[2].badge_code}

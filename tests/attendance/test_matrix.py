@@ -11,9 +11,9 @@ import pytest
 from bimtek.attendance.marking import mark
 from bimtek.attendance.matrix import matrix
 from bimtek.attendance.scanning import check_in
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
@@ -51,7 +51,7 @@ def week(app, make_user):
         mark(first, monday[1], "terlambat")
         mark(second, monday[0], "izin", reason="Tugas kantor")
         organiser_id = make_user("organiser@bimtek.test", "organiser")
-        auth_services.assign_course(db.session.get(User, organiser_id), course,
+        course_staff.assign_course(db.session.get(User, organiser_id), course,
                                     Role.ORGANISER)
         return course.id
 

@@ -7,8 +7,8 @@ import pytest
 from bimtek.attendance.models import Attendance, AttendanceMethod
 from bimtek.attendance.room_codes import self_check_in, self_check_in_code
 from bimtek.attendance.scanning import CheckInResult
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import SessionKind
 from bimtek.extensions import db
@@ -78,7 +78,7 @@ def test_pages(app, client, make_user):
             day=course.starts_on, starts_at=time(8, 0), ends_at=time(9, 30), title="Materi",
             kind=SessionKind.MATERIAL)).id
         desk_id = make_user("desk@bimtek.test", "desk")
-        auth_services.assign_course(db.session.get(User, desk_id), course, Role.DESK)
+        course_staff.assign_course(db.session.get(User, desk_id), course, Role.DESK)
         make_user("peserta@bimtek.test", "participant")
     login(client, "desk@bimtek.test")
     screen = client.get(f"/courses/KSP-KUTIM-2024/sessions/{session_id}/screen")

@@ -12,9 +12,9 @@ from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceStatus
 from bimtek.attendance.scanning import check_in
 from bimtek.attendance.sign_in_sheet import sign_in_sheet_pdf
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session, save_room
 from bimtek.courses.models import Session, SessionKind
 from bimtek.errors import ValidationError
@@ -69,7 +69,7 @@ def roll(app, make_user):
                                    ("organiser2@bimtek.test", Role.ORGANISER, sintang),
                                    ("desk2@bimtek.test", Role.DESK, sintang)]:
             user_id = make_user(email, role.value)
-            auth_services.assign_course(db.session.get(User, user_id), which, role)
+            course_staff.assign_course(db.session.get(User, user_id), which, role)
         make_user("peserta@bimtek.test", "participant")
         return {"session": opening.id, "foreign_session": foreign.id,
                 "people": [r.id for r in people], "cancelled": cancelled.id,

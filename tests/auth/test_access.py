@@ -3,6 +3,7 @@ import pytest
 
 from bimtek.auth import services
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.extensions import db
 from tests.factories import make_course
 from tests.support.web import login
@@ -18,7 +19,7 @@ def assign(app, user_id, course_code, role):
     with app.app_context():
         from bimtek.courses.services import find_course
 
-        services.assign_course(db.session.get(User, user_id), find_course(course_code), role)
+        course_staff.assign_course(db.session.get(User, user_id), find_course(course_code), role)
 
 
 @pytest.mark.parametrize("role", [Role.ORGANISER, Role.DESK, Role.FACILITATOR])
@@ -64,9 +65,9 @@ def test_assignment_counts_only_while_the_role_is_held(app, make_user, two_cours
 
         user = db.session.get(User, user_id)
         course = find_course("KSP-KUTIM-2024")
-        assert services.can_act_in_course(user, course, [Role.DESK])
+        assert course_staff.can_act_in_course(user, course, [Role.DESK])
         # Desk duty does not make someone the course's organiser.
-        assert not services.can_act_in_course(user, course, [Role.ORGANISER])
+        assert not course_staff.can_act_in_course(user, course, [Role.ORGANISER])
 
 
 def test_hr_sees_only_the_institutions_it_is_scoped_to(app, make_user):

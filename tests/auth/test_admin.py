@@ -2,6 +2,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.courses.models import Course
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution, InstitutionKind
@@ -102,11 +103,10 @@ def test_removing_a_role_removes_its_course_assignments(admin_client, app, make_
     user_id = make_user("multi@bimtek.test", "desk", "organiser")
     with app.app_context():
         course = make_course("KSP-KUTIM-2024")
-        from bimtek.auth import services
 
         user = db.session.get(User, user_id)
-        services.assign_course(user, course, Role.DESK)
-        services.assign_course(user, course, Role.ORGANISER)
+        course_staff.assign_course(user, course, Role.DESK)
+        course_staff.assign_course(user, course, Role.ORGANISER)
     post(admin_client, f"/admin/users/{user_id}", {
         "name": "Multi", "email": "multi@bimtek.test", "roles": ["organiser"], "active": "y",
     })
@@ -195,12 +195,11 @@ def test_organisers_cannot_change_course_assignments(client, app, make_user):
     organiser_id = make_user("organiser@bimtek.test", "organiser")
     desk_id = make_user("desk@bimtek.test", "desk")
     with app.app_context():
-        from bimtek.auth import services
 
         course = make_course("KSP-KUTIM-2024")
         course_id = course.id
-        services.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
-        services.assign_course(db.session.get(User, desk_id), course, Role.DESK)
+        course_staff.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
+        course_staff.assign_course(db.session.get(User, desk_id), course, Role.DESK)
     login(client, "organiser@bimtek.test")
     response = post(client, f"/admin/users/{desk_id}/courses/{course_id}/desk/remove")
     assert response.status_code == 403

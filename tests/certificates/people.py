@@ -2,11 +2,11 @@
 certificates, for the certificate view tests."""
 from __future__ import annotations
 
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.certificates import tasks
 from bimtek.certificates.models import BatchStatus
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.extensions import db
 from tests.certificates.factories import finished_course, institution
 from tests.factories import make_course
@@ -48,7 +48,7 @@ def outsiders(make_user) -> None:
 
 
 def assign(user_id: int, code: str, role: Role) -> None:
-    auth_services.assign_course(db.session.get(User, user_id),
+    course_staff.assign_course(db.session.get(User, user_id),
                                 course_services.find_course(code), role)
 
 

@@ -7,6 +7,7 @@ import time_machine
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session, delete_session, save_room
 from bimtek.courses.models import CourseStatus, Session, SessionKind
 from bimtek.extensions import db
@@ -34,7 +35,7 @@ def staff(app, make_user, email, role, course_code="KSP-KUTIM-2024"):
         existing = auth_services.find_user_by_email(email)
     user_id = existing.id if existing else make_user(email, role)
     with app.app_context():
-        auth_services.assign_course(db.session.get(User, user_id),
+        course_staff.assign_course(db.session.get(User, user_id),
                                     services.find_course(course_code), role)
     return user_id
 

@@ -2,8 +2,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
+from bimtek.courses import staff as course_staff
 from bimtek.extensions import db
 from bimtek.speakers import services as speaker_services
 from tests.factories import make_course
@@ -18,7 +18,7 @@ def organiser_course(app, make_user):
         from bimtek.auth.models import User
 
         course = make_course("KSP-KUTIM-2025")
-        auth_services.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
+        course_staff.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
         speaker_services.save_speaker(None, front_titles="Dr.", name="Narasumber Unhan")
     return "KSP-KUTIM-2025"
 

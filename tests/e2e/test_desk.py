@@ -11,8 +11,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from bimtek.attendance.models import Attendance
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.extensions import db
 from bimtek.timeutil import utcnow, wall_clock
 from tests.attendance.factories import course_running_today
@@ -28,7 +28,7 @@ def badges(app, make_user):
     desk_id = make_user("desk@bimtek.test", "desk")
     with app.app_context():
         course, _, registrations = course_running_today("KSP-KUTIM-DEMO", NAMES)
-        auth_services.assign_course(db.session.get(User, desk_id), course, Role.DESK)
+        course_staff.assign_course(db.session.get(User, desk_id), course, Role.DESK)
         return [registration.badge_code for registration in registrations]
 
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.extensions import db
 from bimtek.institutions.services import save_institution
 from bimtek.mail.models import OutgoingMessage
@@ -83,7 +84,6 @@ def participant_list(*rows) -> bytes:
 
 
 def test_organiser_imports_a_list_after_fixing_its_errors(page, app, make_user, open_course):
-    from bimtek.auth import services as auth_services
     from bimtek.auth.models import Role, User
     from bimtek.extensions import db
     from tests.support.browser import log_in
@@ -91,7 +91,7 @@ def test_organiser_imports_a_list_after_fixing_its_errors(page, app, make_user, 
 
     user_id = make_user("organiser@bimtek.test", "organiser")
     with app.app_context():
-        auth_services.assign_course(db.session.get(User, user_id),
+        course_staff.assign_course(db.session.get(User, user_id),
                                     course_services.find_course(open_course), Role.ORGANISER)
     good = ["Ahmad Fauzi", "", "S.H.", nik(21, day=3, month=7, year=88), "", "L", "", "Ketua",
             "PPK", "PPK", "Kongbeng", "081234567001", ""]

@@ -15,8 +15,8 @@ from werkzeug.security import generate_password_hash
 
 from bimtek.attendance.marking import mark_many
 from bimtek.attendance.models import AttendanceStatus
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import Course, Session, SessionKind
 from bimtek.exercises import msel, setup
@@ -102,7 +102,7 @@ def staff_user(email: str, course: Course, role: Role) -> User:
     """An account holding `role` for `course`."""
     user = account(email, role)
     db.session.commit()
-    auth_services.assign_course(user, course, role)
+    course_staff.assign_course(user, course, role)
     return user
 
 

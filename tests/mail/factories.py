@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import SessionInput, add_session
 from bimtek.courses.models import CourseStatus, SessionKind
 from bimtek.extensions import db
@@ -33,7 +33,7 @@ def published_course(make_user, code: str = "KSP-KUTIM-2024") -> dict:
     course.status = CourseStatus.PUBLISHED
     db.session.commit()
     organiser_id = make_user("organiser@bimtek.test", "organiser")
-    auth_services.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
+    course_staff.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
     kesbangpol = save_institution(None, name="Kesbangpol Kutai Timur",
                                   short_name="Kesbangpol Kutim")
     people = [services.register(course, participant(serial, kesbangpol.id, name=name,

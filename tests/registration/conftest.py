@@ -1,8 +1,8 @@
 import pytest
 
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.courses import services as course_services
+from bimtek.courses import staff as course_staff
 from bimtek.extensions import db
 from bimtek.institutions.services import save_institution
 from bimtek.registration import services
@@ -22,9 +22,9 @@ def course_setup(app, make_user):
         registration = services.register(course, participant(
             1, kesbangpol.id, unit="Kesbangpol", name="Siti Rahmah", woman=True))
         organiser_id = make_user("organiser@bimtek.test", "organiser")
-        auth_services.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
+        course_staff.assign_course(db.session.get(User, organiser_id), course, Role.ORGANISER)
         other_id = make_user("other@bimtek.test", "organiser")
-        auth_services.assign_course(db.session.get(User, other_id),
+        course_staff.assign_course(db.session.get(User, other_id),
                                     course_services.find_course("KSP-SINTANG-2024"),
                                     Role.ORGANISER)
         return {"registration_id": registration.id, "token": registration.personal_token,

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.courses import staff as course_staff
 from bimtek.courses.services import find_course
 from bimtek.extensions import db
 from bimtek.institutions import services as institution_services
@@ -258,7 +258,7 @@ def test_the_web_preview_asks_about_unrecognised_headers_and_remembers(app, clie
         save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
         course = make_course("KSP-KUTIM-2024", capacity=50, regions=("64.08",))
         user_id = make_user("organiser@bimtek.test", "organiser")
-        auth_services.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
+        course_staff.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
     login(client, "organiser@bimtek.test")
     token = csrf_token(client)
     page = client.post("/courses/KSP-KUTIM-2024/participants/import", data={
@@ -369,7 +369,7 @@ def test_the_web_preview_maps_and_creates_unknown_institutions(app, client, make
             None, name="Badan Kesatuan Bangsa dan Politik Kabupaten Kutai Kartanegara",
             short_name="Kesbangpol Kukar").id
         user_id = make_user("organiser@bimtek.test", "organiser")
-        auth_services.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
+        course_staff.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
     login(client, "organiser@bimtek.test")
     token = csrf_token(client)
     page = client.post("/courses/KSP-KUKAR-2025/participants/import", data={
@@ -408,7 +408,7 @@ def test_the_template_round_trip_download_fill_import(app, client, make_user):
         save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
         course = make_course("KSP-KUKAR-2025", capacity=50, regions=("64.02",))
         user_id = make_user("organiser@bimtek.test", "organiser")
-        auth_services.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
+        course_staff.assign_course(db.session.get(User, user_id), course, Role.ORGANISER)
     login(client, "organiser@bimtek.test")
     response = client.get("/courses/KSP-KUKAR-2025/participants/template.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("sheet")

@@ -2,6 +2,7 @@
 from datetime import date, time
 
 from bimtek.courses import services
+from bimtek.courses import staff as course_staff
 from bimtek.courses.agenda import (
     SessionInput,
     add_session,
@@ -52,10 +53,9 @@ def test_speaker_page_lists_sessions_across_courses(app, client, make_user):
     organiser_id = make_user("organiser@bimtek.test", "organiser")
     make_user("other@bimtek.test", "organiser")
     with app.app_context():
-        from bimtek.auth import services as auth_services
         from bimtek.auth.models import Role, User
 
-        auth_services.assign_course(db.session.get(User, organiser_id),
+        course_staff.assign_course(db.session.get(User, organiser_id),
                                     services.find_course("KSP-SINTANG-2024"), Role.ORGANISER)
     login(client, "organiser@bimtek.test")
     page = client.get(f"/speakers/{speaker_id}").get_data(as_text=True)
@@ -105,10 +105,9 @@ def test_contacts_and_private_link_only_for_the_speakers_courses_creator_and_adm
     make_user("stranger@bimtek.test", "organiser")
     make_user("admin@bimtek.test", "admin")
     with app.app_context():
-        from bimtek.auth import services as auth_services
         from bimtek.auth.models import Role, User
 
-        auth_services.assign_course(db.session.get(User, kutim_id),
+        course_staff.assign_course(db.session.get(User, kutim_id),
                                     services.find_course("KSP-KUTIM-2024"), Role.ORGANISER)
         speaker = db.session.get(Speaker, speaker_id)
         speaker.phone, speaker.email = "+6281350001111", "polres@kutaitimur.test"

@@ -8,8 +8,9 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from bimtek.auth.access import course_permission, roles_required
+from bimtek.auth.access import roles_required
 from bimtek.auth.models import Role
+from bimtek.courses.access import course_permission
 from bimtek.errors import ValidationError
 from bimtek.exercises import access, bp, msel, running, setup
 from bimtek.exercises.models import Exercise
