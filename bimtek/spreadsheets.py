@@ -17,7 +17,7 @@ import secrets
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePath
 from typing import TypeVar
@@ -344,6 +344,18 @@ class RowReader:
 def row_error(row: int, message: str) -> tuple[int, str]:
     """A problem of one row, as previews list them: (row, 'Row 12: …')."""
     return row, _("Row %(row)d: %(message)s", row=row, message=message)
+
+
+@dataclass
+class FilePreview:
+    """What importing a file would do, shown before anything is written. `errors` holds
+    (row, message); row is None for the file as a whole."""
+
+    errors: list[tuple[int | None, str]] = field(default_factory=list, kw_only=True)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 class UploadStash:

@@ -25,6 +25,7 @@ from bimtek.speakers.names import split_titles
 from bimtek.spreadsheets import (
     Cell,
     Columns,
+    FilePreview,
     RawRow,
     RowReader,
     UploadStash,
@@ -105,22 +106,17 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
-    """What an import would do. `errors` holds (row, message); row is None for the file."""
+class ImportPreview(FilePreview):
+    """What importing the file would do."""
 
     agenda_version: int
     rows: list[ImportRow] = field(default_factory=list)
-    errors: list[tuple[int | None, str]] = field(default_factory=list)
     speakers_matched: list[str] = field(default_factory=list)
     speakers_created: list[str] = field(default_factory=list)
     rooms_matched: list[str] = field(default_factory=list)
     rooms_created: list[str] = field(default_factory=list)
     institutions_matched: list[str] = field(default_factory=list)
     institutions_created: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 # --- reading the file ------------------------------------------------------------------

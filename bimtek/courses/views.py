@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -31,6 +32,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.forms import show_error
 from bimtek.i18n import long_date, zone_label
+from bimtek.import_flow import confirmed_upload, previewed_upload
 from bimtek.institutions import services as institution_services
 from bimtek.regions import services as region_services
 from bimtek.speakers import services as speaker_services
@@ -430,13 +432,12 @@ def _stash(course: Course) -> UploadStash:
 @course_roles_required(Role.ORGANISER)
 def import_agenda(course):
     form = ImportAgendaForm()
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        preview = agenda_import.preview_import(course, form.file.data.filename, data)
-        confirm = ConfirmImportForm(formdata=None, expected_version=preview.agenda_version,
+    if uploaded := previewed_upload(form, _stash(course), partial(
+            agenda_import.preview_import, course)):
+        preview, upload = uploaded
+        confirm = ConfirmImportForm(formdata=None, upload=upload,
+                                    expected_version=preview.agenda_version,
                                     replace="1" if form.replace.data else "")
-        if preview.ok:
-            confirm.upload.data = _stash(course).keep(form.file.data.filename, data)
         return render_template("courses/import_preview.html", course=course,
                                preview=preview, confirm=confirm, replace=form.replace.data)
     return render_template("courses/import.html", course=course, form=form)
@@ -445,15 +446,11 @@ def import_agenda(course):
 @bp.route("/<course_code>/agenda/import/confirm", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def confirm_import(course):
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        sessions = agenda_import.confirm_upload(
+    return confirmed_upload(
+        ConfirmImportForm(),
+        lambda form: agenda_import.confirm_upload(
             _stash(course), form.upload.data, form.expected_version.data,
-            replace=bool(form.replace.data))
-    except ValidationError as error:
-        flash(error.message, "danger")
-        return redirect(url_for("courses.import_agenda", course_code=course.code))
-    flash(_("%(count)d sessions imported.", count=len(sessions)), "success")
-    return redirect(url_for("courses.builder", course_code=course.code))
+            replace=bool(form.replace.data)),
+        done=lambda sessions: (_("%(count)d sessions imported.", count=len(sessions)),
+                               url_for("courses.builder", course_code=course.code)),
+        refused=url_for("courses.import_agenda", course_code=course.code))

@@ -36,6 +36,7 @@ from bimtek.spreadsheets import (
     XLSX,
     Cell,
     Columns,
+    FilePreview,
     RawRow,
     RowReader,
     UploadStash,
@@ -80,15 +81,10 @@ TEAM_NUMBER = re.compile(r"(?:tim|team)?\s*(\d+)", re.IGNORECASE)
 
 
 @dataclass
-class MselPreview:
-    """What an import would do. `errors` holds (row, message); row is None for the file."""
+class MselPreview(FilePreview):
+    """What importing the file would do."""
 
     rows: list[tuple[int, InjectInput]] = field(default_factory=list)
-    errors: list[tuple[int | None, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 # --- editing ---------------------------------------------------------------------------

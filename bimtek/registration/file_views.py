@@ -14,6 +14,7 @@ from bimtek.courses import services as course_services
 from bimtek.courses.access import course_roles_required
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.import_flow import confirmed_upload
 from bimtek.institutions import services as institution_services
 from bimtek.institutions.models import InstitutionKind
 from bimtek.registration import badges as badges_module
@@ -114,19 +115,16 @@ def review_import(course):
 @bp.route("/courses/<course_code>/participants/import/confirm", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def confirm_import(course):
-    form = ConfirmParticipantsForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        registrations = spreadsheet.confirm_upload(
+    return confirmed_upload(
+        ConfirmParticipantsForm(),
+        lambda form: spreadsheet.confirm_upload(
             _stash(course), form.upload.data, waitlist=bool(form.waitlist.data),
             actor=current_user, headers=_answered_headers(form),
-            institutions=_answered_institutions(form))
-    except ValidationError as error:
-        flash(error.message, "danger")
-        return redirect(url_for("registration.import_participants", course_code=course.code))
-    flash(_("%(count)d participants imported.", count=len(registrations)), "success")
-    return redirect(url_for("registration.participants", course_code=course.code))
+            institutions=_answered_institutions(form)),
+        done=lambda registrations: (
+            _("%(count)d participants imported.", count=len(registrations)),
+            url_for("registration.participants", course_code=course.code)),
+        refused=url_for("registration.import_participants", course_code=course.code))
 
 
 @bp.route("/courses/<course_code>/participants/template.xlsx")

@@ -34,6 +34,7 @@ from bimtek.spreadsheets import (
     MAX_COLUMNS,
     MAX_ROWS,
     Columns,
+    FilePreview,
     RawRow,
     UploadStash,
     header_key,
@@ -75,20 +76,15 @@ IGNORE = "ignore"
 # --- what a preview holds --------------------------------------------------------------
 
 @dataclass
-class ParticipantPreview:
-    """What an import would do. `errors` holds (row, message); row is None for the file."""
+class ParticipantPreview(FilePreview):
+    """What importing the file would do."""
 
     waitlist: bool
     rows: list[ParticipantRow] = field(default_factory=list)
-    errors: list[tuple[int | None, str]] = field(default_factory=list)
     # Headers the file has that no column is known by, and what was said about headers.
     unknown_headers: list[str] = field(default_factory=list)
     unknown_institutions: list[UnknownInstitution] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def questions(self) -> list[tuple[str, str]]:

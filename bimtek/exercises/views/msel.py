@@ -1,9 +1,10 @@
 """The MSEL: its list, an inject's form, and its spreadsheet export and import."""
 from __future__ import annotations
 
+from functools import partial
 from io import BytesIO
 
-from flask import abort, flash, render_template, request, send_file
+from flask import flash, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -15,12 +16,14 @@ from bimtek.exercises.models import Exercise
 from bimtek.exercises.views.common import (
     back,
     exercise_permission,
+    exercise_url,
     flash_outcome,
     inject_or_404,
     objective_choices,
 )
 from bimtek.extensions import db
 from bimtek.forms import show_error
+from bimtek.import_flow import confirmed_upload, previewed_upload
 from bimtek.spreadsheets import UploadStash
 
 
@@ -105,14 +108,12 @@ def _stash(exercise: Exercise) -> UploadStash:
 @exercise_permission(access.can_manage)
 def import_msel(exercise):
     form = ImportMselForm()
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        preview = msel.preview_msel(exercise, form.file.data.filename, data)
-        confirm = ConfirmMselForm(formdata=None)
-        if preview.ok:
-            confirm.upload.data = _stash(exercise).keep(form.file.data.filename, data)
+    if uploaded := previewed_upload(form, _stash(exercise),
+                                    partial(msel.preview_msel, exercise)):
+        preview, upload = uploaded
         return render_template("exercises/msel_import_preview.html", exercise=exercise,
-                               course=exercise.course, preview=preview, confirm=confirm)
+                               course=exercise.course, preview=preview,
+                               confirm=ConfirmMselForm(formdata=None, upload=upload))
     return render_template("exercises/msel_import.html", exercise=exercise,
                            course=exercise.course, form=form)
 
@@ -121,15 +122,10 @@ def import_msel(exercise):
           methods=["POST"])
 @exercise_permission(access.can_manage)
 def confirm_msel_import(exercise):
-    form = ConfirmMselForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        injects = msel.confirm_upload(_stash(exercise), exercise, form.upload.data,
-                                      actor=current_user)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return back(exercise, "exercises.import_msel")
-    flash(_("%(count)d injects imported.", count=len(injects)), "success")
-    return back(exercise, "exercises.msel_list")
+    return confirmed_upload(
+        ConfirmMselForm(),
+        lambda form: msel.confirm_upload(_stash(exercise), exercise, form.upload.data,
+                                         actor=current_user),
+        done=lambda injects: (_("%(count)d injects imported.", count=len(injects)),
+                              exercise_url("exercises.msel_list", exercise)),
+        refused=exercise_url("exercises.import_msel", exercise))
