@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from bimtek.attendance.roll import has_attendance
 from bimtek.auth.models import Role
+from bimtek.concurrency import increment
 from bimtek.courses import staff as course_staff
 from bimtek.courses.models import (
     JP_BEARING_KINDS,
@@ -125,8 +126,7 @@ def _apply(session: Session, data: SessionInput) -> None:
 
 def agenda_changed(course: Course) -> None:
     """Counts agenda changes in the database itself, so concurrent writers see each other."""
-    db.session.execute(update(Course).where(Course.id == course.id)
-                       .values(agenda_version=Course.agenda_version + 1))
+    increment(Course, course.id, Course.agenda_version)
 
 
 def add_sessions(course: Course, items: Iterable[SessionInput], *, commit: bool = True

@@ -13,8 +13,9 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from bimtek.concurrency import compare_and_set
 from bimtek.courses.agenda import SessionInput, add_sessions, check_session, find_room_by_name
 from bimtek.courses.models import Course, Room, Session, SessionKind
 from bimtek.errors import ValidationError
@@ -393,16 +394,10 @@ def apply_import(course: Course, preview: ImportPreview, expected_version: int,
 
 
 def _claim_agenda(course: Course, expected_version: int) -> None:
-    # A compare-and-set UPDATE rather than SELECT … FOR UPDATE: on PostgreSQL it locks the
-    # row (a racing import waits, then finds the version moved on), and on SQLite it takes
-    # the write lock at once, which a SELECT does not, so no writer can slip in between.
-    claimed = db.session.execute(
-        update(Course)
-        .where(Course.id == course.id, Course.agenda_version == expected_version)
-        .values(agenda_version=Course.agenda_version)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    # Locked from here (a racing import waits, then finds the version moved on).
+    if compare_and_set(Course, Course.id == course.id,
+                       Course.agenda_version == expected_version,
+                       agenda_version=Course.agenda_version) != 1:
         raise ValidationError(
             _("The agenda was changed after this file was checked; check the file again."),
             field="file")

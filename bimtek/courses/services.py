@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
 from bimtek import audit
 from bimtek.attendance.rule import total_jp
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
+from bimtek.concurrency import lock_row
 from bimtek.courses import staff as course_staff
 from bimtek.courses.announcements import announce_agenda
 from bimtek.courses.conflicts import agenda_warnings_for
@@ -34,10 +35,9 @@ def find_course(code: str) -> Course | None:
 
 
 def lock_course(course: Course) -> None:
-    """Take the course's row lock (PostgreSQL) or SQLite's write lock until the transaction
-    ends, so counting and numbering under it cannot race."""
-    db.session.execute(update(Course).where(Course.id == course.id)
-                       .values(last_participant_number=Course.last_participant_number))
+    """Hold the course locked until the transaction ends (see bimtek/concurrency.py), so
+    counting and numbering under it cannot race."""
+    lock_row(Course, course.id, Course.last_participant_number)
 
 
 # Longer is a typing mistake (2000 to 2099), and would make the agenda builder draw years.

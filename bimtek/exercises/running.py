@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from bimtek import audit
 from bimtek.auth.models import User
+from bimtek.concurrency import compare_and_set
 from bimtek.errors import ValidationError, check_length
 from bimtek.exercises.access import check_writable
 from bimtek.exercises.models import (
@@ -42,11 +43,8 @@ def _transition(exercise: Exercise, allowed: Sequence[ExerciseStatus],
     check_writable(exercise)
     # A compare-and-set, so that two facilitators pressing pause at once count the
     # running time once.
-    changed = db.session.execute(
-        update(Exercise).where(Exercise.id == exercise.id, Exercise.status.in_(allowed))
-        .values(status=status, **values).execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
+    if compare_and_set(Exercise, Exercise.id == exercise.id, Exercise.status.in_(allowed),
+                       status=status, **values) != 1:
         db.session.rollback()
         db.session.refresh(exercise)
         raise ValidationError(_("This cannot be done while the exercise is %(status)s.",
@@ -92,10 +90,8 @@ def end(exercise: Exercise, *, actor: User | None = None, now: datetime | None =
 def _claim_release(inject_ids: list[int], actor: User | None, now: datetime) -> int:
     # Only injects nobody released yet: a console and a team feed polling at the same
     # moment release each inject once.
-    return db.session.execute(
-        update(Inject).where(Inject.id.in_(inject_ids), Inject.released_at.is_(None))
-        .values(released_at=now, released_by_id=getattr(actor, "id", None))
-        .execution_options(synchronize_session=False)).rowcount
+    return compare_and_set(Inject, Inject.id.in_(inject_ids), Inject.released_at.is_(None),
+                           released_at=now, released_by_id=getattr(actor, "id", None))
 
 
 def release(inject: Inject, *, actor: User | None = None, now: datetime | None = None

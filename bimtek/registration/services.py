@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import segno
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 
 from bimtek import audit
+from bimtek.concurrency import increment
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ErrorCollector, ValidationError
@@ -145,10 +146,7 @@ def kecamatan_codes() -> set[str]:
 
 
 def _next_numbers(course: Course, count: int) -> range:
-    last = db.session.execute(
-        update(Course).where(Course.id == course.id)
-        .values(last_participant_number=Course.last_participant_number + count)
-        .returning(Course.last_participant_number)).scalar_one()
+    last = increment(Course, course.id, Course.last_participant_number, count)
     return range(last - count + 1, last + 1)
 
 
