@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from bimtek.attendance.models import Attendance, AttendanceStatus, EligibilityOverride
 from bimtek.courses.models import Course, Session
+from bimtek.courses.services import total_jp
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 
@@ -53,12 +54,6 @@ class AttendedJp:
         """E.g. "28 dari 40 JP, 70%"."""
         return _("%(attended)s of %(total)s JP, %(percent)s%%", attended=self.attended_jp,
                  total=self.total_jp, percent=f"{self.percent:.0f}")
-
-
-def total_jp(course: Course) -> int:
-    """The JP of all the course's sessions, whether held yet or not."""
-    return db.session.scalar(select(func.coalesce(func.sum(Session.jp), 0))
-                             .where(Session.course_id == course.id, Session.jp > 0))
 
 
 def attended_jp(course: Course, registrations: Iterable[Registration]

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from bimtek import audit
-from bimtek.attendance.rule import total_jp
 from bimtek.auth.models import User
 from bimtek.auth.services import can_see_institution, may_issue_for
 from bimtek.certificates import storage
@@ -25,6 +24,7 @@ from bimtek.certificates.models import (
 from bimtek.certificates.settings import check_number_pattern, format_number, settings_for
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
+from bimtek.courses.services import total_jp
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution

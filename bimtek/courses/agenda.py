@@ -2,7 +2,7 @@
 or edit it."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from bimtek.attendance.roll import has_attendance
-from bimtek.auth.models import Role
+from bimtek.auth.models import Role, User
 from bimtek.concurrency import increment
 from bimtek.courses import staff as course_staff
 from bimtek.courses.models import (
@@ -26,7 +25,6 @@ from bimtek.courses.models import (
 from bimtek.courses.services import MAX_CAPACITY, set_areas
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import commit_or_refuse, db
-from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.speakers.models import SessionSpeaker, Speaker, SpeakerRole, fold_name
 from bimtek.timeutil import minutes_between, shift_time
 
@@ -181,15 +179,14 @@ def move_session(session: Session, day: date, starts_at: time) -> Session:
 
 
 def delete_session(session: Session) -> None:
-    """Refused once anyone has checked in: their attendance counts toward certificates."""
-    if has_attendance(session):
-        raise ValidationError(
-            _("%(title)s already has attendance records; it cannot be deleted. Move it or "
-              "change it instead.", title=session.title), field="session")
-    course = session.course
-    db.session.delete(session)
-    agenda_changed(course)
-    db.session.commit()
+    """Refused once anyone has checked in (the database restricts deleting a session with
+    attendance records): their attendance counts toward certificates."""
+    refused = _("%(title)s already has attendance records; it cannot be deleted. Move it or "
+                "change it instead.", title=session.title)
+    stored = db.session.get(Session, session.id)  # a check-in's answer names only its id
+    agenda_changed(stored.course)
+    db.session.delete(stored)
+    commit_or_refuse(refused, field="session")
 
 
 def sessions_on(course: Course, day: date) -> list[Session]:
@@ -241,6 +238,11 @@ def can_edit_agenda(user, course: Course) -> bool:
     return course_staff.can_act_in_course(user, course, [Role.ORGANISER])
 
 
+# Who may read a published agenda besides the course's staff, each asked (user, course):
+# the registration package adds the course's participants.
+AGENDA_READERS_BEYOND_STAFF: list[Callable[[User, Course], bool]] = []
+
+
 def can_read_agenda(user, course: Course) -> bool:
     """Organisers see drafts; the course's other staff and its participants see it once
     published."""
@@ -248,11 +250,8 @@ def can_read_agenda(user, course: Course) -> bool:
         return True
     if course.status == CourseStatus.DRAFT:
         return False
-    return course_staff.can_act_in_course(user, course, [Role.DESK, Role.FACILITATOR]) or (
-        Role.PARTICIPANT in user.roles and db.session.scalar(
-            select(Registration.id).where(
-                Registration.course_id == course.id, Registration.user_id == user.id,
-                Registration.status != RegistrationStatus.CANCELLED).limit(1)) is not None)
+    return course_staff.can_act_in_course(user, course, [Role.DESK, Role.FACILITATOR]) or any(
+        may_read(user, course) for may_read in AGENDA_READERS_BEYOND_STAFF)
 
 
 def copy_sources(user, course: Course) -> list[Course]:

@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from bimtek import audit
-from bimtek.attendance.rule import total_jp
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
 from bimtek.concurrency import lock_row
 from bimtek.courses import staff as course_staff
 from bimtek.courses.announcements import announce_agenda
 from bimtek.courses.conflicts import agenda_warnings_for
-from bimtek.courses.models import Course, CourseRegion, CourseStatus
+from bimtek.courses.models import Course, CourseRegion, CourseStatus, Session
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import commit_or_refuse, db
 from bimtek.i18n import ZONE_LABELS, long_date
@@ -267,6 +266,12 @@ def _status_changed(details: dict) -> str:
         return (_("Finished: %(reason)s", reason=details["reason"]) if finished
                 else _("Reopened: %(reason)s", reason=details["reason"]))
     return _("Finished") if finished else _("Reopened")
+
+
+def total_jp(course: Course) -> int:
+    """The JP of all the course's sessions, whether held yet or not."""
+    return db.session.scalar(select(func.coalesce(func.sum(Session.jp), 0))
+                             .where(Session.course_id == course.id, Session.jp > 0))
 
 
 @dataclass(frozen=True)

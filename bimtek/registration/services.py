@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from bimtek import audit
+from bimtek.auth.models import Role
 from bimtek.concurrency import increment
 from bimtek.courses import services as course_services
+from bimtek.courses.agenda import AGENDA_READERS_BEYOND_STAFF
 from bimtek.courses.models import Course
 from bimtek.errors import ErrorCollector, ValidationError
 from bimtek.extensions import commit_or_refuse, db
@@ -477,6 +479,18 @@ def registrations_of_user(user_id: int) -> list[Registration]:
     return list(db.session.scalars(select(Registration).where(
         Registration.user_id == user_id, Registration.status != RegistrationStatus.CANCELLED)
         .order_by(Registration.created_at.desc())))
+
+
+def is_participant(user, course: Course) -> bool:
+    """Whether `user` is registered for `course` (and has not cancelled)."""
+    return Role.PARTICIPANT in user.roles and db.session.scalar(
+        select(Registration.id).where(
+            Registration.course_id == course.id, Registration.user_id == user.id,
+            Registration.status != RegistrationStatus.CANCELLED).limit(1)) is not None
+
+
+# A course's participants read its agenda once it is published.
+AGENDA_READERS_BEYOND_STAFF.append(is_participant)
 
 
 def badge_qr_svg(registration: Registration) -> str:
