@@ -139,6 +139,7 @@ def _init_extensions(app: Flask) -> None:
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "speakers.views",
                 "courses.views", "courses.staff_views", "courses.region_choices", "courses.cli",
                 "registration.views", "registration.file_views", "registration.cli",
+                "participants.views",
                 "attendance.api", "attendance.cli", "attendance.views",
                 "certificates.views", "certificates.hr_views", "certificates.cli",
                 "exercises.views.setup", "exercises.views.teams", "exercises.views.msel",

@@ -17,17 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from bimtek.attendance import room_codes
-from bimtek.attendance.models import AttendanceStatus
-from bimtek.attendance.roll import attendance_of
-from bimtek.attendance.rule import jp_summary
-from bimtek.attendance.scanning import CheckInResult, current_session
 from bimtek.auth.access import public
 from bimtek.auth.models import Role
-from bimtek.certificates import services as certificate_services
 from bimtek.courses import services as course_services
 from bimtek.courses.access import course_roles_required, of_course_or_404
-from bimtek.courses.agenda import published_sessions
 from bimtek.courses.models import CourseStatus
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
@@ -36,7 +29,6 @@ from bimtek.institutions import services as institution_services
 from bimtek.registration import badges as badges_module
 from bimtek.registration import (
     bp,
-    history,
     messages,
     self_service,
     services,
@@ -51,7 +43,6 @@ from bimtek.registration.forms import (
     UnitQuotaForm,
 )
 from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
-from bimtek.timeutil import utcnow, wall_clock
 
 
 def _choices(form, course, *, public: bool = False) -> None:
@@ -138,33 +129,18 @@ def _to_participant(registration: Registration):
                             registration_id=registration.id))
 
 
-def _course_registration(course, registration_id: int) -> Registration:
+def course_registration(course, registration_id: int) -> Registration:
     registration = services.find_registration(course, registration_id)
     if registration is None:
         abort(404)
     return registration
 
 
-@bp.route("/courses/<course_code>/participants/<int:registration_id>")
-@course_roles_required(Role.ORGANISER)
-def participant(course, registration_id: int):
-    registration = _course_registration(course, registration_id)
-    return render_template("registration/participant.html", course=course,
-                           registration=registration, history=history.of(registration),
-                           link=messages.personal_link(registration),
-                           whatsapp=messages.whatsapp_link(registration),
-                           delivery=messages.delivery_states([registration]).get(
-                               registration.id),
-                           attendance=attendance_of(registration),
-                           jp=jp_summary(registration),
-                           statuses=AttendanceStatus)
-
-
 @bp.route("/courses/<course_code>/participants/<int:registration_id>/edit",
           methods=["GET", "POST"])
 @course_roles_required(Role.ORGANISER)
 def edit_participant(course, registration_id: int):
-    registration = _course_registration(course, registration_id)
+    registration = course_registration(course, registration_id)
     form = ParticipantForm(obj=registration)
     _choices(form, course)
     if not form.is_submitted():
@@ -192,7 +168,7 @@ def edit_participant(course, registration_id: int):
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def cancel(course, registration_id: int):
-    registration = _course_registration(course, registration_id)
+    registration = course_registration(course, registration_id)
     try:
         promoted = services.cancel(registration, actor=current_user,
                                    reason=request.form.get("reason", ""))
@@ -209,7 +185,7 @@ def cancel(course, registration_id: int):
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def reissue_badge(course, registration_id: int):
-    registration = _course_registration(course, registration_id)
+    registration = course_registration(course, registration_id)
     services.reissue_badge(registration, actor=current_user)
     flash(_("A new badge code was made; the old badge no longer works."), "success")
     return _to_participant(registration)
@@ -219,7 +195,7 @@ def reissue_badge(course, registration_id: int):
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def send_link(course, registration_id: int):
-    registration = _course_registration(course, registration_id)
+    registration = course_registration(course, registration_id)
     try:
         messages.send_personal_link(registration, by=current_user)
     except ValidationError as error:
@@ -234,7 +210,7 @@ def send_link(course, registration_id: int):
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def rotate_link(course, registration_id: int):
-    registration = _course_registration(course, registration_id)
+    registration = course_registration(course, registration_id)
     messages.rotate_personal_link(registration, actor=current_user)
     flash(_("A new personal link was made; the old one no longer works."), "success")
     return _to_participant(registration)
@@ -426,51 +402,3 @@ def lost_link():
 @public
 def lost_link_sent():
     return render_template("registration/lost_link_sent.html")
-
-
-def _by_personal_link(token: str) -> Registration:
-    registration = services.find_by_personal_token(token)
-    if registration is None:
-        abort(404)
-    return registration
-
-
-def _personal_page(registration: Registration, outcome=None):
-    """The participant's whole app on a phone: certificate once issued, check-in, today's
-    sessions with the current one marked, the badge, attendance and JP, the agenda."""
-    course = registration.course
-    now = utcnow()
-    sessions = published_sessions(course)
-    today = wall_clock(course, now).date()
-    return render_template(
-        "registration/me.html", registration=registration, course=course,
-        badge_svg=services.badge_qr_svg(registration), sessions=sessions,
-        today=[session for session in sessions if session.day == today],
-        current=current_session(course, now) if sessions else None,
-        attendance=attendance_of(registration),
-        jp=jp_summary(registration),
-        certificate=certificate_services.issued_certificate_of(registration),
-        outcome=outcome, Result=CheckInResult)
-
-
-@bp.route("/me/<token>")
-@public
-def my_registration(token: str):
-    """The participant's own page, reached by their personal link."""
-    return _personal_page(_by_personal_link(token))
-
-
-def _personal_link_key() -> str:
-    """Rate limits count per personal link, never per address: a ballroom shares one."""
-    return "me:" + hashlib.sha256(request.view_args["token"].encode()).hexdigest()[:24]
-
-
-@bp.route("/me/<token>/check-in", methods=["POST"])
-@limiter.limit("20 per minute", key_func=_personal_link_key)
-@public
-def my_check_in(token: str):
-    """Self check-in from the personal page with the code on the room's screen."""
-    registration = _by_personal_link(token)
-    outcome = room_codes.self_check_in_by_link(
-        registration, request.form.get("code", ""), secret=current_app.config["SECRET_KEY"])
-    return _personal_page(registration, outcome)

@@ -1,0 +1,1 @@
+"""A participant's pages that bring registration, attendance and certificates together."""
