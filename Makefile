@@ -26,10 +26,12 @@ install: $(VENV)/.run-installed $(MO)
 test: $(VENV)/.test-installed $(MO)
 	scripts/system-deps.sh test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	scripts/run-tests.sh
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.test-installed $(MO)
 	@for script in benchmarks/[!_]*.py; do [ -e "$$script" ] && $(BIN)/python "$$script"; done; true
