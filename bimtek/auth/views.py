@@ -3,21 +3,19 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from wtforms import SelectChoice
 
 from bimtek.auth import bp, services
 from bimtek.auth.access import login_only, public, roles_required
+from bimtek.auth.account_form import save_user_from, user_form
 from bimtek.auth.forms import (
     ChangePasswordForm,
     LoginForm,
-    UserForm,
     UserSearchForm,
 )
 from bimtek.auth.models import Role, User
 from bimtek.errors import ValidationError
-from bimtek.extensions import db, limiter
+from bimtek.extensions import limiter
 from bimtek.forms import show_error
-from bimtek.institutions import services as institution_services
 from bimtek.urls import safe_next_url
 
 
@@ -98,37 +96,6 @@ def users():
         page=request.args.get("page", 1, type=int),
     )
     return render_template("admin/users.html", page=page, search=search)
-
-
-def user_form(user: User | None) -> UserForm:
-    form = UserForm(obj=user)
-    form.institutions.choices = [SelectChoice(i.id, f"{i.short_name} — {i.name}")
-                                 for i in institution_services.list_institutions()]
-    form.issuing_institutions.choices = form.institutions.choices
-    if user is not None and not form.is_submitted():
-        form.roles.data = [role.value for role in user.roles]
-        form.institutions.data = [i.id for i in user.institutions]
-        form.issuing_institutions.data = [i.id for i in user.issuing_institutions]
-    return form
-
-
-def save_user_from(form: UserForm, user: User | None) -> User | None:
-    try:
-        return services.save_user(
-            user,
-            email=form.email.data,
-            name=form.name.data,
-            roles=form.roles.data,
-            active=form.active.data,
-            password=form.password.data or None,
-            institution_ids=form.institutions.data or [],
-            issuing_institution_ids=form.issuing_institutions.data or [],
-            actor=current_user,
-        )
-    except ValidationError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -9,9 +9,9 @@ from wtforms import SelectChoice
 
 from bimtek.auth import bp
 from bimtek.auth.access import roles_required
+from bimtek.auth.account_form import save_user_from, user_form
 from bimtek.auth.forms import CourseAssignmentForm
 from bimtek.auth.models import Role, User
-from bimtek.auth.views import save_user_from, user_form
 from bimtek.courses import staff
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError

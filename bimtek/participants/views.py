@@ -16,19 +16,18 @@ from bimtek.attendance.scanning import CheckInResult, current_session
 from bimtek.auth.access import public
 from bimtek.auth.models import Role
 from bimtek.certificates import services as certificate_services
-from bimtek.courses.access import course_roles_required
+from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.courses.agenda import published_sessions
 from bimtek.extensions import limiter
 from bimtek.registration import bp, history, messages, services
 from bimtek.registration.models import Registration
-from bimtek.registration.views import course_registration
 from bimtek.timeutil import utcnow, wall_clock
 
 
 @bp.route("/courses/<course_code>/participants/<int:registration_id>")
 @course_roles_required(Role.ORGANISER)
 def participant(course, registration_id: int):
-    registration = course_registration(course, registration_id)
+    registration = of_course_or_404(Registration, registration_id, course)
     return render_template("registration/participant.html", course=course,
                            registration=registration, history=history.of(registration),
                            link=messages.personal_link(registration),

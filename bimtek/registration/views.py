@@ -129,7 +129,7 @@ def _to_participant(registration: Registration):
                             registration_id=registration.id))
 
 
-def course_registration(course, registration_id: int) -> Registration:
+def _course_registration(course, registration_id: int) -> Registration:
     registration = services.find_registration(course, registration_id)
     if registration is None:
         abort(404)
@@ -140,7 +140,7 @@ def course_registration(course, registration_id: int) -> Registration:
           methods=["GET", "POST"])
 @course_roles_required(Role.ORGANISER)
 def edit_participant(course, registration_id: int):
-    registration = course_registration(course, registration_id)
+    registration = _course_registration(course, registration_id)
     form = ParticipantForm(obj=registration)
     _choices(form, course)
     if not form.is_submitted():
@@ -168,7 +168,7 @@ def edit_participant(course, registration_id: int):
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def cancel(course, registration_id: int):
-    registration = course_registration(course, registration_id)
+    registration = _course_registration(course, registration_id)
     try:
         promoted = services.cancel(registration, actor=current_user,
                                    reason=request.form.get("reason", ""))
@@ -185,7 +185,7 @@ def cancel(course, registration_id: int):
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def reissue_badge(course, registration_id: int):
-    registration = course_registration(course, registration_id)
+    registration = _course_registration(course, registration_id)
     services.reissue_badge(registration, actor=current_user)
     flash(_("A new badge code was made; the old badge no longer works."), "success")
     return _to_participant(registration)
@@ -195,7 +195,7 @@ def reissue_badge(course, registration_id: int):
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def send_link(course, registration_id: int):
-    registration = course_registration(course, registration_id)
+    registration = _course_registration(course, registration_id)
     try:
         messages.send_personal_link(registration, by=current_user)
     except ValidationError as error:
@@ -210,7 +210,7 @@ def send_link(course, registration_id: int):
           methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def rotate_link(course, registration_id: int):
-    registration = course_registration(course, registration_id)
+    registration = _course_registration(course, registration_id)
     messages.rotate_personal_link(registration, actor=current_user)
     flash(_("A new personal link was made; the old one no longer works."), "success")
     return _to_participant(registration)
