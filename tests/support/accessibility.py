@@ -88,17 +88,15 @@ _ON_LOAD = """window.addEventListener('load', async () => {
   })));
 });"""
 
-# The kinds of page already checked by this test process: one check of each is enough.
-_checked_kinds: set[str] = set()
-
-
 def check_each_page(context, found: dict[str, list[dict]]) -> None:
-    """Runs axe on every page of `context` as it loads, the first time its kind is seen in
-    this process, and records each page's critical and serious violations in `found`."""
+    """Runs axe on every page of `context` as it loads, the first time the context meets
+    its kind, and records each page's critical and serious violations in `found`."""
+    checked_kinds: set[str] = set()
+
     def should_check(_source, url: str) -> bool:
-        if kind(url) in _checked_kinds:
+        if kind(url) in checked_kinds:
             return False
-        _checked_kinds.add(kind(url))
+        checked_kinds.add(kind(url))
         return True
 
     def report(_source, url: str, problems: list[dict]) -> None:
