@@ -26,15 +26,20 @@ pytest_plugins = ["tests.support.smtp_server", "tests.support.hr"]
 
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected what this run leaves out
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` belong to the PostgreSQL run, which CI makes mandatory
-    (scripts/run-tests.sh); without TEST_DATABASE_URL they are reported as skipped."""
+    (scripts/run-tests.sh); without TEST_DATABASE_URL they are reported as skipped, except
+    under CI=true, where nothing may be skipped and the run stops instead."""
     if os.environ.get("TEST_DATABASE_URL"):
         return
+    needing = [item for item in items if item.get_closest_marker("postgresql")]
+    if needing and os.environ.get("CI") == "true":
+        raise pytest.UsageError(
+            f"CI=true: {len(needing)} test(s) need PostgreSQL; set TEST_DATABASE_URL.")
     needs_postgresql = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL")
-    for item in items:
-        if item.get_closest_marker("postgresql"):
-            item.add_marker(needs_postgresql)
+    for item in needing:
+        item.add_marker(needs_postgresql)
 
 
 @pytest.fixture(scope="session")
