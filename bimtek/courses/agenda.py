@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from bimtek.auth.models import Role, User
@@ -56,6 +56,27 @@ def save_room(course: Course, room: Room | None, *, name: str, capacity: int | N
     else:
         db.session.flush()
     return room
+
+
+def sessions_in_room(room: Room) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Session).where(Session.room_id == room.id))
+
+
+def delete_room(room: Room) -> None:
+    """Only a room no session uses: deleting one in use would silently take its sessions
+    out of their room. The course's row is locked first, so that a session placed in the
+    room meanwhile is either counted here or finds the room gone."""
+    course = room.course
+    agenda_changed(course)
+    used = sessions_in_room(room)
+    if used:
+        raise ValidationError(_("%(name)s is used by the agenda (%(count)d sessions): move "
+                                "those sessions to another room before deleting it.",
+                                name=room.name, count=used), field="room")
+    course.rooms.remove(room)
+    db.session.delete(room)
+    db.session.commit()
 
 
 def find_room_by_name(course: Course, name: str) -> Room | None:

@@ -83,6 +83,10 @@ class RoomForm(Form):
     submit = SubmitField(_l("Add room"))
 
 
+class EditRoomForm(RoomForm):
+    submit = SubmitField(_l("Save room"))
+
+
 class SessionForm(Form):
     day = SelectField(_l("Day"), validators=[DataRequired()])
     starts_at = TimeField(_l("Starts"), format=TIME_FORMATS, validators=[InputRequired()])

@@ -82,7 +82,7 @@ class Course(db.Model):
     areas: Mapped[list[CourseRegion]] = relationship(
         cascade="all, delete-orphan", order_by="CourseRegion.id")
     rooms: Mapped[list[Room]] = relationship(
-        cascade="all, delete-orphan", order_by="Room.name"
+        back_populates="course", cascade="all, delete-orphan", order_by="Room.name"
     )
     sessions: Mapped[list[Session]] = relationship(
         back_populates="course", cascade="all, delete-orphan",
@@ -157,6 +157,8 @@ class Room(db.Model):
     capacity: Mapped[int | None]
     # The plenary hall: material sessions there must not overlap.
     is_plenary: Mapped[bool] = mapped_column(default=False)
+
+    course: Mapped[Course] = relationship(back_populates="rooms")
 
     def __str__(self) -> str:
         return self.name

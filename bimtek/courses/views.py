@@ -22,12 +22,13 @@ from bimtek.courses.forms import (
     CopyAgendaForm,
     CourseForm,
     DuplicateDayForm,
+    EditRoomForm,
     ImportAgendaForm,
     MoveSessionForm,
     RoomForm,
     SessionForm,
 )
-from bimtek.courses.models import Course, CourseStatus, Session
+from bimtek.courses.models import Course, CourseStatus, Room, Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.forms import show_error
@@ -114,6 +115,7 @@ def edit(course):
 def detail(course):
     return render_template(
         "courses/detail.html", course=course, room_form=RoomForm(),
+        room_forms=room_forms(course),
         can_edit=agenda_services.can_edit_agenda(current_user, course),
         warnings=agenda_warnings_for(course) if course.status == CourseStatus.DRAFT else [],
         jp_gap=services.jp_gap(course), status_history=services.status_history(course),
@@ -163,17 +165,60 @@ def add_room(course):
     form = RoomForm()
     if form.validate_on_submit():
         try:
-            agenda_services.save_room(course, None, name=form.name.data,
+            room = agenda_services.save_room(course, None, name=form.name.data,
+                                             capacity=form.capacity.data,
+                                             is_plenary=form.is_plenary.data)
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            flash(_("%(name)s was added to the rooms.", name=room.name), "success")
+    else:
+        flash(_("The room needs a name."), "danger")
+    return redirect(url_for("courses.detail", course_code=course.code))
+
+
+def room_forms(course: Course) -> dict[int, EditRoomForm]:
+    """One edit form per room, each with its own prefix, filled from the room."""
+    return {room.id: EditRoomForm(formdata=None, obj=room, prefix=f"room{room.id}")
+            for room in course.rooms}
+
+
+@bp.route("/<course_code>/rooms/<int:room_id>", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def update_room(course, room_id: int):
+    room = of_course_or_404(Room, room_id, course)
+    form = EditRoomForm(prefix=f"room{room.id}")
+    if form.validate_on_submit():
+        try:
+            agenda_services.save_room(course, room, name=form.name.data,
                                       capacity=form.capacity.data,
                                       is_plenary=form.is_plenary.data)
         except ValidationError as error:
             db.session.rollback()
             flash(error.message, "danger")
         else:
-            flash(_("Room %(name)s added.", name=form.name.data), "success")
+            flash(_("Room saved: %(name)s.", name=room.name), "success")
     else:
-        flash(_("The room needs a name."), "danger")
-    return redirect(url_for("courses.detail", course_code=course.code))
+        for field in form:
+            for message in field.errors:
+                flash(f"{field.label.text}: {message}", "danger")
+    return redirect(url_for("courses.detail", course_code=course.code, _anchor="rooms"))
+
+
+@bp.route("/<course_code>/rooms/<int:room_id>/delete", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def delete_room(course, room_id: int):
+    room = of_course_or_404(Room, room_id, course)
+    name = room.name
+    try:
+        agenda_services.delete_room(room)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        flash(_("%(name)s was removed from the rooms.", name=name), "success")
+    return redirect(url_for("courses.detail", course_code=course.code, _anchor="rooms"))
 
 
 # --- agenda builder --------------------------------------------------------------------

@@ -32,7 +32,7 @@ from bimtek.auth.models import Role, User
 from bimtek.certificates import demo_keys, signatories, tasks
 from bimtek.certificates.models import Certificate
 from bimtek.courses import services as course_services
-from bimtek.courses.agenda import SessionInput, add_session
+from bimtek.courses.agenda import SessionInput, add_session, save_room
 from bimtek.courses.models import SessionKind
 from bimtek.exercises import access as exercise_access
 from bimtek.exercises import msel as exercise_msel
@@ -155,6 +155,8 @@ MATRIX = {
     "GET courses.exports_log": ORGANISER_ONLY,
     "POST courses.edit": posted(ORGANISER_ONLY),
     "POST courses.add_room": posted(ORGANISER_ONLY),
+    "POST courses.update_room": posted(by_id(ORGANISER_ONLY)),
+    "POST courses.delete_room": posted(by_id(ORGANISER_ONLY)),
     "GET courses.builder": ORGANISER_ONLY,
     "GET courses.new_session": ORGANISER_ONLY,
     "POST courses.add_session": posted(ORGANISER_ONLY),
@@ -361,6 +363,13 @@ def _fresh_session():
     return {"session_id": session.id}
 
 
+@fresh("POST courses.delete_room")
+def _fresh_room():
+    room = save_room(course_services.find_course(THIS), None, name=f"Cadangan {next(_serials)}",
+                     capacity=None, is_plenary=False)
+    return {"room_id": room.id}
+
+
 @fresh("POST exercises.delete")
 def _fresh_exercise():
     facilitators = [u.id for u in exercise_access.staff_of(this_exercise(),
@@ -460,6 +469,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         MessageKind.PERSONAL_LINK, f"peserta@{tag}.test", "Tautan", "Isi",
         course_id=course.id, registration_id=people[0].id)], course_id=course.id)
     device, _token = attendance_services.issue_device_token(course, "Meja 1")
+    room = save_room(course, None, name=f"Ruang {tag}", capacity=40, is_plenary=False)
     speaker = db.session.scalar(select(SessionSpeaker).where(
         SessionSpeaker.session_id.in_([s.id for s in course.sessions]))).speaker
     return {
@@ -472,7 +482,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         "session_id": simulation.id, "exercise_id": exercise.id, "inject_id": inject.id,
         "objective_id": objective.id, "action_id": action.id, "speaker_id": speaker.id,
         "job_id": job.id, "message_id": job_message(job).id, "device_id": device.id,
-        "pending_id": pending.id, "pending_token": pending.token,
+        "pending_id": pending.id, "pending_token": pending.token, "room_id": room.id,
         "speaker_token": speaker.agenda_token,
         "institution_id": institution(institution_name).id, "signatory_id": signatory.id,
         "which": "logo", "fmt": "xlsx", "action": "start",
