@@ -189,6 +189,7 @@ def add_participants(courses: list[Course], participant: User) -> None:
     """Fill each demo course with its 400 participants, unless it has participants
     already. One transaction per course; scrypt is not involved, so this is quick."""
     institutions = {i.short_name: i.id for i in institution_services.list_institutions()}
+    known_kecamatan = registration_services.kecamatan_codes()
     for course, people in zip(courses, demo_people(len(courses)), strict=True):
         if db.session.scalar(select(func.count()).select_from(Registration)
                              .where(Registration.course_id == course.id)):
@@ -200,7 +201,7 @@ def add_participants(courses: list[Course], participant: User) -> None:
                 gender=p["gender"], nik=p["nik"], nip=p["nip"], rank=p["rank"],
                 position=p["position"], institution_id=institutions[p["institution"]],
                 unit=p["unit"], kecamatan_id=kecamatan[p["kecamatan"]], phone=p["phone"],
-                email=p["email"]))
+                email=p["email"]), known_kecamatan)
             for p in people]
         registration_services.register_many(
             course, checked, user_ids=[participant.id if p.get("own") else None
