@@ -190,13 +190,28 @@ def session_input(session: Session, **changes) -> SessionInput:
     return data
 
 
-def move_session(session: Session, day: date, starts_at: time) -> Session:
-    """Move to another day or time, keeping the session's length."""
+UNCHANGED = object()
+
+
+def move_session(session: Session, day: date, starts_at: time, room_id=UNCHANGED) -> Session:
+    """Move to another day, time or room (`room_id` None: no room), keeping the session's
+    length."""
     length = minutes_between(session.starts_at, session.ends_at)
     if starts_at.hour * 60 + starts_at.minute + length >= 24 * 60:
         raise ValidationError(_("The session would run past midnight."), field="starts_at")
+    changes = {} if room_id is UNCHANGED else {"room_id": room_id}
     return update_session(session, session_input(
-        session, day=day, starts_at=starts_at, ends_at=shift_time(starts_at, length)))
+        session, day=day, starts_at=starts_at, ends_at=shift_time(starts_at, length),
+        **changes))
+
+
+def resize_session(session: Session, ends_at: time) -> Session:
+    """Let the session end at another time. Its JP follow its length when they were the
+    default for the old length; JP set by hand stay, and a mismatch becomes a warning."""
+    jp = session.jp
+    if jp == default_jp(session.kind, session.starts_at, session.ends_at):
+        jp = None
+    return update_session(session, session_input(session, ends_at=ends_at, jp=jp))
 
 
 def delete_session(session: Session) -> None:

@@ -5,7 +5,6 @@ facts about the agenda, and `load_agenda_facts` reads those facts from the datab
 """
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -24,20 +24,23 @@ from bimtek.courses.models import (
     Session,
     SessionKind,
 )
+from bimtek.enums import LabelledEnum
 from bimtek.extensions import db
 from bimtek.i18n import clock, date_range, long_date, zone_label
 from bimtek.speakers.models import SessionSpeaker
 from bimtek.timeutil import minutes_between
 
 
-class WarningKind(enum.StrEnum):
-    ENDS_BEFORE_START = "ends_before_start"  # ends before or when it starts
-    OUTSIDE_COURSE_DATES = "outside_course_dates"
-    ROOM_DOUBLE_BOOKED = "room_double_booked"
-    PLENARY_OVERLAP = "plenary_overlap"
-    SPEAKER_DOUBLE_BOOKED = "speaker_double_booked"
-    JP_MISMATCH = "jp_mismatch"
-    TOTAL_JP_MISMATCH = "total_jp_mismatch"
+class WarningKind(LabelledEnum):
+    """Each with the short label of the badge on the sessions it names."""
+
+    ENDS_BEFORE_START = "ends_before_start", _l("Times")  # ends before or when it starts
+    OUTSIDE_COURSE_DATES = "outside_course_dates", _l("Outside the dates")
+    ROOM_DOUBLE_BOOKED = "room_double_booked", _l("Room double-booked")
+    PLENARY_OVERLAP = "plenary_overlap", _l("Plenary overlap")
+    SPEAKER_DOUBLE_BOOKED = "speaker_double_booked", _l("Speaker double-booked")
+    JP_MISMATCH = "jp_mismatch", _l("JP ≠ duration")
+    TOTAL_JP_MISMATCH = "total_jp_mismatch", _l("Total JP")
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,12 @@ class SessionForm(Form):
 class MoveSessionForm(Form):
     day = SelectField(_l("Day"), validators=[DataRequired()])
     starts_at = TimeField(_l("New start"), format=TIME_FORMATS, validators=[InputRequired()])
+    room_id = SelectField(_l("Room"), coerce=optional_int, validate_choice=False)
     submit = SubmitField(_l("Move"))
+
+
+class ResizeSessionForm(Form):
+    ends_at = TimeField(_l("New end"), format=TIME_FORMATS, validators=[InputRequired()])
 
 
 class DuplicateDayForm(Form):

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from functools import partial
 from io import BytesIO
+from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from bimtek import audit
 from bimtek.auth.access import roles_required
 from bimtek.auth.models import COURSE_ROLES, Role
 from bimtek.courses import agenda as agenda_services
-from bimtek.courses import agenda_import, bp, exports, services
+from bimtek.courses import agenda_import, bp, exports, services, timetable
 from bimtek.courses import staff as course_staff
 from bimtek.courses.access import course_permission, course_roles_required, of_course_or_404
 from bimtek.courses.conflicts import agenda_warnings_for
@@ -25,6 +26,7 @@ from bimtek.courses.forms import (
     EditRoomForm,
     ImportAgendaForm,
     MoveSessionForm,
+    ResizeSessionForm,
     RoomForm,
     SessionForm,
 )
@@ -227,12 +229,16 @@ def _day_choices(course: Course) -> list[SelectChoice]:
     return [SelectChoice(day.isoformat(), long_date(day)) for day in course.days]
 
 
-def _session_form(course: Course, session: Session | None = None, day: date | None = None
-                  ) -> SessionForm:
+def _room_choices(course: Course) -> list[SelectChoice]:
+    return [SelectChoice(None, "—")] + [SelectChoice(room.id, room.name)
+                                        for room in course.rooms]
+
+
+def _session_form(course: Course, session: Session | None = None, day: date | None = None,
+                  room: Room | None = None, starts_at: time | None = None) -> SessionForm:
     form = SessionForm(obj=session, prefix=f"s{session.id}" if session else "new")
     form.day.choices = _day_choices(course)
-    form.room_id.choices = [SelectChoice(None, "—")] + [
-        SelectChoice(room.id, room.name) for room in course.rooms]
+    form.room_id.choices = _room_choices(course)
     speakers = [SelectChoice(s.id, s.full_name) for s in speaker_services.all_speakers()]
     form.speakers.choices = form.facilitators.choices = speakers
     form.moderator.choices = [SelectChoice(None, "—"), *speakers]
@@ -248,6 +254,10 @@ def _session_form(course: Course, session: Session | None = None, day: date | No
                                         if link.role == SpeakerRole.MODERATOR), None)
         elif day is not None:
             form.day.data = day.isoformat()
+            form.room_id.data = room.id if room else None
+            if starts_at is not None:
+                form.starts_at.data = starts_at
+                form.ends_at.data = timetable.default_end(starts_at)
     return form
 
 
@@ -263,24 +273,74 @@ def _session_input(form: SessionForm) -> agenda_services.SessionInput:
         speakers=speakers)
 
 
-def _agenda_context(course: Course) -> dict:
-    warnings = agenda_warnings_for(course)
-    warned: dict[int, list[str]] = {}
+def _warned(warnings) -> dict:
+    """Each session's warnings, by its id."""
+    warned: dict[int, list] = {}
     for warning in warnings:
         for session_id in warning.session_ids:
-            warned.setdefault(session_id, []).append(warning.message)
-    return {"course": course, "warnings": warnings, "warned": warned,
+            warned.setdefault(session_id, []).append(warning)
+    return warned
+
+
+def _agenda_context(course: Course) -> dict:
+    warnings = agenda_warnings_for(course)
+    return {"course": course, "warnings": warnings,
+            "warned": {session_id: [warning.message for warning in found]
+                       for session_id, found in _warned(warnings).items()},
             "zone": zone_label(course.timezone)}
 
 
-def _agenda_response(course: Course, error: str | None = None):
-    """htmx swaps the refreshed agenda in place; without JavaScript, back to the page."""
+OUTSIDE = "outside"
+
+
+def _chosen_day(course: Course, text: str | None) -> date | None:
+    """The builder's day: one of the course's, or None for the sessions outside them."""
+    if text == OUTSIDE:
+        return None
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return course.starts_on
+    return day if course.starts_on <= day <= course.ends_on else course.starts_on
+
+
+def _builder_context(course: Course, day: date | None) -> dict:
+    """One day of the builder: its timetable and its list, with the whole agenda's
+    warnings once and each session's warnings beside it."""
+    warnings = agenda_warnings_for(course)
+    outside = [s for s in course.sessions if not course.starts_on <= s.day <= course.ends_on]
+    if day is None and not outside:
+        day = course.starts_on
+    sessions = outside if day is None else [s for s in course.sessions if s.day == day]
+    return {"course": course, "warnings": warnings, "warned": _warned(warnings),
+            "zone": zone_label(course.timezone), "day": day, "sessions": sessions,
+            "outside": outside,
+            "grid": None if day is None else timetable.day_grid(course.rooms, sessions),
+            "per_day": {each: sum(1 for s in course.sessions if s.day == each)
+                        for each in course.days}}
+
+
+def _day_of_page() -> str | None:
+    """The day the builder page that sent this htmx request shows."""
+    query = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
+    return (query.get("day") or [None])[0]
+
+
+def _agenda_response(course: Course, error: str | None = None, day: date | None = None):
+    """htmx swaps the refreshed builder in place, on the day just changed; without
+    JavaScript, back to the page."""
+    chosen = day.isoformat() if day else _day_of_page()
     if request.headers.get("HX-Request"):
-        return render_template("courses/_agenda.html", editable=True, error=error,
-                               **_agenda_context(course))
+        return render_template("courses/_builder_agenda.html", error=error,
+                               **_builder_context(course, _chosen_day(course, chosen)))
     if error:
         flash(error, "danger")
-    return redirect(url_for("courses.builder", course_code=course.code))
+    return redirect(url_for("courses.builder", course_code=course.code, day=chosen))
+
+
+def _from_grid() -> bool:
+    """A drag or a key in the timetable: no form of its own to show errors in."""
+    return request.args.get("from") == "grid"
 
 
 def _form_error_response(course: Course, form, template: str, *, form_id: str, **context):
@@ -300,17 +360,23 @@ def _form_error_response(course: Course, form, template: str, *, form_id: str, *
 @course_roles_required(Role.ORGANISER)
 def builder(course):
     return render_template(
-        "courses/builder.html", new_form=_session_form(course, day=course.starts_on),
-        duplicate_form=_duplicate_form(course), copy_form=_copy_form(course),
-        **_agenda_context(course))
+        "courses/builder.html", duplicate_form=_duplicate_form(course),
+        copy_form=_copy_form(course),
+        **_builder_context(course, _chosen_day(course, request.args.get("day"))))
 
 
 @bp.route("/<course_code>/sessions/new")
 @course_roles_required(Role.ORGANISER)
 def new_session(course):
-    day = request.args.get("day", type=date.fromisoformat) or course.starts_on
-    return render_template("courses/_session_form.html", course=course,
-                           form=_session_form(course, day=day), session=None)
+    """The form for a new session, filled with the day, and the room and start time of the
+    timetable's slot it was asked from."""
+    day = _chosen_day(course, request.args.get("day"))
+    room = next((room for room in course.rooms
+                 if room.id == request.args.get("room", type=int)), None)
+    starts_at = request.args.get("start", type=time.fromisoformat)
+    return render_template("courses/_session_form.html", course=course, session=None,
+                           form=_session_form(course, day=day or course.starts_on, room=room,
+                                              starts_at=starts_at))
 
 
 @bp.route("/<course_code>/sessions", methods=["POST"])
@@ -319,12 +385,12 @@ def add_session(course):
     form = _session_form(course)
     if form.validate_on_submit():
         try:
-            agenda_services.add_session(course, _session_input(form))
+            added = agenda_services.add_session(course, _session_input(form))
         except ValidationError as error:
             db.session.rollback()
             show_error(form, error)
         else:
-            return _agenda_response(course)
+            return _agenda_response(course, day=added.day)
     return _form_error_response(course, form, "courses/_session_form.html", session=None,
                                 form_id="session-form-new")
 
@@ -349,7 +415,7 @@ def update_session(course, session_id: int):
             db.session.rollback()
             show_error(form, error)
         else:
-            return _agenda_response(course)
+            return _agenda_response(course, day=session.day)
     return _form_error_response(course, form, "courses/_session_form.html", session=session,
                                 form_id=f"session-form-{session.id}")
 
@@ -357,8 +423,10 @@ def update_session(course, session_id: int):
 def _move_form(course: Course, session: Session) -> MoveSessionForm:
     form = MoveSessionForm(prefix=f"m{session.id}")
     form.day.choices = _day_choices(course)
+    form.room_id.choices = _room_choices(course)
     if not form.is_submitted():
         form.day.data, form.starts_at.data = session.day.isoformat(), session.starts_at
+        form.room_id.data = session.room_id
     return form
 
 
@@ -371,27 +439,59 @@ def move_session(course, session_id: int):
         return render_template("courses/_move_form.html", course=course, session=session,
                                form=form)
     if form.validate_on_submit():
+        # A move that names no room (an older form) keeps the session's.
+        room_id = form.room_id.data if form.room_id.raw_data else agenda_services.UNCHANGED
         try:
             agenda_services.move_session(session, date.fromisoformat(form.day.data),
-                                         form.starts_at.data)
+                                         form.starts_at.data, room_id)
         except ValidationError as error:
             db.session.rollback()
             show_error(form, error)
         else:
-            return _agenda_response(course)
+            return _agenda_response(course, day=session.day)
+    if _from_grid():
+        return _agenda_response(course, error=_first_error(form), day=session.day)
     return _form_error_response(course, form, "courses/_move_form.html", session=session,
                                 form_id=f"move-form-{session.id}")
+
+
+def _first_error(form) -> str:
+    for message in form.form_errors:
+        return message
+    for field in form:
+        for message in field.errors:
+            return f"{field.label.text}: {message}"
+    return _("The change was not saved.")
+
+
+@bp.route("/<course_code>/sessions/<int:session_id>/resize", methods=["POST"])
+@course_roles_required(Role.ORGANISER)
+def resize_session(course, session_id: int):
+    """A new end for the session, from the timetable (its lower edge, or Shift+arrows)."""
+    session = of_course_or_404(Session, session_id, course)
+    form = ResizeSessionForm(prefix=f"r{session.id}")
+    if form.validate_on_submit():
+        try:
+            agenda_services.resize_session(session, form.ends_at.data)
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            return _agenda_response(course, day=session.day)
+    return _agenda_response(course, error=_first_error(form), day=session.day)
 
 
 @bp.route("/<course_code>/sessions/<int:session_id>/delete", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def delete_session(course, session_id: int):
+    session = of_course_or_404(Session, session_id, course)
+    day = session.day
     try:
-        agenda_services.delete_session(of_course_or_404(Session, session_id, course))
+        agenda_services.delete_session(session)
     except ValidationError as error:
         db.session.rollback()
-        return _agenda_response(course, error=error.message)
-    return _agenda_response(course)
+        return _agenda_response(course, error=error.message, day=day)
+    return _agenda_response(course, day=day)
 
 
 def _duplicate_form(course: Course) -> DuplicateDayForm:

@@ -52,7 +52,7 @@ def test_organiser_builds_the_agenda_with_htmx(app, client, make_user, course_id
     assert client.get("/courses/KSP-KUTIM-2024/agenda/builder").status_code == 200
     response = post(client, "/courses/KSP-KUTIM-2024/sessions", session_form(), headers=HTMX)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and html.strip().startswith('<div id="agenda">')
+    assert response.status_code == 200 and html.strip().startswith('<div id="agenda"')
     assert "Kebijakan tahapan Pilkada" in html and "09.45–12.00 WITA" in html
     with app.app_context():
         added = db.session.query(Session).filter_by(title="Kebijakan tahapan Pilkada").one()
@@ -348,8 +348,10 @@ def test_sessions_left_outside_shortened_dates_stay_editable(app, client, make_u
         db.session.commit()
     login(client, "organiser@bimtek.test")
     page = client.get("/courses/KSP-KUTIM-2024/agenda/builder").get_data(as_text=True)
+    assert "Di luar tanggal kursus (1)" in page
+    page = client.get("/courses/KSP-KUTIM-2024/agenda/builder?day=outside").get_data(
+        as_text=True)
     assert 'data-testid="day-outside"' in page and "Mitigasi konflik sosial" in page
-    assert "Di luar tanggal kursus" in page
 
 
 def test_a_failed_copy_leaves_nothing_behind(app, client, make_user, course_id):
@@ -489,3 +491,63 @@ def test_publishing_with_warnings_needs_the_box_ticked_and_the_jp_gap_stays_in_n
     page = client.get("/courses/KSP-KUKAR-2026").get_data(as_text=True)
     assert "Agenda berisi 2 JP dari 40 JP yang dinyatakan kursus: kurang 38 JP." in page
     assert 'data-testid="publish-warnings"' not in page
+
+
+def test_an_empty_slot_of_the_timetable_prefills_the_new_session(app, client, make_user):
+    with app.app_context():
+        course = make_course("KSP-KUKAR-2025", starts_on=date(2025, 3, 10))
+        room_id = save_room(course, None, name="Ruang Mahakam", capacity=40,
+                            is_plenary=False).id
+        other_room_id = save_room(make_course("KSP-SINTANG-2024"), None, name="Aula",
+                                  capacity=None, is_plenary=False).id
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER, "KSP-KUKAR-2025")
+    login(client, "organiser@bimtek.test")
+    builder = client.get("/courses/KSP-KUKAR-2025/agenda/builder?day=2025-03-11").get_data(
+        as_text=True)
+    assert f"/courses/KSP-KUKAR-2025/sessions/new?day=2025-03-11&amp;room={room_id}" \
+           "&amp;start=13:00" in builder
+    assert 'aria-label="Tambah sesi di Ruang Mahakam pukul 13.00"' in builder
+    form = client.get(f"/courses/KSP-KUKAR-2025/sessions/new?day=2025-03-11&room={room_id}"
+                      "&start=13:00").get_data(as_text=True)
+    assert '<option selected value="2025-03-11">' in form
+    assert f'<option selected value="{room_id}">Ruang Mahakam</option>' in form
+    assert 'value="13:00"' in form and 'value="14:30"' in form
+    # Another course's room, a day outside the course and a time past midnight are ignored.
+    form = client.get(f"/courses/KSP-KUKAR-2025/sessions/new?day=2025-04-01"
+                      f"&room={other_room_id}&start=23:00").get_data(as_text=True)
+    assert '<option selected value="2025-03-10">' in form
+    assert 'value="23:00"' in form and "Aula" not in form
+    assert client.get("/courses/KSP-KUKAR-2025/sessions/new?start=jam+satu").status_code == 200
+
+
+def test_the_timetable_moves_a_session_to_another_room_and_resizes_it(app, client,
+                                                                       make_user, course_id):
+    staff(app, make_user, "organiser@bimtek.test", Role.ORGANISER)
+    with app.app_context():
+        course = services.find_course("KSP-KUTIM-2024")
+        hall = save_room(course, None, name="Ballroom", capacity=400, is_plenary=True).id
+        session_id = db.session.query(Session.id).scalar()
+    login(client, "organiser@bimtek.test")
+    response = post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/move?from=grid",
+                    {f"m{session_id}-day": "2024-10-29", f"m{session_id}-starts_at": "10:00",
+                     f"m{session_id}-room_id": str(hall)}, headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert 'data-testid="day-2024-10-29"' in html and "10.00–11.30" in html
+    post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/resize",
+         {f"r{session_id}-ends_at": "12:15"}, headers=HTMX)
+    with app.app_context():
+        session = db.session.get(Session, session_id)
+        # The JP were the default for 90 minutes, so they follow the new length.
+        assert (session.day, session.starts_at, session.ends_at, session.room_id,
+                session.jp) == (date(2024, 10, 29), time(10, 0), time(12, 15), hall, 3)
+    # A drag past midnight is refused where the timetable shows it, and nothing moves.
+    response = post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/move?from=grid",
+                    {f"m{session_id}-day": "2024-10-29", f"m{session_id}-starts_at": "23:00",
+                     f"m{session_id}-room_id": str(hall)}, headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert html.strip().startswith('<div id="agenda"') and "melewati tengah malam" in html
+    response = post(client, f"/courses/KSP-KUTIM-2024/sessions/{session_id}/resize",
+                    {f"r{session_id}-ends_at": "09:00"}, headers=HTMX)
+    assert "Sesi harus berakhir setelah dimulai." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Session, session_id).ends_at == time(12, 15)

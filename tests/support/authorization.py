@@ -164,6 +164,7 @@ MATRIX = {
     "POST courses.update_session": posted(by_id(ORGANISER_ONLY)),
     "GET courses.move_session": by_id(ORGANISER_ONLY),
     "POST courses.move_session": posted(by_id(ORGANISER_ONLY)),
+    "POST courses.resize_session": posted(by_id(ORGANISER_ONLY)),
     "POST courses.delete_session": posted(by_id(ORGANISER_ONLY)),
     "POST courses.duplicate_day": posted(ORGANISER_ONLY),
     "POST courses.copy_agenda": posted(by_id(ORGANISER_ONLY)),  # copy-source_id in FORMS
