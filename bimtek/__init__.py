@@ -138,6 +138,7 @@ def _init_extensions(app: Flask) -> None:
 # Importing these attaches routes and commands to their module's blueprint.
 VIEW_MODULES = ("site", "auth.views", "auth.cli", "regions.cli", "speakers.views",
                 "courses.views", "courses.staff_views", "courses.region_choices", "courses.cli",
+                "courses.speaker_picker",
                 "registration.views", "registration.file_views", "registration.cli",
                 "participants.views",
                 "attendance.api", "attendance.cli", "attendance.views",

@@ -239,9 +239,13 @@ def _session_form(course: Course, session: Session | None = None, day: date | No
     form = SessionForm(obj=session, prefix=f"s{session.id}" if session else "new")
     form.day.choices = _day_choices(course)
     form.room_id.choices = _room_choices(course)
-    speakers = [SelectChoice(s.id, s.full_name) for s in speaker_services.all_speakers()]
+    directory = speaker_services.all_speakers()
+    speakers = [SelectChoice(s.id, s.full_name) for s in directory]
     form.speakers.choices = form.facilitators.choices = speakers
     form.moderator.choices = [SelectChoice(None, "—"), *speakers]
+    by_id = {speaker.id: speaker for speaker in directory}
+    # The speakers a list holds, for its ticked boxes (templates/courses/_speaker_picker.html).
+    form.chosen = lambda field: [by_id[i] for i in field.data or [] if i in by_id]
     if not form.is_submitted():
         if session is not None:
             form.day.data = session.day.isoformat()

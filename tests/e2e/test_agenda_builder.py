@@ -37,7 +37,11 @@ def add_session(page, start, end, title):
     form.get_by_label("Mulai").fill(start)
     form.get_by_label("Selesai").fill(end)
     form.get_by_label("Judul").fill(title)
-    form.get_by_label("Narasumber").select_option(label="Dr. Narasumber Unhan")
+    picker = form.get_by_test_id("picker-new-speakers")
+    picker.get_by_role("searchbox").fill("unhan")
+    picker.get_by_label("Dr. Narasumber Unhan").check()
+    expect(picker.get_by_test_id("chosen-new-speakers")).to_contain_text(
+        "Dr. Narasumber Unhan")
     form.get_by_role("button", name="Simpan sesi").click()
 
 
@@ -172,9 +176,27 @@ def test_an_empty_slot_adds_a_session_there_and_the_phone_page_does_not_scroll_s
     expect(form.get_by_label("Ruang")).to_have_value(str(timetable["mahakam"]))
     expect(form.get_by_label("Hari")).to_be_focused()
     form.get_by_label("Judul").fill("Komunikasi krisis")
+    # A speaker missing from the directory, of an institution missing too, added in place.
+    form.get_by_test_id("add-speaker-new-speakers").click()
+    small = form.get_by_test_id("new-speaker")
+    small.get_by_label("Gelar depan").fill("AKBP")
+    small.get_by_label("Nama", exact=True).fill("Hendra Gunawan")
+    small.get_by_test_id("add-institution-speakers_new_institution_id").click()
+    institution = small.get_by_test_id("new-institution")
+    institution.get_by_label("Nama singkat").fill("Polres Kukar")
+    institution.get_by_label("Nama lengkap").fill("Kepolisian Resor Kutai Kartanegara")
+    institution.get_by_label("Jenis").select_option(label="Polri")
+    institution.get_by_role("button", name="Tambahkan instansi").click()
+    expect(small.get_by_test_id("institution-added")).to_contain_text("Polres Kukar")
+    small.get_by_role("button", name="Tambahkan narasumber").click()
+    expect(form.get_by_test_id("speaker-added")).to_contain_text(
+        "AKBP Hendra Gunawan ditambahkan ke daftar narasumber dan dipilih.")
+    expect(form.get_by_label("AKBP Hendra Gunawan")).to_be_checked()
     assert no_horizontal_scrolling(page)
+    page.screenshot(path="/tmp/grid-phone-form.png", full_page=True)
     form.get_by_role("button", name="Simpan sesi").click()
     expect(page.locator(".tt-session", has_text="Komunikasi krisis")).to_contain_text(
         "13.00–14.30")
+    expect(page.get_by_test_id("day-2025-03-10")).to_contain_text("AKBP Hendra Gunawan")
     assert no_horizontal_scrolling(page)
     context.close()

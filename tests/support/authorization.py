@@ -165,6 +165,10 @@ MATRIX = {
     "GET courses.move_session": by_id(ORGANISER_ONLY),
     "POST courses.move_session": posted(by_id(ORGANISER_ONLY)),
     "POST courses.resize_session": posted(by_id(ORGANISER_ONLY)),
+    # The session form's speaker picker: search, and a new speaker added in place.
+    "GET courses.speaker_choices": ORGANISER_ONLY,
+    "GET courses.add_speaker": ORGANISER_ONLY,
+    "POST courses.add_speaker": posted(ORGANISER_ONLY),
     "POST courses.delete_session": posted(by_id(ORGANISER_ONLY)),
     "POST courses.duplicate_day": posted(ORGANISER_ONLY),
     "POST courses.copy_agenda": posted(by_id(ORGANISER_ONLY)),  # copy-source_id in FORMS
