@@ -1,12 +1,14 @@
 """Test fixtures: a real database per xdist worker (SQLite, or PostgreSQL when
-TEST_DATABASE_URL is set), built by the Alembic migrations and emptied after every test."""
+TEST_DATABASE_URL is set), built by the Alembic migrations and emptied after every test.
+The migrations run, and the demo is seeded, once per test run into templates that the
+databases are copied from (tests/support/apps.py, DatabaseFactory)."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import flask
 import pytest
-from flask_migrate import upgrade
 
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role
@@ -17,7 +19,9 @@ from tests.support.apps import (
     QueryCounter,
     build_app,
     demo_holders,
+    drop_templates,
     empty_database,
+    load_demo,
 )
 from tests.support.web import TEST_PASSWORD
 
@@ -42,22 +46,44 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(needs_postgresql)
 
 
+def run_folder(config) -> Path:
+    """The folder every process of this test run shares: the xdist workers' temporary
+    folders are made inside the main process's."""
+    basetemp = config._tmp_path_factory.getbasetemp()
+    return basetemp.parent if hasattr(config, "workerinput") else basetemp
+
+
+def pytest_sessionfinish(session):
+    """The main process, the run's last, drops the template databases made during it."""
+    if not hasattr(session.config, "workerinput"):
+        drop_templates(os.environ.get("TEST_DATABASE_URL"), run_folder(session.config))
+
+
 @pytest.fixture(scope="session")
-def database_factory(tmp_path_factory):
+def database_factory(request, tmp_path_factory):
     factory = DatabaseFactory(os.environ.get("TEST_DATABASE_URL"),
-                              tmp_path_factory.mktemp("databases"))
+                              tmp_path_factory.mktemp("databases"), run_folder(request.config))
     yield factory
     factory.drop_all()
 
 
 @pytest.fixture(scope="session")
 def app(database_factory, tmp_path_factory):
-    app = build_app(database_factory.create(), tmp_path_factory.mktemp("instance"))
-    with app.app_context():
-        upgrade()
+    app = build_app(database_factory.create("schema"), tmp_path_factory.mktemp("instance"))
+    app.extensions["test_databases"] = database_factory
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo's password, with the demo in the app's database, shared by the tests that
+    ask for it until one that does not, or one marked `changes_demo`, ends (see
+    `_clean_state`). It is copied from the run's template, seeded once."""
+    if app not in demo_holders:
+        load_demo(app)
+    return app.config["DEMO_PASSWORD"]
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from bimtek.courses.models import Course
 from bimtek.demo.data.courses import REFERENCE_COURSE_CODE
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
-from tests.support.apps import empty_database
+from tests.support.apps import empty_database, load_demo
 from tests.support.web import login
 
 CODE = REFERENCE_COURSE_CODE
@@ -31,8 +31,7 @@ def _clean_state():
 
 @pytest.fixture(scope="module")
 def demo(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
-    assert result.exit_code == 0, result.output
+    load_demo(app)
     client = app.test_client()
     login(client, "organiser@bimtek.test", app.config["DEMO_PASSWORD"])
     yield client

@@ -1,6 +1,7 @@
 """The demo's finished reference course carries a realistic week of attendance."""
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bimtek.attendance.marking import REASON_NEEDED
@@ -23,9 +24,7 @@ def attendance_count(code: str) -> int:
         Attendance.session).join(Session.course).where(Course.code == code))
 
 
-def test_the_reference_course_has_a_week_of_attendance(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
-    assert result.exit_code == 0, result.output
+def test_the_reference_course_has_a_week_of_attendance(app, demo):
     with app.app_context():
         reference = course(REFERENCE_COURSE_CODE)
         records = db.session.scalars(select(Attendance).join(Attendance.session).where(
@@ -69,9 +68,9 @@ def test_the_reference_course_has_a_week_of_attendance(app):
         assert attendance_count(DEMO_COURSE_CODE) == 0
 
 
-def test_seeding_again_adds_no_attendance(app):
+@pytest.mark.changes_demo  # seeding runs on the shared demo
+def test_seeding_again_adds_no_attendance(app, demo):
     runner = app.test_cli_runner()
-    runner.invoke(args=["seed-demo", "--if-empty"])
     with app.app_context():
         first = attendance_count(REFERENCE_COURSE_CODE)
     for args in (["seed-demo", "--if-empty"], ["seed-demo"]):

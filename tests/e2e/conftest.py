@@ -10,7 +10,6 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.support.accessibility import describe
-from tests.support.apps import demo_holders
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_FLAGS,
@@ -65,19 +64,6 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def demo(app):
-    """The demo's password, with the demo seeded once and shared by the tests that ask for
-    it (see `_clean_state` in tests/conftest.py)."""
-    from bimtek.demo.seed import seed
-
-    if app not in demo_holders:
-        with app.app_context():
-            seed(app.config["DEMO_PASSWORD"])
-        demo_holders.add(app)
-    return app.config["DEMO_PASSWORD"]
 
 
 @pytest.fixture(params=list(WIDTHS))

@@ -2,6 +2,7 @@
 after-action report has something to say."""
 import io
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -25,9 +26,7 @@ def exercises_of_reference() -> list[Exercise]:
     return setup.exercises_of(course)
 
 
-def test_the_reference_course_has_an_ended_exercise_with_a_report(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
-    assert result.exit_code == 0, result.output
+def test_the_reference_course_has_an_ended_exercise_with_a_report(app, demo):
     with app.app_context():
         (exercise,) = exercises_of_reference()
         assert exercise.status == ExerciseStatus.ENDED and exercise.ended_at is not None
@@ -86,9 +85,9 @@ def counts() -> tuple[int, ...]:
                  for model in (Exercise, TeamMember, Response, Evaluation, ImprovementAction))
 
 
-def test_seeding_again_adds_no_second_exercise(app):
+@pytest.mark.changes_demo  # seeding runs on the shared demo
+def test_seeding_again_adds_no_second_exercise(app, demo):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
     with app.app_context():
         first = counts()
     assert first[0] == 1
