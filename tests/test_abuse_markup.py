@@ -452,7 +452,13 @@ PAGES = rows(
                                           "signatory.position")),
     Row("GET courses.detail", "organiser", (*COURSE, "course.programme", "host.name",
                                             "room.name")),
-    Row("GET courses.builder", "organiser", (*SESSIONS, "room.name", *SPEAKER[:3])),
+    # The builder shows one day at a time: the first day's, then each other day's sessions.
+    Row("GET courses.builder", "organiser", (*SESSIONS[:3], "room.name", *SPEAKER[:3])),
+    *(Row("GET courses.builder", "organiser", (SESSIONS[day + 2], "room.name"),
+          query={"day": f"2024-10-{28 + day}" if day < 4 else "2024-11-01"},
+          name=f"day {day + 1}") for day in range(1, 5)),
+    Row("GET courses.add_speaker", "organiser", ("inst.short", "host.short"), htmx=True,
+        query={"field": "new-speakers"}),
     Row("GET courses.new_session", "organiser", ("room.name", *SPEAKER[:3]), htmx=True),
     Row("GET courses.edit_session", "organiser", ("session6.title", "session6.description",
                                                   "room.name"), htmx=True),
@@ -559,6 +565,8 @@ REFLECTED = rows(
     Row("GET registration.participants", "organiser", ("echo",), query={"q": ECHOED}),
     Row("GET speakers.speakers", "organiser", ("echo",), query={"q": ECHOED}),
     Row("GET regions.choices", "organiser", ("echo",), htmx=True, query={"q": ECHOED}),
+    Row("GET courses.speaker_choices", "organiser", ("echo",), htmx=True,
+        query={"q": ECHOED, "field": "new-speakers"}),
     Row("GET auth.users", "admin", ("echo",), query={"q": ECHOED}),
     Row("GET attendance.self_check_in", "participant", ("echo",), query={"code": ECHOED}),
     Row("GET attendance.desk_search", "desk", ("echo",), course=TODAY, htmx=True,
@@ -946,6 +954,8 @@ REVIEWED_MARKUP = {  # Markup(…) in the app's Python
 REVIEWED_HTML_SINKS = {  # HTML put into the page by the app's own scripts
     "static/js/desk.js": "the scan answer, rendered and escaped by the server "
                          "(POST attendance.scan rows)",
+    "static/js/timetable.js": "htmx swaps in the builder as the server rendered and "
+                              "escaped it (the swap is named outerHTML)",
 }
 
 

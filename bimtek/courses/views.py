@@ -286,14 +286,6 @@ def _warned(warnings) -> dict:
     return warned
 
 
-def _agenda_context(course: Course) -> dict:
-    warnings = agenda_warnings_for(course)
-    return {"course": course, "warnings": warnings,
-            "warned": {session_id: [warning.message for warning in found]
-                       for session_id, found in _warned(warnings).items()},
-            "zone": zone_label(course.timezone)}
-
-
 OUTSIDE = "outside"
 
 
@@ -554,7 +546,8 @@ AGENDA_READERS = (*COURSE_ROLES, Role.PARTICIPANT)
 @bp.route("/<course_code>/agenda")
 @course_permission(agenda_services.can_read_agenda, *AGENDA_READERS)
 def agenda(course):
-    return render_template("courses/agenda.html", editable=False, **_agenda_context(course))
+    return render_template("courses/agenda.html", course=course,
+                           zone=zone_label(course.timezone))
 
 
 @bp.route("/<course_code>/agenda.pdf")
