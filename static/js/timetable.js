@@ -63,7 +63,9 @@
     delete session.dataset.dy;
   }
 
-  if (window.interact) {
+  // A finger on a touch screen scrolls the page instead (timetable.css).
+  const dragging = window.interact && !window.matchMedia("(pointer: coarse)").matches;
+  if (dragging) {
     interact(".tt-session")
       .draggable({
         ignoreFrom: ".conflict, .tt-resize",
