@@ -102,3 +102,14 @@ def test_another_course_s_room_is_not_found_through_this_course(app, client, mak
                 ).status_code == 404
     with app.app_context():
         assert db.session.get(Room, spare_id) is not None
+
+
+def test_a_participant_may_neither_edit_nor_delete_a_room(app, client, make_user, rooms):
+    hall_id, spare_id = rooms
+    make_user("peserta@bimtek.test", "participant")
+    login(client, "peserta@bimtek.test")
+    assert post(client, f"/courses/{KUKAR}/rooms/{spare_id}",
+                {f"room{spare_id}-name": "Diambil alih"}).status_code == 403
+    assert post(client, f"/courses/{KUKAR}/rooms/{spare_id}/delete").status_code == 403
+    with app.app_context():
+        assert db.session.get(Room, spare_id).name == "Ruang Mahakam"
