@@ -21,6 +21,7 @@ from tests.support.apps import (
     demo_holders,
     drop_templates,
     empty_database,
+    hash_passwords_quickly,
     load_demo,
 )
 from tests.support.web import TEST_PASSWORD
@@ -28,6 +29,10 @@ from tests.support.web import TEST_PASSWORD
 # Fixtures shared beyond one folder: the SMTP server and the HR offices' staff.
 pytest_plugins = ["tests.support.smtp_server", "tests.support.hr"]
 
+
+
+def pytest_configure(config):
+    hash_passwords_quickly()
 
 
 @pytest.hookimpl(trylast=True)  # after `-m` has deselected what this run leaves out

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import sqlite3
+import sys
 import uuid
 from contextlib import closing
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug import security
 
 from bimtek import create_app
 from bimtek.extensions import db, limiter
@@ -143,6 +146,24 @@ def _sqlite_copy(source_path: str, target_path: str) -> None:
     with closing(sqlite3.connect(source_path)) as source, \
             closing(sqlite3.connect(target_path)) as target:
         source.backup(target)
+
+
+# scrypt at werkzeug's default cost (n=2**15) takes a tenth of a second or more for each
+# password set or checked, and most tests create accounts and log in: the tests' passwords
+# are hashed with the same scrypt at n=2**10. A hash states its own cost, so checking one
+# needs nothing changed.
+TEST_PASSWORD_HASH = "scrypt:1024:8:1"
+
+
+def hash_passwords_quickly() -> None:
+    """Every module of the app imported so far hashes passwords at the tests' cost."""
+    quick = functools.partial(security.generate_password_hash, method=TEST_PASSWORD_HASH)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("bimtek") and \
+                getattr(module, "generate_password_hash", None) is security.generate_password_hash:
+            module.generate_password_hash = quick
+    from bimtek.auth import services
+    services._UNKNOWN_USER_HASH = quick("no such account")
 
 
 class ClosingClient(FlaskClient):
