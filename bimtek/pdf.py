@@ -3,11 +3,13 @@ own static files and, when asked, the uploaded logos."""
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import DataHandler, Request
 
 from weasyprint import HTML, Document
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bimtek.config import PROJECT_ROOT
@@ -83,6 +85,24 @@ def render_document(html: str, *, logo_root: Path | None = None, **options) -> D
 def render_pdf(html: str, *, logo_root: Path | None = None, **options) -> bytes:
     """Render an HTML document (normally from `render_template`) to PDF."""
     return render_document(html, logo_root=logo_root, **options).write_pdf(**options)
+
+
+def render_in_steps(parts: Iterable[str], *, done: Callable[[int], None] | None = None
+                    ) -> bytes:
+    """Lay out a long document in parts, each a whole HTML document, and write them as one
+    PDF: `done(n)` is told after the n-th part, so that a background job can show its
+    progress. The parts share one font configuration."""
+    font_config = FontConfiguration()
+    pages, first = [], None
+    for number, html in enumerate(parts, start=1):
+        document = render_document(html, font_config=font_config)
+        first = first or document
+        pages.extend(document.pages)
+        if done is not None:
+            done(number)
+    if first is None:
+        raise ValueError("nothing to render")
+    return first.copy(pages).write_pdf()
 
 
 def render_parts(html: str, anchors: list[str], *, common_anchor: str | None = None,

@@ -74,6 +74,7 @@ from bimtek.mail import services as mail
 from bimtek.mail.models import MessageKind
 from bimtek.registration import messages as registration_messages
 from bimtek.registration import services as registration_services
+from bimtek.registration import tasks as registration_tasks
 from bimtek.registration.models import PendingRegistration, Registration
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import SessionSpeaker, Speaker
@@ -275,7 +276,9 @@ def _issue_certificates(p: Texts, course: Course, people: list[Registration],
         p[f"number{number}"] = certificates[registration.id].number
     certificate_services.revoke(certificates[people[1].id], p.payload("revoke.reason"),
                                 by=organiser)
-    return {"batch_id": batch.id, "certificate_id": certificates[people[0].id].id,
+    badge_job = registration_tasks.start_badge_job(course, by=organiser)
+    return {"batch_id": batch.id, "badge_job_id": badge_job.id,
+            "certificate_id": certificates[people[0].id].id,
             "code": certificates[people[1].id].verification_code}
 
 
@@ -471,6 +474,8 @@ PAGES = rows(
                                                        "inst.short")),
     Row("GET registration.new_participant", "organiser", ("course.title", "inst.short",
                                                           "p1.unit")),
+    Row("GET registration.badge_job", "organiser", ("course.title",),
+        values={"job_id": "badge_job_id"}),
     Row("GET registration.participant", "organiser", (*person(1), "p1.rank", "p1.position",
                                                       "p1.unit", "p1.email", "inst.name",
                                                       *SESSIONS)),
@@ -690,8 +695,9 @@ CERTIFICATE = ("certificate.heading", "certificate.statement", "certificate.plac
 PDFS = rows(
     Row("GET courses.agenda_pdf", "participant", (*COURSE, *SESSIONS, "room.name",
                                                   "session2.description", *SPEAKER[:3])),
-    Row("GET registration.badges", "organiser", (*people(1, 2, 3, 4), "p1.unit",
-                                                 "inst.short", "course.title")),
+    Row("GET registration.badge_job_pdf", "organiser", (*people(1, 2, 3, 4), "p1.unit",
+                                                        "inst.short", "course.title"),
+        values={"job_id": "badge_job_id"}),
     Row("GET registration.slips", "organiser", (*people(1, 2, 3, 4), "course.title"),
         query={"all": "1"}),
     Row("GET attendance.sign_in_sheet", "desk", (*people(1, 2, 3, 4), "p1.unit",
@@ -949,7 +955,7 @@ REVIEWED_SAFE = {  # `|safe` in templates: what is marked safe, and why that is 
 }
 REVIEWED_MARKUP = {  # Markup(…) in the app's Python
     "bimtek/certificates/rendering.py": "the statement: its text and values are escaped",
-    "bimtek/registration/badges.py": "the badge QR code's SVG, made by segno",
+    "bimtek/qr.py": "a QR code's SVG: numbers computed from the data, never its text",
 }
 REVIEWED_HTML_SINKS = {  # HTML put into the page by the app's own scripts
     "static/js/desk.js": "the scan answer, rendered and escaped by the server "

@@ -1,10 +1,11 @@
 """Live counts: who has checked in against who is registered, per day, session and group."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from bimtek.attendance.models import Attendance
 from bimtek.attendance.roll import registered_in
@@ -65,6 +66,30 @@ def live_counts(course: Course, *, day: date | None = None, session_id: int | No
         sessions=[(s, per_session.get(s.id, 0)) for s in day_sessions], session=session,
         units=_tallies(session, Registration.unit) if session else [],
         institutions=_tallies(session, Institution.short_name) if session else [])
+
+
+def course_today(course: Course, now: datetime | None = None) -> date | None:
+    """Today in the course's time zone, when the course runs today; else None."""
+    today = wall_clock(course, now or utcnow()).date()
+    return today if course.starts_on <= today <= course.ends_on else None
+
+
+def checked_in_today(courses: Iterable[Course], now: datetime | None = None
+                     ) -> dict[int, int]:
+    """Per course running today: its registered participants who checked in (present or
+    late) at least once today, as `live_counts` counts a day, in one query for all."""
+    days = {course: day for course in courses
+            if (day := course_today(course, now)) is not None}
+    if not days:
+        return {}
+    counted = dict(db.session.execute(
+        select(Session.course_id, func.count(Attendance.registration_id.distinct()))
+        .select_from(Attendance).join(Attendance.registration).join(Attendance.session)
+        .where(Attendance.status.in_(ATTENDED),
+               or_(*(and_(*registered_in(course), Session.course_id == course.id,
+                          Session.day == day) for course, day in days.items())))
+        .group_by(Session.course_id)).all())
+    return {course.id: counted.get(course.id, 0) for course in days}
 
 
 def _tallies(session: Session, label) -> list[Tally]:

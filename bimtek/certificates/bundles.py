@@ -11,9 +11,10 @@ from pypdf import PdfWriter
 
 from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
-from bimtek.certificates.storage import certificate_path, combined_path, write_atomically, zip_path
+from bimtek.certificates.storage import certificate_path, combined_path, zip_path
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
+from bimtek.jobs import write_atomically
 
 
 class Combined:

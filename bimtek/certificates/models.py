@@ -4,13 +4,13 @@ import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.courses.models import Course
-from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution
+from bimtek.jobs import BatchStatus as BatchStatus
+from bimtek.jobs import RenderJob
 from bimtek.registration.models import Registration
 from bimtek.timeutil import utcnow
 
@@ -151,14 +151,7 @@ class Certificate(db.Model):
         return self.course.ends_on
 
 
-class BatchStatus(LabelledEnum):
-    QUEUED = "queued", _l("Waiting")
-    RUNNING = "running", _l("Rendering")
-    DONE = "done", _l("Done")
-    FAILED = "failed", _l("Failed")
-
-
-class CertificateBatch(db.Model):
+class CertificateBatch(RenderJob, db.Model):
     """One run of issuing a course's certificates in the background; the page polls it."""
 
     __tablename__ = "certificate_batch"
@@ -166,15 +159,8 @@ class CertificateBatch(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"),
                                            index=True)
-    status: Mapped[BatchStatus] = mapped_column(enum_column_type(BatchStatus),
-                                                default=BatchStatus.QUEUED)
-    total: Mapped[int] = mapped_column(default=0)
-    done: Mapped[int] = mapped_column(default=0)
     # How many were rendered, as opposed to unchanged since the last batch.
     rendered: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str] = mapped_column(sa.Text, default="")
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None]
 
     course: Mapped[Course] = relationship()

@@ -38,7 +38,6 @@ from bimtek.certificates.storage import (
     certificate_path,
     combined_path,
     logo_root,
-    write_atomically,
     zip_path,
 )
 from bimtek.courses.models import Course, Session
@@ -46,6 +45,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.i18n import date_range
 from bimtek.institutions.models import Institution
+from bimtek.jobs import write_atomically
 from bimtek.registration.badges import badge_qr_svg
 from bimtek.registration.models import Registration
 from bimtek.speakers.models import SpeakerRole

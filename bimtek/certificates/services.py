@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -219,6 +219,23 @@ def staff_certificates_page(user: User, *, course_id: int | None = None, search:
     """One page of `staff_certificates`: an HR office gathers thousands over the years."""
     return db.paginate(_staff_certificates_query(user, course_id, search), page=page,
                        per_page=per_page or STAFF_CERTIFICATES_PER_PAGE, error_out=False)
+
+
+# What an HR office's home page calls new: issued within this many days.
+NEW_CERTIFICATE_DAYS = 30
+
+
+def new_staff_certificates(user: User, *, limit: int = 5, now: datetime | None = None
+                           ) -> tuple[int, list[Certificate]]:
+    """The HR user's staff's certificates issued in the last NEW_CERTIFICATE_DAYS days:
+    how many, and the newest `limit` of them, in two queries."""
+    since = (now or utcnow()) - timedelta(days=NEW_CERTIFICATE_DAYS)
+    query = _of_staff(issued(_with_holder_and_course(select(Certificate))), user).where(
+        Certificate.issued_at >= since)
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    newest = db.session.scalars(query.order_by(Certificate.issued_at.desc(), Certificate.id)
+                                .limit(limit))
+    return count, list(newest)
 
 
 def staff_institutions() -> list[Institution]:

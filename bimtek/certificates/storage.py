@@ -2,9 +2,7 @@
 files get, and writing them so that a reader never sees half a file."""
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -66,13 +64,3 @@ def zip_path(course: Course) -> Path:
 def logo_root(course: Course) -> Path:
     """What the PDF fetcher serves `/logos/…` from: the folder of all courses' logos."""
     return logo_folder(course).parent
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers (a download in progress) see the old file or the new one, never half; a
-    temporary file of its own keeps two writers from mixing their bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-    Path(partial).replace(path)

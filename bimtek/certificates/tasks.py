@@ -2,22 +2,18 @@
 are rendered by a Huey task that the issue page polls."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bimtek.certificates import notifications, rendering, services, signatories
-from bimtek.certificates.models import BatchStatus, CertificateBatch
+from bimtek.certificates.models import CertificateBatch
 from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, huey, task_context
+from bimtek.jobs import BatchStatus
 from bimtek.timeutil import utcnow
-
-# A 400-certificate batch takes a minute or two; one "running" for this long has died.
-UNFINISHED_BATCH_EXPIRES = timedelta(hours=1)
 
 
 def start_batch(course: Course, *, by=None, passphrase: str | None = None
@@ -31,8 +27,7 @@ def start_batch(course: Course, *, by=None, passphrase: str | None = None
     signatories.signing_key(course, by=by, passphrase=passphrase)
     course_services.lock_course(course)
     latest = latest_batch(course)
-    if latest is not None and latest.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) \
-            and latest.requested_at > utcnow() - UNFINISHED_BATCH_EXPIRES:
+    if latest is not None and latest.is_under_way():
         db.session.rollback()
         raise ValidationError(_("The certificates of this course are being issued already. "
                                 "Wait for that batch to finish."), field="batch")

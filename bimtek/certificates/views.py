@@ -43,7 +43,7 @@ from bimtek.certificates.forms import (
     SignatoryForm,
     VerifyUploadForm,
 )
-from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch, Signatory
+from bimtek.certificates.models import Certificate, CertificateBatch, Signatory
 from bimtek.certificates.storage import combined_path, zip_path
 from bimtek.courses import services as course_services
 from bimtek.courses.access import course_roles_required, of_course_or_404
@@ -51,6 +51,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
 from bimtek.forms import show_error
 from bimtek.institutions import services as institution_services
+from bimtek.jobs import BatchStatus
 from bimtek.registration import services as registration_services
 from bimtek.timeutil import wall_clock
 

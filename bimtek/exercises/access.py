@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from bimtek import audit
 from bimtek.auth.models import Role, User
@@ -87,6 +88,21 @@ def set_staff(exercise: Exercise, *, facilitator_ids: Iterable[int],
     audit.record("exercise.staff", exercise, actor=actor,
                  staff=", ".join(f"{s.role.value}:{s.user_id}" for s in exercise.staff))
     db.session.commit()
+
+
+def exercises_of_staff(user: User) -> list[tuple[Exercise, set[StaffRole]]]:
+    """The exercises `user` facilitates or evaluates, with their roles there, newest
+    course first, in one query (each with its course)."""
+    rows = db.session.execute(
+        select(Exercise, ExerciseStaff.role).join(ExerciseStaff,
+                                                  ExerciseStaff.exercise_id == Exercise.id)
+        .join(Exercise.course).options(contains_eager(Exercise.course))
+        .where(ExerciseStaff.user_id == user.id)
+        .order_by(Course.starts_on.desc(), Exercise.title, Exercise.id)).all()
+    roles: dict[Exercise, set[StaffRole]] = {}
+    for exercise, role in rows:
+        roles.setdefault(exercise, set()).add(role)
+    return list(roles.items())
 
 
 def staff_of(exercise: Exercise, role: StaffRole) -> list[User]:

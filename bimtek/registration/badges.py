@@ -2,10 +2,9 @@
 the check-in desk scans."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 
-import segno
 from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -14,12 +13,15 @@ from sqlalchemy import select
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.pdf import render_pdf
+from bimtek.pdf import render_in_steps, render_pdf
+from bimtek.qr import qr_svg
 from bimtek.registration.models import Registration
 from bimtek.registration.services import ACTIVE
 
 BADGES_PER_SHEET = 8  # 2 columns × 4 rows on A4 portrait
 BADGES_PER_ROW = 2
+# Sheets laid out at a time: a step of the progress a badge job shows.
+SHEETS_PER_STEP = 8
 
 
 def badge_selection(course: Course, *, institution_id: int | None = None,
@@ -37,31 +39,41 @@ def badge_selection(course: Course, *, institution_id: int | None = None,
 
 
 def badge_qr_svg(badge_code: str) -> Markup:
-    """The QR code as inline SVG sized by the stylesheet (a viewBox, no width/height).
-
-    WeasyPrint 70 draws inline <svg> and <img src="data:image/svg+xml,…"> alike, as vectors
-    that decode after printing; inline keeps the code out of the URL fetcher altogether.
-    The 4-module quiet zone is part of the drawing because scanners need it and the badge
-    around it is not guaranteed to stay blank. The markup is path data computed from the
-    badge code, never text, so it is safe to insert unescaped. Always a full QR code: a
-    code this short would otherwise become a Micro QR, which phone cameras do not read."""
-    return Markup(segno.make_qr(badge_code, error="m").svg_inline(
-        scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None))
+    """The QR code as inline SVG, one path (see bimtek.qr): inline keeps the code out of
+    the PDF renderer's URL fetcher altogether."""
+    return qr_svg(badge_code)
 
 
-def badges_pdf(course: Course, registrations: list[Registration]) -> bytes:
+def badges_pdf(course: Course, registrations: list[Registration], *,
+               progress: Callable[[int], None] | None = None) -> bytes:
     """The badges of `registrations` (normally from `badge_selection`) on A4 sheets.
     Cancelled participants and other courses' participants are left out, whatever the
-    caller passed; nobody left to print is an error rather than an empty PDF."""
+    caller passed; nobody left to print is an error rather than an empty PDF. The sheets
+    are laid out a few at a time, and `progress(n)` is told how many badges are done."""
     printable = sorted((r for r in registrations
                         if r.course_id == course.id and r.is_active), key=attrgetter("number"))
     if not printable:
         raise ValidationError(_("There is no registered or waitlisted participant to print a "
                                 "badge for."), field="registration_ids")
-    return render_pdf(render_template("registration/badges_pdf.html", course=course,
-                                      sheets=_sheets([(registration, badge_qr_svg(
-                                          registration.badge_code))
-                                          for registration in printable])))
+    sheet_count = -(-len(printable) // BADGES_PER_SHEET)
+    step = SHEETS_PER_STEP * BADGES_PER_SHEET
+
+    def parts():
+        for start in range(0, len(printable), step):
+            cards = [(registration, badge_qr_svg(registration.badge_code))
+                     for registration in printable[start:start + step]]
+            first = start // BADGES_PER_SHEET
+            sheets = _sheets(cards)
+            yield render_template(
+                "registration/badges_pdf.html", course=course, sheets=sheets,
+                labels=[f"{course.code} · {first + number} / {sheet_count}"
+                        for number in range(1, len(sheets) + 1)])
+
+    def done(steps: int) -> None:
+        if progress is not None:
+            progress(min(len(printable), steps * step))
+
+    return render_in_steps(parts(), done=done)
 
 
 def _sheets(cards: list) -> list[list[list]]:

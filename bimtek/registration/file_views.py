@@ -1,5 +1,5 @@
 """Participant files: importing a list (preview, questions, confirm), the template to fill
-in, the export that imports back, and the badges PDF."""
+in, the export that imports back, and badges printed in the background."""
 from __future__ import annotations
 
 import json
@@ -11,15 +11,15 @@ from flask_login import current_user
 
 from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
-from bimtek.courses.access import course_roles_required
+from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.import_flow import confirmed_upload
 from bimtek.institutions import services as institution_services
 from bimtek.institutions.models import InstitutionKind
-from bimtek.registration import badges as badges_module
-from bimtek.registration import bp, participant_export, spreadsheet
+from bimtek.registration import bp, participant_export, spreadsheet, tasks
 from bimtek.registration.forms import ConfirmParticipantsForm, ImportParticipantsForm
+from bimtek.registration.models import BadgeJob
 from bimtek.spreadsheets import UploadStash
 
 
@@ -148,18 +148,37 @@ def export_participants(course, fmt: str):
                      as_attachment=True)
 
 
-@bp.route("/courses/<course_code>/participants/badges.pdf")
+@bp.route("/courses/<course_code>/participants/badges", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
-def badges(course):
-    """All badges, one institution's (?institution_id=) or chosen participants (?id=…)."""
-    ids = request.args.getlist("id", type=int)
-    selection = badges_module.badge_selection(
-        course, institution_id=request.args.get("institution_id", type=int),
-        registration_ids=ids or None)
+def start_badges(course):
+    """Print all badges, one institution's (institution_id) or chosen participants' (id…)
+    in the background, and follow the job's progress."""
+    ids = request.form.getlist("id", type=int)
     try:
-        pdf = badges_module.badges_pdf(course, selection)
+        job = tasks.start_badge_job(
+            course, institution_id=request.form.get("institution_id", type=int),
+            registration_ids=ids or None, by=current_user)
     except ValidationError as error:
         flash(error.message, "warning")
         return redirect(url_for("registration.participants", course_code=course.code))
-    return send_file(BytesIO(pdf), mimetype="application/pdf",
+    return redirect(url_for("registration.badge_job", course_code=course.code, job_id=job.id))
+
+
+@bp.route("/courses/<course_code>/participants/badges/<int:job_id>")
+@course_roles_required(Role.ORGANISER)
+def badge_job(course, job_id: int):
+    job = of_course_or_404(BadgeJob, job_id, course)
+    template = ("registration/_badge_job_status.html" if request.headers.get("HX-Request")
+                else "registration/badge_job.html")
+    return render_template(template, course=course, job=job,
+                           ready=tasks.badge_file(job) is not None)
+
+
+@bp.route("/courses/<course_code>/participants/badges/<int:job_id>/badges.pdf")
+@course_roles_required(Role.ORGANISER)
+def badge_job_pdf(course, job_id: int):
+    path = tasks.badge_file(of_course_or_404(BadgeJob, job_id, course))
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=f"badges-{course.code}.pdf")

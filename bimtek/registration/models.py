@@ -11,6 +11,7 @@ from bimtek.courses.models import Course
 from bimtek.enums import LabelledEnum, enum_column_type
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution
+from bimtek.jobs import RenderJob
 from bimtek.regions.models import Desa, Kecamatan
 from bimtek.registration.badge_codes import grouped, new_badge_code
 from bimtek.speakers.names import join_titles
@@ -129,3 +130,26 @@ class PendingRegistration(db.Model):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
     course: Mapped[Course] = relationship()
+
+
+class BadgeJob(RenderJob, db.Model):
+    """Printing a course's badges in the background: the page polls its progress, then
+    offers the PDF. The selection is kept as asked for (everyone, one institution's, or
+    chosen participants) and read again when the job runs."""
+
+    __tablename__ = "badge_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"),
+                                           index=True)
+    institution_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("institution.id", ondelete="SET NULL"))
+    # Chosen participants' ids; none means everyone (of the institution, if one is given).
+    registration_ids: Mapped[list | None] = mapped_column(sa.JSON)
+    # The rendered PDF's name in the course's badge folder, once done.
+    pdf_file: Mapped[str] = mapped_column(sa.String(80), default="")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    course: Mapped[Course] = relationship()
+    institution: Mapped[Institution | None] = relationship()

@@ -6,46 +6,35 @@ from sqlalchemy import func, select
 
 from bimtek.auth.access import login_only
 from bimtek.auth.models import Role, User
-from bimtek.certificates import services as certificate_services
-from bimtek.certificates import transcript
-from bimtek.courses import staff as course_staff
 from bimtek.courses.models import Course
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution
-from bimtek.registration import services as registration_services
 from bimtek.reports import bp
-
-# The home page shows the latest few; the course list pages through the rest.
-HOME_COURSES = 10
-
-
-def _staff_jp() -> dict:
-    """How many of the HR office's staff are below the yearly JP target."""
-    year = transcript.default_year(current_user)
-    return {"year": year, "target": transcript.jp_target(),
-            "below": transcript.below_target_count(current_user, year)}
+from bimtek.reports import home as role_home
 
 
 @bp.route("/")
 @login_only
 def home():
+    """Each role's day, one click away: an organiser's courses with their figures, the
+    desk's check-in lists of today, the exercises a facilitator runs or rates, an HR
+    office's staff below the JP target and new certificates, a participant's sessions of
+    today and certificate."""
+    user = current_user
     totals = None
-    if current_user.is_admin:
+    if user.is_admin:
         totals = {
             label: db.session.scalar(select(func.count()).select_from(model))
             for label, model in (("users", User), ("institutions", Institution),
                                  ("courses", Course))
         }
-    registrations = registration_services.registrations_of_user(current_user.id)
+    organises = user.is_admin or user.has_role(Role.ORGANISER)
+    courses, course_page = role_home.organiser_courses(user) if organises else ([], None)
     return render_template(
-        "reports/home.html",
-        courses=course_staff.visible_courses_page(current_user, per_page=HOME_COURSES),
-        registrations=registrations,
-        certificates=certificate_services.issued_certificates_by_registration(
-            [registration.id for registration in registrations]),
-        staff_courses=certificate_services.staff_courses(current_user)
-        if current_user.has_role(Role.HR) else [],
-        staff_jp=_staff_jp() if current_user.has_role(Role.HR) else None,
-        totals=totals,
+        "reports/home.html", totals=totals, organises=organises, courses=courses,
+        course_page=course_page,
+        desk_days=role_home.desk_days(user) if user.has_role(Role.DESK) else None,
+        exercises=role_home.staff_exercises(user) if user.has_role(Role.FACILITATOR) else None,
+        staff_jp=role_home.staff_jp(user) if user.has_role(Role.HR) else None,
+        my_courses=role_home.my_courses(user) if user.has_role(Role.PARTICIPANT) else None,
     )
-

@@ -19,12 +19,13 @@ from bimtek.attendance.models import AttendanceStatus
 from bimtek.certificates import rendering, services, tasks
 from bimtek.certificates.bundles import write_bundles, zip_of
 from bimtek.certificates.eligibility import override_eligibility
-from bimtek.certificates.models import BatchStatus, CertificateBatch
+from bimtek.certificates.models import CertificateBatch
 from bimtek.certificates.settings import settings_for
 from bimtek.certificates.storage import certificate_path, combined_path, zip_path
 from bimtek.courses.models import Session
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, huey
+from bimtek.jobs import BatchStatus
 from bimtek.timeutil import utcnow
 from tests.certificates.factories import finished_course, participant_nip, participants_of
 from tests.support.apps import build_app

@@ -20,11 +20,12 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
 from bimtek.certificates import demo_keys, signatories, tasks
-from bimtek.certificates.models import BatchStatus, Certificate, CertificateBatch
+from bimtek.certificates.models import Certificate, CertificateBatch
 from bimtek.certificates.storage import certificate_path
 from bimtek.courses import services as course_services
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.jobs import BatchStatus
 from tests.certificates.people import CODE, ORGANISER, course_and_people
 from tests.support.verification import result, upload
 from tests.support.web import login, post

@@ -10,53 +10,16 @@ from pypdf import PdfReader
 
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.institutions.services import save_institution
 from bimtek.registration import services
 from bimtek.registration.badges import badge_selection, badges_pdf, slips_pdf
-from tests.factories import make_course, seed_regions
-from tests.registration.factories import participant
+from tests.registration.factories import NAMES, add_people, badge_world
 from tests.support.documents import decoded_qr_codes, pages_text
 from tests.support.hostile_files import HOSTILE_NAME
-
-NAMES = [  # (front titles, name, back titles, woman)
-    ("Drs. H.", "Syahrani Noor", "M.Si.", False),
-    ("Hj.", "Siti Rahmah", "S.Sos.", True),
-    ("", "Andi Baso Mappaseng", "S.H.", False),
-    ("", "Awang Ferdian", "S.IP.", False),
-    ("", "Sri Wahyuni", "S.E.", True),
-    ("H.", "Jamaluddin", "", False),
-    ("", "Dayang Norlaila", "", True),
-    ("", "Budi Santoso", "S.Sos.", False),
-    ("", "Hairul Anwar", "", False),
-]
-
-
-def add_people(course, institution_id, specs, *, first_serial=1, unit="Kesbangpol",
-               kecamatan_id=None):
-    return services.register_many(course, [services.check_participant(course, participant(
-        serial, institution_id, unit=unit, woman=woman, front_titles=front, name=name,
-        back_titles=back, kecamatan_id=kecamatan_id))
-        for serial, (front, name, back, woman) in enumerate(specs, start=first_serial)])
 
 
 @pytest.fixture
 def setting(app_context):
-    seed_regions()
-    course = make_course("KSP-KUTIM-2024", capacity=400, city="Samarinda",
-                         regions=("64.08",),
-                         title="Bimbingan Teknis Mitigasi dan Penanganan Konflik Sosial")
-    kesbangpol = save_institution(None, name="Badan Kesatuan Bangsa dan Politik",
-                                  short_name="Kesbangpol Kutim")
-    ppk = save_institution(None, name="Panitia Pemilihan Kecamatan", short_name="PPK")
-    wahau = services.find_kecamatan(course, "Muara Wahau")
-    people = add_people(course, kesbangpol.id, NAMES[:5], kecamatan_id=wahau.id)
-    people += add_people(course, ppk.id, NAMES[5:], first_serial=6, unit="PPK")
-    cancelled = add_people(course, ppk.id, [("", "Yang Batal", "", False)], first_serial=20)
-    services.cancel(cancelled[0])
-    other = make_course("KSP-SINTANG-2024", capacity=10)
-    stranger = add_people(other, ppk.id, [("", "Peserta Sintang", "", False)])
-    return {"course": course, "people": people, "kesbangpol": kesbangpol.id, "ppk": ppk.id,
-            "cancelled": cancelled[0], "stranger": stranger[0]}
+    return badge_world()
 
 
 def test_eight_badges_per_a4_sheet_with_everything_printed(setting):

@@ -194,17 +194,20 @@ def test_only_the_course_organiser_imports_and_exports(app, client, make_user, c
     assert client.get("/courses/KSP-KUTIM-2024/participants/export.pdf").status_code == 404
 
 
-def test_badges_for_the_organiser_only(app, client, course_setup):
+def test_badges_for_the_organiser_only(app, client, course_setup, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "FILES_DIR", str(tmp_path / "files"))
     registration_id = course_setup["registration_id"]
     login(client, "other@bimtek.test")
-    assert client.get("/courses/KSP-KUTIM-2024/participants/badges.pdf").status_code == 403
+    assert post(client, "/courses/KSP-KUTIM-2024/participants/badges").status_code == 403
     post(client, "/logout")
     login(client, "organiser@bimtek.test")
-    pdf = client.get(f"/courses/KSP-KUTIM-2024/participants/badges.pdf?id={registration_id}")
+    job = post(client, "/courses/KSP-KUTIM-2024/participants/badges", {"id": registration_id})
+    pdf = client.get(f"{job.location}/badges.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Cache-Control"] == "no-store"
     # A participant of another course is not printed: nothing left, so a message instead.
-    response = client.get("/courses/KSP-KUTIM-2024/participants/badges.pdf?id=999999")
-    assert response.status_code == 302
+    response = post(client, "/courses/KSP-KUTIM-2024/participants/badges", {"id": 999999})
+    assert response.status_code == 302 and response.location.endswith("/participants")
 
 
 def test_organiser_corrects_a_participant(app, client, make_user, course_setup):
@@ -289,8 +292,7 @@ def test_pages_and_files_with_personal_data_are_never_cached(app, client, course
     login(client, "organiser@bimtek.test")
     for url in ["/courses/KSP-KUTIM-2024/participants",
                 f"/courses/KSP-KUTIM-2024/participants/{registration_id}",
-                "/courses/KSP-KUTIM-2024/participants/export.csv",
-                f"/courses/KSP-KUTIM-2024/participants/badges.pdf?id={registration_id}"]:
+                "/courses/KSP-KUTIM-2024/participants/export.csv"]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store", url

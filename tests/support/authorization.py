@@ -45,6 +45,7 @@ from bimtek.extensions import db, init_task_queue, limiter
 from bimtek.mail import services as mail
 from bimtek.mail.models import MessageKind, OutgoingMessage
 from bimtek.registration import services as registration_services
+from bimtek.registration import tasks as registration_tasks
 from bimtek.registration.models import PendingRegistration
 from bimtek.speakers.models import SessionSpeaker
 from bimtek.timeutil import utcnow
@@ -197,7 +198,9 @@ MATRIX = {
     "POST registration.review_import": posted(ORGANISER_ONLY),
     "GET registration.participant_template": ORGANISER_ONLY,
     "GET registration.export_participants": ORGANISER_ONLY,
-    "GET registration.badges": ORGANISER_ONLY,
+    "POST registration.start_badges": posted(ORGANISER_ONLY),
+    "GET registration.badge_job": by_id(ORGANISER_ONLY),
+    "GET registration.badge_job_pdf": by_id(ORGANISER_ONLY),
     "POST registration.send_link": posted(by_id(ORGANISER_ONLY)),
     "POST registration.rotate_link": posted(by_id(ORGANISER_ONLY)),
     "POST registration.send_links": posted(ORGANISER_ONLY),
@@ -330,6 +333,8 @@ PARAMETERS = {
     "registration.cancel": {"registration_id": "spare_registration_id"},
     "registration.rotate_link": {"registration_id": "spare_registration_id"},
     "certificates.revoke": {"certificate_id": "spare_certificate_id"},
+    "registration.badge_job": {"job_id": "badge_job_id"},
+    "registration.badge_job_pdf": {"job_id": "badge_job_id"},
 }
 
 # Form fields that name objects: {endpoint: {field: world key}}, from the role's values.
@@ -475,6 +480,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         course_id=course.id, registration_id=people[0].id)], course_id=course.id)
     device, _token = attendance_services.issue_device_token(course, "Meja 1")
     room = save_room(course, None, name=f"Ruang {tag}", capacity=40, is_plenary=False)
+    badge_job = registration_tasks.start_badge_job(course, by=organiser)
     speaker = db.session.scalar(select(SessionSpeaker).where(
         SessionSpeaker.session_id.in_([s.id for s in course.sessions]))).speaker
     return {
@@ -487,6 +493,7 @@ def build_course(code: str, tag: str, institution_name: str, staff: dict[str, Us
         "session_id": simulation.id, "exercise_id": exercise.id, "inject_id": inject.id,
         "objective_id": objective.id, "action_id": action.id, "speaker_id": speaker.id,
         "job_id": job.id, "message_id": job_message(job).id, "device_id": device.id,
+        "badge_job_id": badge_job.id,
         "pending_id": pending.id, "pending_token": pending.token, "room_id": room.id,
         "speaker_token": speaker.agenda_token,
         "institution_id": institution(institution_name).id, "signatory_id": signatory.id,
