@@ -105,8 +105,8 @@ def read_region_data(folder: Path = DATA_DIR, within: Collection[str] = ()
                      ) -> list[list[Row]]:
     """Every level's rows, top down, each level checked against the one above; `within`
     (codes) keeps those regions and their parents only."""
-    return [[row for row in rows if _within(row[0], within)]
-            for rows in _read_levels(folder, _file_stamps(folder))]
+    return [list(rows) for rows in _levels_within(folder, _file_stamps(folder),
+                                                   tuple(sorted(within)))]
 
 
 def _file_stamps(folder: Path) -> tuple:
@@ -122,8 +122,8 @@ def _file_stamps(folder: Path) -> tuple:
     return tuple(stamps)
 
 
-# Parsing the files takes a quarter of a second; demo data and tests load parts of them
-# again and again.
+# Parsing the files takes a quarter of a second, and keeping the regions within some codes
+# about as long; demo data and tests load the same parts of them again and again.
 @functools.lru_cache(maxsize=4)
 def _read_levels(folder: Path, _stamps: tuple) -> tuple[list[Row], ...]:
     levels, parents = [], None
@@ -132,6 +132,13 @@ def _read_levels(folder: Path, _stamps: tuple) -> tuple[list[Row], ...]:
         parents = {code for code, _parent, _name in rows}
         levels.append(rows)
     return tuple(levels)
+
+
+@functools.lru_cache(maxsize=8)
+def _levels_within(folder: Path, stamps: tuple, within: tuple[str, ...]
+                   ) -> tuple[tuple[Row, ...], ...]:
+    return tuple(tuple(row for row in rows if _within(row[0], within))
+                 for rows in _read_levels(folder, stamps))
 
 
 def load_regions(folder: Path = DATA_DIR, within: Collection[str] = ()) -> LoadReport:
