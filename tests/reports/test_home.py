@@ -35,13 +35,15 @@ def _build_world() -> dict:
     this, this_people, this_staff = finished_course_with_accounts(THIS, "this")
     other, _other_people, other_staff = finished_course_with_accounts(OTHER, "other")
     certificate_tasks.start_batch(this)
+    evaluator = staff_user("penilai@this.test", this, Role.FACILITATOR)
     exercises = {}
     for course, staff, title in ((this, this_staff, "Simulasi Kampanye Akbar"),
                                  (other, other_staff, "Simulasi Hoaks Sintang")):
         simulation = next(s for s in course.sessions if s.kind == SessionKind.SIMULATION)
         exercises[course.code] = exercise_setup.create_exercise(
             course, title=title, scenario="Kampanye akbar.", session_id=simulation.id,
-            facilitator_ids=[staff["facilitator"].id], evaluator_ids=[staff["facilitator"].id],
+            facilitator_ids=[staff["facilitator"].id],
+            evaluator_ids=[staff["facilitator"].id] + ([evaluator.id] if course is this else []),
             actor=staff["organiser"])
     today, session, (present, absent) = course_running_today(
         TODAY, ["Hadir Hari Ini", "Belum Datang"], capacity=50)
@@ -100,6 +102,9 @@ def test_a_facilitator_sees_the_exercises_they_run_and_rate_with_their_status(ap
     assert f"/courses/{THIS}/exercises/{exercise_id}/console" in page
     assert f"/courses/{THIS}/exercises/{exercise_id}/evaluation" in page
     assert "Simulasi Hoaks Sintang" not in page
+    rater = home_of(app, "penilai@this.test")  # evaluates only
+    assert f"/courses/{THIS}/exercises/{exercise_id}/evaluation" in rater
+    assert "/console" not in rater and "Simulasi Hoaks Sintang" not in rater
 
 
 def test_hr_sees_staff_below_the_target_and_new_certificates_of_its_institutions(app, world):
