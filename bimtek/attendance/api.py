@@ -10,12 +10,15 @@ from bimtek.attendance.devices import device_for_token, token_scanner
 from bimtek.attendance.openapi import OPENAPI
 from bimtek.attendance.scanning import CheckInResult
 from bimtek.auth.access import declare, public
-from bimtek.extensions import csrf
+from bimtek.extensions import csrf, limiter
 from bimtek.timeutil import parse_instant
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
-# Devices authenticate with a bearer token, not a session cookie: no CSRF to forge.
+# Devices authenticate with a bearer token, not a session cookie: no CSRF to forge. A
+# token is 256 random bits, not guessable at any rate, and a desk's rush must not be
+# throttled: no rate limit (nor the limiter's work on each scan).
 csrf.exempt(bp)
+limiter.request_filter(lambda: request.blueprint == bp.name)
 
 def device_token_required(view):
     """A scanner device's bearer token, issued per course and revocable. The view
