@@ -149,7 +149,12 @@ def run() -> int:
         for _row, message in previews[0].errors[:10]:
             print(f"  {message}", file=sys.stderr)
         return 0
-    apply_seconds = best_of(ROUNDS, lambda n: apply_participants(courses[n], previews[n]))
+
+    def apply(round_number: int) -> None:
+        apply_participants(courses[round_number], previews[round_number])
+        db.session.commit()  # as the confirming request does at its end
+
+    apply_seconds = best_of(ROUNDS, apply)
 
     def read_with_openpyxl(_round_number: int) -> None:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bimtek import config as settings
+from bimtek import unit_of_work
 from bimtek.extensions import (
     babel,
     bootstrap,
@@ -116,6 +117,7 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     init_task_queue(app)
+    unit_of_work.init_app(app)
 
     from bimtek.auth.models import User
 
@@ -179,7 +181,7 @@ def _register_error_pages(app: Flask) -> None:
     def number_out_of_range(_error):
         # A number in a query or form field larger than the database stores (SQLite
         # overflows, PostgreSQL refuses it): the request is wrong, not the server.
-        db.session.rollback()
+        unit_of_work.keep_nothing()
         return bad_request(_error)
 
     @app.errorhandler(413)

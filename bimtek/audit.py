@@ -87,12 +87,9 @@ EXPORT_LOG_LENGTH = 200
 
 
 def record_export(what: str, course, rows: int, *, actor=None) -> AuditEvent:
-    """Who took which file of which course, with how many people in it. Kept at once:
-    the file leaves whatever else the request does."""
-    event = record(PERSONAL_DATA_EXPORT, course, actor=actor, course_id=course.id,
-                   what=what, rows=rows)
-    db.session.commit()
-    return event
+    """Who took which file of which course, with how many people in it."""
+    return record(PERSONAL_DATA_EXPORT, course, actor=actor, course_id=course.id,
+                  what=what, rows=rows)
 
 
 def export_log(course) -> list[tuple[AuditEvent, str | None]]:

@@ -11,14 +11,19 @@ would lock nothing on SQLite.
   changed says whether this request won. Two people pressing one button change it once.
 - `increment`: a counter raised in the database itself, which gives each writer its own
   value.
+- `flush_or_refuse`: a unique constraint is the last word between two requests writing the
+  same row; the one that loses it is told so in words.
 The check-in desk's grouped commits on SQLite are in bimtek/attendance/scan_groups.py."""
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
+from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.unit_of_work import flush_changes
 
 
 def lock_row(model, row_id: int, column) -> None:
@@ -40,3 +45,12 @@ def increment(model, row_id: int, column, by: int = 1) -> int:
     return db.session.execute(
         update(model).where(model.id == row_id).values({column: column + by})
         .returning(column)).scalar_one()
+
+
+def flush_or_refuse(message: str, field: str | None = None) -> None:
+    """Flush; a unique constraint that a concurrent request won first becomes a
+    ValidationError with `message`, and the unit of work keeps nothing."""
+    try:
+        flush_changes()
+    except IntegrityError as error:
+        raise ValidationError(message, field=field) from error

@@ -18,10 +18,7 @@ from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
-
-from bimtek.errors import ValidationError
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -62,16 +59,6 @@ def init_task_queue(app: Flask) -> None:
         huey.storage_kwargs = {"filename": str(instance_path / "tasks.db")}
     huey.immediate = config["TASKS_IMMEDIATE"]
     huey.storage = huey.create_storage()
-
-
-def commit_or_refuse(message: str, field: str | None = None) -> None:
-    """Commit; a unique constraint that a concurrent request won first becomes a
-    ValidationError with `message`, and nothing of this request is kept."""
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise ValidationError(message, field=field) from error
 
 
 def task_context():

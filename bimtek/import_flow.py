@@ -9,9 +9,8 @@ from typing import Any
 from flask import abort, flash, redirect
 from flask_wtf import FlaskForm
 
-from bimtek.errors import ValidationError
-from bimtek.extensions import db
 from bimtek.spreadsheets import UploadStash
+from bimtek.unit_of_work import refusal_shown
 
 
 def previewed_upload(form: FlaskForm, stash: UploadStash,
@@ -33,11 +32,9 @@ def confirmed_upload(form: FlaskForm, confirm: Callable[[FlaskForm], Any], *,
     the organiser goes back to `refused` to upload again."""
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with refusal_shown() as outcome:
         result = confirm(form)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if not outcome.ok:
         return redirect(refused)
     message, next_url = done(result)
     flash(message, "success")

@@ -21,7 +21,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
 
@@ -42,5 +41,4 @@ def set_language():
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
-            db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("reports.home"))

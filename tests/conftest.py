@@ -5,6 +5,7 @@ databases are copied from (tests/support/apps.py, DatabaseFactory)."""
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import flask
@@ -132,7 +133,8 @@ def make_user(app):
     """Create an account; `institutions` are short names, created when missing."""
 
     def make(email, *roles, institutions=(), name=None, password=TEST_PASSWORD):
-        with app.app_context():
+        # Within a test's own app context the account joins that unit of work.
+        with nullcontext() if flask.has_app_context() else app.app_context():
             existing = {i.short_name for i in institution_services.list_institutions()}
             for short_name in set(institutions) - existing:
                 institution_services.save_institution(

@@ -34,7 +34,7 @@ def _seed(app) -> tuple[str, str]:
                                                         short_name="Kesbangpol")
         registration = services.register(course, participant(1, institution.id))
         tokens = registration.personal_token, speaker.agenda_token
-        db.session.remove()
+        db.session.commit()
         db.engine.dispose()
         return tokens
 

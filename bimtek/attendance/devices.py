@@ -17,6 +17,7 @@ from bimtek.enums import LabelledEnum
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.timeutil import utcnow, wall_clock
+from bimtek.unit_of_work import flush_changes
 
 
 def _token_hash(token: str) -> str:
@@ -34,7 +35,7 @@ def issue_device_token(course: Course, name: str, *, by=None) -> tuple[DeviceTok
     db.session.add(device)
     db.session.flush()
     audit.record("device_token.issued", device, actor=by, name=device.name)
-    db.session.commit()
+    flush_changes()
     return device, token
 
 
@@ -42,7 +43,7 @@ def revoke_device_token(device: DeviceToken, *, by=None) -> None:
     if device.revoked_at is None:
         device.revoked_at = utcnow()
         audit.record("device_token.revoked", device, actor=by, name=device.name)
-    db.session.commit()
+    flush_changes()
 
 
 def valid_until(device: DeviceToken | Scanner) -> date:
@@ -77,7 +78,7 @@ def extend_device_token(device: DeviceToken, until: date | None, *, by=None,
     device.valid_until = until
     audit.record("device_token.extended", device, actor=by, name=device.name,
                  until=until.isoformat())
-    db.session.commit()
+    flush_changes()
 
 
 def devices_of(course: Course) -> list[DeviceToken]:

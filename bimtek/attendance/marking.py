@@ -9,9 +9,10 @@ from sqlalchemy import select
 from bimtek import audit
 from bimtek.attendance.models import Attendance, AttendanceMethod, AttendanceStatus
 from bimtek.attendance.roll import attendance_at, registered
+from bimtek.concurrency import flush_or_refuse
 from bimtek.courses.models import Course, CourseStatus, Session
 from bimtek.errors import ValidationError, check_length
-from bimtek.extensions import commit_or_refuse, db
+from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.timeutil import utcnow
 
@@ -63,7 +64,7 @@ def _set_status(registration: Registration, session: Session, attendance: Attend
 def _commit_marks() -> None:
     # A desk may scan one of these participants into the session between our read and our
     # write: the unique pair keeps the scan, and none of the marks is kept.
-    commit_or_refuse(_("Someone checked in one of these participants at the same moment. "
+    flush_or_refuse(_("Someone checked in one of these participants at the same moment. "
                        "Nothing was saved; please try again."))
 
 

@@ -38,11 +38,11 @@ from bimtek.auth.models import Role
 from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.courses.models import Session
 from bimtek.courses.staff import can_act_in_course
-from bimtek.errors import ValidationError
 from bimtek.i18n import clock, long_date, zone_label
 from bimtek.registration import services as registration_services
 from bimtek.registration.forms import RegistrationFilterForm
 from bimtek.timeutil import parse_instant, utcnow, wall_clock
+from bimtek.unit_of_work import refusal_shown
 from bimtek.urls import public_url
 
 DESK_ROLES = (Role.DESK, Role.ORGANISER)
@@ -131,12 +131,10 @@ def mark(course, registration_id: int):
     if registration is None:
         abort(404)
     session = of_course_or_404(Session, request.form.get("session_id", type=int) or 0, course)
-    try:
+    with refusal_shown() as outcome:
         marking.mark(registration, session, _status_from_form(),
                      reason=request.form.get("reason", ""), by=current_user)
-    except ValidationError as error:
-        flash(error.message, "danger")
-    else:
+    if outcome.ok:
         flash(_("Attendance of %(name)s saved.", name=registration.full_name), "success")
     if can_act_in_course(current_user, course, [Role.ORGANISER]):
         return redirect(url_for("registration.participant", course_code=course.code,
@@ -208,12 +206,11 @@ def session_attendance(course, session_id: int):
             chosen = [int(value) for value in request.form.getlist("registration_id")]
         except ValueError:
             abort(400)  # the form sends only participant ids
-        try:
+        # A refusal shows the page again, with the choices kept.
+        with refusal_shown() as outcome:
             marked = marking.mark_many(session, chosen, _status_from_form(),
                                        reason=request.form.get("reason", ""), by=current_user)
-        except ValidationError as error:
-            flash(error.message, "danger")  # the page again, with the choices kept
-        else:
+        if outcome.ok:
             flash(_("Participants marked %(status)s: %(count)d.",
                     status=marked[0].status.label, count=len(marked)), "success")
             return redirect(url_for("attendance.session_attendance", course_code=course.code,
@@ -267,11 +264,10 @@ def devices(course):
 @bp.route("/courses/<course_code>/devices", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def issue_device(course):
-    try:
+    with refusal_shown() as outcome:
         device, token = issue_device_token(course, request.form.get("name", ""),
                                            by=current_user)
-    except ValidationError as error:
-        flash(error.message, "danger")
+    if not outcome.ok:
         return redirect(url_for("attendance.devices", course_code=course.code))
     # Shown on this answer only: the token is not stored, and a reload asks for a new one.
     return _devices_page(course, token=token, issued=device)
@@ -294,11 +290,9 @@ def extend_device(course, device_id: int):
         until = date.fromisoformat(request.form.get("valid_until", ""))
     except ValueError:
         until = None
-    try:
+    with refusal_shown() as outcome:
         extend_device_token(device, until, by=current_user)
-    except ValidationError as error:
-        flash(error.message, "danger")
-    else:
+    if outcome.ok:
         flash(_("The token of %(name)s works until %(day)s.", name=device.name,
                 day=long_date(until)), "success")
     return redirect(url_for("attendance.devices", course_code=course.code))

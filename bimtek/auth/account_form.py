@@ -9,10 +9,8 @@ from wtforms import SelectChoice
 from bimtek.auth import services
 from bimtek.auth.forms import UserForm
 from bimtek.auth.models import User
-from bimtek.errors import ValidationError
-from bimtek.extensions import db
-from bimtek.forms import show_error
 from bimtek.institutions import services as institution_services
+from bimtek.unit_of_work import refusal_shown
 
 
 def user_form(user: User | None) -> UserForm:
@@ -28,7 +26,7 @@ def user_form(user: User | None) -> UserForm:
 
 
 def save_user_from(form: UserForm, user: User | None) -> User | None:
-    try:
+    with refusal_shown(form):
         return services.save_user(
             user,
             email=form.email.data,
@@ -40,7 +38,4 @@ def save_user_from(form: UserForm, user: User | None) -> User | None:
             issuing_institution_ids=form.issuing_institutions.data or [],
             actor=current_user,
         )
-    except ValidationError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
+    return None

@@ -12,6 +12,7 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution
 from bimtek.timeutil import utcnow
+from bimtek.unit_of_work import flush_changes
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -35,13 +36,13 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
+    flush_changes()
     return user
 
 
 def log_out_everywhere(user: User) -> None:
     user.end_sessions()
-    db.session.commit()
+    flush_changes()
 
 
 def check_new_password(password: str) -> None:
@@ -58,7 +59,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise ValidationError(_("The current password is not correct."), field="current_password")
     check_new_password(new_password)
     user.set_password(new_password)
-    db.session.commit()
+    flush_changes()
 
 
 def _check_email_free(email: str, user: User | None = None) -> None:
@@ -130,7 +131,7 @@ def save_user(
     user.institutions = institutions if Role.HR in roles else []
     user.issuing_institutions = issuing_institutions if Role.ORGANISER in roles else []
     user.course_assignments = [a for a in user.course_assignments if a.role in roles]
-    db.session.commit()
+    flush_changes()
     return user
 
 

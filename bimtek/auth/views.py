@@ -13,9 +13,8 @@ from bimtek.auth.forms import (
     UserSearchForm,
 )
 from bimtek.auth.models import Role, User
-from bimtek.errors import ValidationError
 from bimtek.extensions import limiter
-from bimtek.forms import show_error
+from bimtek.unit_of_work import refusal_shown
 from bimtek.urls import safe_next_url
 
 
@@ -74,11 +73,9 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except ValidationError as error:
-            show_error(form, error)
-        else:
+        if outcome.ok:
             # Every other session has ended; this one carries on under the new generation.
             login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")

@@ -12,6 +12,7 @@ from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.timeutil import utcnow
+from bimtek.unit_of_work import flush_changes
 
 
 def eligibility(course: Course) -> list[AttendedJp]:
@@ -38,7 +39,7 @@ def override_eligibility(registration: Registration, eligible: bool, reason: str
     override.decided_by_id, override.decided_at = getattr(by, "id", None), utcnow()
     audit.record("certificate.eligibility_overridden", registration, actor=by,
                  eligible=eligible, reason=reason)
-    db.session.commit()
+    flush_changes()
     return override
 
 
@@ -59,4 +60,4 @@ def clear_override(registration: Registration, *, by=None) -> None:
     if override is not None:
         db.session.delete(override)
         audit.record("certificate.override_cleared", registration, actor=by)
-        db.session.commit()
+        flush_changes()

@@ -18,7 +18,7 @@ from bimtek.certificates.models import CertificateSettings
 from bimtek.certificates.settings import settings_for
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
-from bimtek.extensions import db
+from bimtek.unit_of_work import flush_changes
 
 MAX_LOGO_BYTES = 1024 * 1024
 LOGO_FIELDS = ("logo", "partner_logo")
@@ -221,7 +221,7 @@ def _replace_logo(course: Course, which: str, name: str, action: str, by
     old = getattr(settings, which)
     setattr(settings, which, name)
     audit.record(action, course, actor=by, course_id=course.id, logo=which)
-    db.session.commit()
+    flush_changes()
     # Deleted only once the new name is committed: a failed commit leaves a stray file,
     # never a certificate pointing at a missing one.
     if old:

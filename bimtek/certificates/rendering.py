@@ -49,6 +49,7 @@ from bimtek.jobs import write_atomically
 from bimtek.registration.badges import badge_qr_svg
 from bimtek.registration.models import Registration
 from bimtek.speakers.models import SpeakerRole
+from bimtek.unit_of_work import keep_progress
 from bimtek.urls import public_url
 
 TEMPLATE = "certificates/certificate_pdf.html"
@@ -399,14 +400,7 @@ def render_course(course: Course, *, progress: Callable[[int], None] | None = No
 
 
 def _commit_progress(progress: Callable[[int], None] | None, done: int) -> None:
-    """Commit, so that the page polling the batch sees it, without expiring what the
-    session has loaded: the batch goes on building HTML from the certificates it loaded,
-    and expiring them would load each one again."""
+    """Keep the chunk rendered so far, so that the page polling the batch sees it."""
     if progress:
         progress(done)
-    session = db.session()
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire_on_commit
+    keep_progress()

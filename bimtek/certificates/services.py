@@ -31,15 +31,16 @@ from bimtek.institutions.models import Institution
 from bimtek.registration.models import Registration
 from bimtek.spreadsheet_writing import write_table
 from bimtek.timeutil import utcnow
+from bimtek.unit_of_work import flush_changes
 
 # --- issuing ---------------------------------------------------------------------------
 
-def assign_certificates(course: Course, *, by=None, issued_on: date | None = None,
-                        commit: bool = True) -> list[Certificate]:
+def assign_certificates(course: Course, *, by=None, issued_on: date | None = None
+                        ) -> list[Certificate]:
     """Give every eligible participant without a valid certificate a new one, numbered in
     participant-number order after the course's highest number ever given (revoked
-    numbers included), and return all the course's valid certificates. `commit=False`
-    leaves the transaction, and the course's lock, to the caller."""
+    numbers included), and return all the course's valid certificates. The course stays
+    locked until the unit of work ends."""
     settings = settings_for(course)
     check_number_pattern(settings.number_pattern)
     issued_on = issued_on or settings.signing_date or course.ends_on
@@ -56,7 +57,6 @@ def assign_certificates(course: Course, *, by=None, issued_on: date | None = Non
     taken = db.session.scalar(select(Certificate.number).where(Certificate.number.in_(numbers))
                               .limit(1)) if numbers else None
     if taken is not None:
-        db.session.rollback()
         raise ValidationError(_("Number %(number)s is already on another certificate. Put "
                                 "{course} in the number pattern, or start it differently.",
                                 number=taken), field="number_pattern")
@@ -69,8 +69,6 @@ def assign_certificates(course: Course, *, by=None, issued_on: date | None = Non
         db.session.add(certificate)
         db.session.flush()
         audit.record("certificate.issued", certificate, actor=by, number=certificate.number)
-    if commit:
-        db.session.commit()
     return valid_certificates(course)
 
 
@@ -95,7 +93,7 @@ def revoke(certificate: Certificate, reason: str, *, by=None) -> None:
     certificate.revoked_by_id = getattr(by, "id", None)
     audit.record("certificate.revoked", certificate, actor=by, number=certificate.number,
                  reason=reason)
-    db.session.commit()
+    flush_changes()
 
 
 def find_by_number(number: str) -> Certificate | None:

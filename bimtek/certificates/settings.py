@@ -140,11 +140,7 @@ def save_settings(course: Course, *, number_pattern: str, izin_counts: bool, hea
     audit.record("certificate.settings_saved", course, actor=by, course_id=course.id,
                  number_pattern=number_pattern, izin_counts=izin_counts,
                  signatory_id=signatory.id if signatory else None)
-    try:
-        course_services.save_course(
-            course, code=course.code, signatory_position=signatory_position.strip(),
-            signatory_name=signatory_name.strip(), signatory_nip=signatory_nip)
-    except ValidationError:
-        db.session.rollback()
-        raise
+    course_services.save_course(
+        course, code=course.code, signatory_position=signatory_position.strip(),
+        signatory_name=signatory_name.strip(), signatory_nip=signatory_nip)
     return settings

@@ -31,6 +31,7 @@ from bimtek.courses.models import Course
 from bimtek.errors import ValidationError, check_length
 from bimtek.extensions import db
 from bimtek.institutions.models import Institution
+from bimtek.unit_of_work import flush_changes
 
 MAX_KEY_FILE_BYTES = 64 * 1024  # a PKCS#12 file with its chain is a few kilobytes
 SEALED_PASSPHRASE_SECONDS = 3600
@@ -113,7 +114,7 @@ def register(*, name: str, nip: str, position: str, institution_id: int | None,
     db.session.flush()
     audit.record("signatory.registered", signatory, actor=by, name=name,
                  certificate=info.sha256)
-    db.session.commit()
+    flush_changes()
     return signatory
 
 
@@ -121,7 +122,7 @@ def deactivate(signatory: Signatory, *, by=None) -> None:
     """No longer offered for courses nor used to sign; what it signed still verifies."""
     signatory.active = False
     audit.record("signatory.deactivated", signatory, actor=by, name=signatory.name)
-    db.session.commit()
+    flush_changes()
 
 
 def all_signatories() -> list[Signatory]:

@@ -14,12 +14,13 @@ from bimtek.errors import ValidationError
 from bimtek.extensions import db, huey, task_context
 from bimtek.jobs import BatchStatus
 from bimtek.timeutil import utcnow
+from bimtek.unit_of_work import flush_changes, keep_nothing, keep_progress, queue_after_commit
 
 
 def start_batch(course: Course, *, by=None, passphrase: str | None = None
                 ) -> CertificateBatch:
     """Number every eligible participant's certificate, then queue the rendering. The
-    batch is committed before it is queued, so the task always finds it. One batch of a
+    batch is queued once it is committed, so the task always finds it. One batch of a
     course at a time, decided under the course's lock so that simultaneous clicks queue
     one batch; one left unfinished for long (a worker that died) no longer counts.
     The signatory's key is checked first (passphrase, key, validity): a batch that could
@@ -28,15 +29,14 @@ def start_batch(course: Course, *, by=None, passphrase: str | None = None
     course_services.lock_course(course)
     latest = latest_batch(course)
     if latest is not None and latest.is_under_way():
-        db.session.rollback()
         raise ValidationError(_("The certificates of this course are being issued already. "
                                 "Wait for that batch to finish."), field="batch")
-    certificates = services.assign_certificates(course, by=by, commit=False)
+    certificates = services.assign_certificates(course, by=by)
     batch = CertificateBatch(course_id=course.id, total=len(certificates),
                              requested_by_id=getattr(by, "id", None))
     db.session.add(batch)
-    db.session.commit()
-    run_batch(batch.id, signatories.seal(passphrase))
+    flush_changes()
+    queue_after_commit(run_batch, batch.id, signatories.seal(passphrase))
     return batch
 
 
@@ -53,7 +53,7 @@ def run_batch(batch_id: int, sealed_passphrase: str | None = None) -> None:
     with task_context():
         batch = db.session.get(CertificateBatch, batch_id)
         batch.status = BatchStatus.RUNNING
-        db.session.commit()
+        keep_progress()
 
         def progress(done: int) -> None:
             batch.done = done  # committed by the renderer with the chunk's certificates
@@ -64,12 +64,12 @@ def run_batch(batch_id: int, sealed_passphrase: str | None = None) -> None:
             issued = rendering.render_course(batch.course, progress=progress, key=key)
         except Exception as error:  # the page shows it; the log keeps the traceback
             current_app.logger.exception("certificate batch %s failed", batch_id)
-            db.session.rollback()
+            keep_nothing()
             batch.status, batch.error = BatchStatus.FAILED, str(error) or type(error).__name__
         else:
             batch.status, batch.rendered = BatchStatus.DONE, issued.rendered
             batch.total = batch.done = len(issued.files)
         batch.finished_at = utcnow()
-        db.session.commit()
+        keep_progress()
         if batch.status == BatchStatus.DONE:
             notifications.notify_issued(batch.course)

@@ -49,11 +49,11 @@ from bimtek.courses import services as course_services
 from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.errors import ValidationError
 from bimtek.extensions import db, limiter
-from bimtek.forms import show_error
 from bimtek.institutions import services as institution_services
 from bimtek.jobs import BatchStatus
 from bimtek.registration import services as registration_services
 from bimtek.timeutil import wall_clock
+from bimtek.unit_of_work import refusal_shown
 
 LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 SETTINGS_TEXT_FIELDS = ("number_pattern", "training_kind", "heading", "statement",
@@ -87,15 +87,13 @@ def settings(course):
         *(SelectChoice(s.id, f"{s.name} — {s.position} ({s.institution.short_name})")
           for s in offered)]
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             certificate_settings.save_settings(
                 course, izin_counts=form.izin_counts.data, signing_date=form.signing_date.data,
                 signatory_id=form.signatory_id.data, by=current_user,
                 **{name: getattr(form, name).data or ""
                                     for name in SETTINGS_TEXT_FIELDS})
-        except ValidationError as error:
-            show_error(form, error)
-        else:
+        if outcome.ok:
             flash(_("Certificate settings saved. The first certificate gets the number "
                     "%(number)s.", number=certificate_settings.example_number(course)), "success")
             return redirect(url_for("certificates.settings", course_code=course.code))
@@ -140,11 +138,9 @@ def logo(course, which: str):
 def upload_logo(course, which: str):
     form = LogoForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown() as outcome:
             logos.save_logo(course, which, form.file.data.read(), by=current_user)
-        except ValidationError as error:
-            flash(error.message, "danger")
-        else:
+        if outcome.ok:
             flash(_("Logo saved."), "success")
     else:
         flash(_("Choose a PNG or SVG file."), "danger")
@@ -207,12 +203,10 @@ def override(course, registration_id: int):
     form = OverrideForm()
     if form.eligible.data not in (0, 1):
         abort(400)  # the page offers only these two
-    try:
+    with refusal_shown() as outcome:
         eligibility_rules.override_eligibility(registration, form.eligible.data == 1,
                                                form.reason.data or "", by=current_user)
-    except ValidationError as error:
-        flash(error.message, "danger")
-    else:
+    if outcome.ok:
         flash(_("Decision for %(name)s saved.", name=registration.full_name), "success")
     return _back_to_list(course)
 
@@ -235,11 +229,9 @@ def clear_override(course, registration_id: int):
 @course_roles_required(Role.ORGANISER)
 def revoke(course, certificate_id: int):
     certificate = of_course_or_404(Certificate, certificate_id, course)
-    try:
+    with refusal_shown() as outcome:
         services.revoke(certificate, RevokeForm().reason.data or "", by=current_user)
-    except ValidationError as error:
-        flash(error.message, "danger")
-    else:
+    if outcome.ok:
         _refresh_bundles(course)
         flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
     return _back_to_list(course)
@@ -270,11 +262,10 @@ def issue(course):
     # The passphrase is handed on in memory (sealed, if the batch is queued), never kept.
     form = IssueForm()
     passphrase = form.passphrase.data or None
-    try:
+    with refusal_shown() as outcome:
         services.check_can_issue(course, by=current_user, accept_jp_gap=form.accept_jp_gap.data)
         batch = tasks.start_batch(course, by=current_user, passphrase=passphrase)
-    except ValidationError as error:
-        flash(error.message, "danger")
+    if not outcome.ok:
         return redirect(url_for("certificates.eligibility", course_code=course.code))
     return redirect(url_for("certificates.batch", course_code=course.code, batch_id=batch.id))
 
@@ -317,14 +308,12 @@ def new_signatory():
         SelectChoice(institution.id, f"{institution.short_name} — {institution.name}")
         for institution in institution_services.list_institutions())]
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             signatory = signatories.register(
                 name=form.name.data, nip=form.nip.data or "", position=form.position.data,
                 institution_id=form.institution_id.data, key_data=form.key_file.data.read(),
                 passphrase=form.passphrase.data or "", by=current_user)
-        except ValidationError as error:
-            show_error(form, error)
-        else:
+        if outcome.ok:
             flash(_("Signatory %(name)s registered. The passphrase was not kept: set "
                     "%(variable)s on the server, or type it when issuing.",
                     name=signatory.name, variable=signatory.passphrase_variable), "success")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from bimtek.auth.models import Role, User
-from bimtek.concurrency import increment
+from bimtek.concurrency import flush_or_refuse, increment
 from bimtek.courses import staff as course_staff
 from bimtek.courses.models import (
     JP_BEARING_KINDS,
@@ -24,9 +24,10 @@ from bimtek.courses.models import (
 )
 from bimtek.courses.services import MAX_CAPACITY, set_areas
 from bimtek.errors import ValidationError, check_length
-from bimtek.extensions import commit_or_refuse, db
+from bimtek.extensions import db
 from bimtek.speakers.models import SessionSpeaker, Speaker, SpeakerRole, fold_name
 from bimtek.timeutil import minutes_between, shift_time
+from bimtek.unit_of_work import flush_changes
 
 # A session lasts less than a day: 24 × 60 / 45 JP at most.
 MAX_SESSION_JP = 32
@@ -35,7 +36,7 @@ MAX_SESSION_JP = 32
 # --- rooms -----------------------------------------------------------------------------
 
 def save_room(course: Course, room: Room | None, *, name: str, capacity: int | None,
-              is_plenary: bool, commit: bool = True) -> Room:
+              is_plenary: bool) -> Room:
     name = " ".join(name.split())
     if not name:
         raise ValidationError(_("The room needs a name."), field="name")
@@ -50,11 +51,8 @@ def save_room(course: Course, room: Room | None, *, name: str, capacity: int | N
         room = Room(course_id=course.id)
         course.rooms.append(room)
     room.name, room.capacity, room.is_plenary = name, capacity, is_plenary
-    if commit:
-        commit_or_refuse(_("This course already has a room named %(name)s.", name=name),
-                       field="name")
-    else:
-        db.session.flush()
+    flush_or_refuse(_("This course already has a room named %(name)s.", name=name),
+                    field="name")
     return room
 
 
@@ -76,7 +74,7 @@ def delete_room(room: Room) -> None:
                                 name=room.name, count=used), field="room")
     course.rooms.remove(room)
     db.session.delete(room)
-    db.session.commit()
+    flush_changes()
 
 
 def find_room_by_name(course: Course, name: str) -> Room | None:
@@ -148,8 +146,7 @@ def agenda_changed(course: Course) -> None:
     increment(Course, course.id, Course.agenda_version)
 
 
-def add_sessions(course: Course, items: Iterable[SessionInput], *, commit: bool = True
-                 ) -> list[Session]:
+def add_sessions(course: Course, items: Iterable[SessionInput]) -> list[Session]:
     items = list(items)
     for data in items:
         check_session(course, data)
@@ -160,8 +157,7 @@ def add_sessions(course: Course, items: Iterable[SessionInput], *, commit: bool 
         db.session.add(session)
         sessions.append(session)
     agenda_changed(course)
-    if commit:
-        db.session.commit()
+    flush_changes()
     return sessions
 
 
@@ -173,7 +169,7 @@ def update_session(session: Session, data: SessionInput) -> Session:
     check_session(session.course, data)
     _apply(session, data)
     agenda_changed(session.course)
-    db.session.commit()
+    flush_changes()
     return session
 
 
@@ -222,7 +218,7 @@ def delete_session(session: Session) -> None:
     stored = db.session.get(Session, session.id)  # a check-in's answer names only its id
     agenda_changed(stored.course)
     db.session.delete(stored)
-    commit_or_refuse(refused, field="session")
+    flush_or_refuse(refused, field="session")
 
 
 def sessions_on(course: Course, day: date) -> list[Session]:
@@ -254,8 +250,7 @@ def copy_agenda(source: Course, target: Course) -> list[Session]:
     rooms = {}
     for room in source.rooms:
         rooms[room.id] = find_room_by_name(target, room.name) or save_room(
-            target, None, name=room.name, capacity=room.capacity, is_plenary=room.is_plenary,
-            commit=False)
+            target, None, name=room.name, capacity=room.capacity, is_plenary=room.is_plenary)
     return add_sessions(target, [
         session_input(s, day=s.day + offset,
                       room_id=rooms[s.room_id].id if s.room_id else None)

@@ -371,26 +371,19 @@ def apply_import(course: Course, preview: ImportPreview, expected_version: int,
     if preview.errors:
         raise ValidationError(_("The file has errors; correct them and import it again."),
                               field="file")
-    try:
-        _claim_agenda(course, expected_version)
-        # Names are matched again: the directory may have changed since the preview.
-        resolved = _resolve(course, preview.rows)
-        if resolved.errors:
-            raise ValidationError(resolved.errors[0][1], field="file")
-        db.session.add_all(record for record in [*resolved.institutions.values(),
-                                                 *resolved.speakers.values()]
-                           if _is_new(record))
-        course.rooms.extend(room for room in resolved.rooms.values() if _is_new(room))
-        if replace:
-            course.sessions.clear()
-        db.session.flush()
-        sessions = add_sessions(course, [_session_input(row, resolved) for row in preview.rows],
-                                commit=False)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return sessions
+    _claim_agenda(course, expected_version)
+    # Names are matched again: the directory may have changed since the preview.
+    resolved = _resolve(course, preview.rows)
+    if resolved.errors:
+        raise ValidationError(resolved.errors[0][1], field="file")
+    db.session.add_all(record for record in [*resolved.institutions.values(),
+                                             *resolved.speakers.values()]
+                       if _is_new(record))
+    course.rooms.extend(room for room in resolved.rooms.values() if _is_new(room))
+    if replace:
+        course.sessions.clear()
+    db.session.flush()
+    return add_sessions(course, [_session_input(row, resolved) for row in preview.rows])
 
 
 def _claim_agenda(course: Course, expected_version: int) -> None:

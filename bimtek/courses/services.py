@@ -13,18 +13,19 @@ from sqlalchemy.orm import contains_eager
 from bimtek import audit
 from bimtek.auth import services as auth_services
 from bimtek.auth.models import Role, User
-from bimtek.concurrency import lock_row
+from bimtek.concurrency import flush_or_refuse, lock_row
 from bimtek.courses import staff as course_staff
 from bimtek.courses.announcements import announce_agenda
 from bimtek.courses.conflicts import agenda_warnings_for
 from bimtek.courses.models import Course, CourseRegion, CourseStatus, Session
 from bimtek.errors import ValidationError, check_length
-from bimtek.extensions import commit_or_refuse, db
+from bimtek.extensions import db
 from bimtek.i18n import ZONE_LABELS, long_date
 from bimtek.institutions.models import Institution
 from bimtek.regions import services as region_services
 from bimtek.regions.models import Kecamatan, Province, Region
 from bimtek.timeutil import local_time, utcnow
+from bimtek.unit_of_work import flush_changes
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]$")
 
@@ -141,7 +142,7 @@ def save_course(course: Course | None, *, regions: Iterable[str] | None = None,
         setattr(course, name, value)
     if areas is not None:
         set_areas(course, areas)
-    commit_or_refuse(_("The code %(code)s is already used by another course.",
+    flush_or_refuse(_("The code %(code)s is already used by another course.",
                      code=fields["code"]), field="code")
     return course
 
@@ -234,7 +235,7 @@ def advance_status(course: Course, accept_warnings: bool = False, *, reason: str
         _record_status_change(course, reason, by)
     else:
         raise ValidationError(_("The course is already finished."), field="status")
-    db.session.commit()
+    flush_changes()
     return course.status
 
 
@@ -248,7 +249,7 @@ def reopen_course(course: Course, *, reason: str, by: User | None = None) -> Non
         raise ValidationError(_("Write the reason for reopening the course."), field="reason")
     course.status = CourseStatus.PUBLISHED
     _record_status_change(course, reason, by)
-    db.session.commit()
+    flush_changes()
 
 
 STATUS_CHANGED = "course.status_changed"

@@ -12,12 +12,10 @@ from wtforms import SelectChoice
 from bimtek.auth.models import Role
 from bimtek.courses import bp
 from bimtek.courses.access import course_roles_required
-from bimtek.errors import ValidationError
-from bimtek.extensions import db
-from bimtek.forms import show_error
 from bimtek.institutions import services as institution_services
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.forms import SpeakerForm
+from bimtek.unit_of_work import refusal_shown
 
 MAX_CHOICES = 15
 # A session form's speaker list: "new-speakers", "s12-facilitators".
@@ -62,12 +60,9 @@ def add_speaker(course):
     form = _speaker_form(field)
     added = None
     if form.is_submitted():
-        try:
+        with refusal_shown(form):
             if form.validate():
                 added = speaker_services.save_speaker(None, by=current_user, **{
                     name: getattr(form, name).data for name in IN_PLACE_FIELDS})
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
     return render_template("courses/_add_speaker.html", course=course, form=form,
                            field=field, added=added)

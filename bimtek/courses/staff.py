@@ -14,6 +14,7 @@ from bimtek.courses.models import Course
 from bimtek.enums import enum_column_type
 from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.unit_of_work import flush_changes
 
 
 class CourseAssignment(db.Model):
@@ -46,7 +47,7 @@ def assign_course(user: User, course: Course, role: Role) -> CourseAssignment:
             return assignment
     assignment = CourseAssignment(course=course, role=role)
     user.course_assignments.append(assignment)
-    db.session.commit()
+    flush_changes()
     return assignment
 
 
@@ -54,7 +55,7 @@ def unassign_course(user: User, course: Course, role: Role) -> None:
     user.course_assignments = [
         a for a in user.course_assignments if not (a.course_id == course.id and a.role == role)
     ]
-    db.session.commit()
+    flush_changes()
 
 
 def can_act_in_course(user: User, course: Course, roles: Iterable[Role]) -> bool:

@@ -14,8 +14,8 @@ from bimtek.auth.forms import CourseAssignmentForm
 from bimtek.auth.models import Role, User
 from bimtek.courses import staff
 from bimtek.courses.models import Course
-from bimtek.errors import ValidationError
 from bimtek.extensions import db
+from bimtek.unit_of_work import refusal_shown
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -45,11 +45,9 @@ def assign_course(user_id: int):
     form.course_id.choices = []
     if form.validate_on_submit():
         course = db.get_or_404(Course, form.course_id.data)
-        try:
+        with refusal_shown() as outcome:
             staff.assign_course(user, course, form.role.data)
-        except ValidationError as error:
-            flash(error.message, "danger")
-        else:
+        if outcome.ok:
             flash(_("%(name)s assigned to %(course)s.", name=user.name, course=course.code),
                   "success")
     return redirect(url_for("auth.edit_user", user_id=user.id))

@@ -31,9 +31,7 @@ from bimtek.courses.forms import (
     SessionForm,
 )
 from bimtek.courses.models import Course, CourseStatus, Room, Session
-from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.forms import show_error
 from bimtek.i18n import long_date, zone_label
 from bimtek.import_flow import confirmed_upload, previewed_upload
 from bimtek.institutions import services as institution_services
@@ -41,6 +39,7 @@ from bimtek.regions import services as region_services
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import SpeakerRole
 from bimtek.spreadsheets import UploadStash
+from bimtek.unit_of_work import refusal_shown
 
 # --- courses ---------------------------------------------------------------------------
 
@@ -80,14 +79,11 @@ def _save_course(form: CourseForm, course: Course | None) -> Course | None:
     for name in ("programme", "venue", "city", "signatory_position", "signatory_name",
                  "signatory_nip"):
         fields[name] = fields[name] or ""
-    try:
+    with refusal_shown(form):
         if course is None:
             return services.create_course(current_user, **fields)
         return services.save_course(course, by=current_user, **fields)
-    except ValidationError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
+    return None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -136,13 +132,11 @@ def exports_log(course):
 @bp.route("/<course_code>/status", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def advance_status(course):
-    try:
+    with refusal_shown(category="warning") as outcome:
         status = services.advance_status(course, bool(request.form.get("accept_warnings")),
                                          reason=request.form.get("reason", ""),
                                          by=current_user)
-    except ValidationError as error:
-        flash(error.message, "warning")
-    else:
+    if outcome.ok:
         flash(_("%(code)s is now %(status)s.", code=course.code, status=status.label),
               "success")
     return redirect(url_for("courses.detail", course_code=course.code))
@@ -151,11 +145,9 @@ def advance_status(course):
 @bp.route("/<course_code>/reopen", methods=["POST"])
 @course_roles_required(Role.ORGANISER)
 def reopen(course):
-    try:
+    with refusal_shown(category="warning") as outcome:
         services.reopen_course(course, reason=request.form.get("reason", ""), by=current_user)
-    except ValidationError as error:
-        flash(error.message, "warning")
-    else:
+    if outcome.ok:
         flash(_("%(code)s is open again: check-ins and corrections are possible; issued "
                 "certificates stay valid.", code=course.code), "success")
     return redirect(url_for("courses.detail", course_code=course.code))
@@ -166,14 +158,11 @@ def reopen(course):
 def add_room(course):
     form = RoomForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown() as outcome:
             room = agenda_services.save_room(course, None, name=form.name.data,
                                              capacity=form.capacity.data,
                                              is_plenary=form.is_plenary.data)
-        except ValidationError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if outcome.ok:
             flash(_("%(name)s was added to the rooms.", name=room.name), "success")
     else:
         flash(_("The room needs a name."), "danger")
@@ -192,14 +181,11 @@ def update_room(course, room_id: int):
     room = of_course_or_404(Room, room_id, course)
     form = EditRoomForm(prefix=f"room{room.id}")
     if form.validate_on_submit():
-        try:
+        with refusal_shown() as outcome:
             agenda_services.save_room(course, room, name=form.name.data,
                                       capacity=form.capacity.data,
                                       is_plenary=form.is_plenary.data)
-        except ValidationError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if outcome.ok:
             flash(_("Room saved: %(name)s.", name=room.name), "success")
     else:
         for field in form:
@@ -213,12 +199,9 @@ def update_room(course, room_id: int):
 def delete_room(course, room_id: int):
     room = of_course_or_404(Room, room_id, course)
     name = room.name
-    try:
+    with refusal_shown() as outcome:
         agenda_services.delete_room(room)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
+    if outcome.ok:
         flash(_("%(name)s was removed from the rooms.", name=name), "success")
     return redirect(url_for("courses.detail", course_code=course.code, _anchor="rooms"))
 
@@ -380,12 +363,9 @@ def new_session(course):
 def add_session(course):
     form = _session_form(course)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             added = agenda_services.add_session(course, _session_input(form))
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             return _agenda_response(course, day=added.day)
     return _form_error_response(course, form, "courses/_session_form.html", session=None,
                                 form_id="session-form-new")
@@ -405,12 +385,9 @@ def update_session(course, session_id: int):
     session = of_course_or_404(Session, session_id, course)
     form = _session_form(course, session)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             agenda_services.update_session(session, _session_input(form))
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             return _agenda_response(course, day=session.day)
     return _form_error_response(course, form, "courses/_session_form.html", session=session,
                                 form_id=f"session-form-{session.id}")
@@ -437,13 +414,10 @@ def move_session(course, session_id: int):
     if form.validate_on_submit():
         # A move that names no room (an older form) keeps the session's.
         room_id = form.room_id.data if form.room_id.raw_data else agenda_services.UNCHANGED
-        try:
+        with refusal_shown(form) as outcome:
             agenda_services.move_session(session, date.fromisoformat(form.day.data),
                                          form.starts_at.data, room_id)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             return _agenda_response(course, day=session.day)
     if _from_grid():
         return _agenda_response(course, error=_first_error(form), day=session.day)
@@ -467,12 +441,9 @@ def resize_session(course, session_id: int):
     session = of_course_or_404(Session, session_id, course)
     form = ResizeSessionForm(prefix=f"r{session.id}")
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             agenda_services.resize_session(session, form.ends_at.data)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             return _agenda_response(course, day=session.day)
     return _agenda_response(course, error=_first_error(form), day=session.day)
 
@@ -482,12 +453,9 @@ def resize_session(course, session_id: int):
 def delete_session(course, session_id: int):
     session = of_course_or_404(Session, session_id, course)
     day = session.day
-    try:
+    with refusal_shown(category=None) as outcome:
         agenda_services.delete_session(session)
-    except ValidationError as error:
-        db.session.rollback()
-        return _agenda_response(course, error=error.message, day=day)
-    return _agenda_response(course, day=day)
+    return _agenda_response(course, error=outcome.refusal and outcome.refusal.message, day=day)
 
 
 def _duplicate_form(course: Course) -> DuplicateDayForm:
@@ -501,13 +469,10 @@ def _duplicate_form(course: Course) -> DuplicateDayForm:
 def duplicate_day(course):
     form = _duplicate_form(course)
     if form.validate_on_submit():
-        try:
+        with refusal_shown() as outcome:
             copies = agenda_services.duplicate_day(course, date.fromisoformat(form.source.data),
                                                    date.fromisoformat(form.target.data))
-        except ValidationError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if outcome.ok:
             flash(_("%(count)d sessions copied.", count=len(copies)), "success")
     return redirect(url_for("courses.builder", course_code=course.code))
 
@@ -527,12 +492,9 @@ def copy_agenda(course):
         source = db.session.get(Course, form.source_id.data)
         if source is None or not agenda_services.can_read_agenda(current_user, source):
             abort(404)
-        try:
+        with refusal_shown() as outcome:
             copies = agenda_services.copy_agenda(source, course)
-        except ValidationError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if outcome.ok:
             flash(_("%(count)d sessions copied from %(code)s.", count=len(copies),
                     code=source.code), "success")
     return redirect(url_for("courses.builder", course_code=course.code))

@@ -29,6 +29,7 @@ from bimtek.demo.data.attendance import (
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.timeutil import clock_at, minutes_between
+from bimtek.unit_of_work import flush_changes
 
 
 def _whole_days(rng: random.Random, days: dict[date, list[Session]], allowance: float, *,
@@ -128,7 +129,7 @@ def week_of_attendance(course: Course, organiser: User) -> None:
             elif missing[session.id][0] is not None:
                 marks.append((registration, session, *missing[session.id]))
     db.session.execute(insert(Attendance.__table__), scans)
-    db.session.commit()
+    flush_changes()
     for registration, session, status, reason in marks:
         with clock_at(_utc(course, datetime.combine(session.day, session.starts_at))):
             mark(registration, session, status, reason=reason, by=organiser)

@@ -38,6 +38,7 @@ from bimtek.institutions import services as institution_services
 from bimtek.regions import services as region_services
 from bimtek.speakers import services as speaker_services
 from bimtek.speakers.models import Speaker
+from bimtek.unit_of_work import flush_changes
 
 
 def reference_course() -> Course:
@@ -51,7 +52,7 @@ def reference_course() -> Course:
                     areas=[CourseRegion.of(region_services.find_area(DEMO_REGION_CODE))],
                     status=CourseStatus.FINISHED)
     db.session.add(course)
-    db.session.commit()
+    flush_changes()
     return course
 
 
@@ -109,7 +110,7 @@ def live_course(reference: Course) -> Course:
         registration_open=True)
     copy_agenda(reference, course)
     course.status = CourseStatus.PUBLISHED
-    db.session.commit()
+    flush_changes()
     return course
 
 
@@ -142,4 +143,4 @@ def signatory(courses: list[Course]) -> None:
         settings = settings_for(course)
         if settings.signatory_id is None:
             settings.signatory = signatory
-    db.session.commit()
+    flush_changes()

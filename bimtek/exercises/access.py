@@ -15,6 +15,7 @@ from bimtek.courses.staff import CourseAssignment, can_act_in_course
 from bimtek.errors import ValidationError
 from bimtek.exercises.models import Exercise, ExerciseStaff, ExerciseStatus, StaffRole
 from bimtek.extensions import db
+from bimtek.unit_of_work import flush_changes
 
 # Course roles whose holders work on a course's exercises.
 STAFF_COURSE_ROLES = (Role.ORGANISER, Role.FACILITATOR)
@@ -87,7 +88,7 @@ def set_staff(exercise: Exercise, *, facilitator_ids: Iterable[int],
     assign_staff(exercise, facilitator_ids, evaluator_ids)
     audit.record("exercise.staff", exercise, actor=actor,
                  staff=", ".join(f"{s.role.value}:{s.user_id}" for s in exercise.staff))
-    db.session.commit()
+    flush_changes()
 
 
 def exercises_of_staff(user: User) -> list[tuple[Exercise, set[StaffRole]]]:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from bimtek import audit
 from bimtek.auth.models import User
+from bimtek.concurrency import flush_or_refuse
 from bimtek.errors import ValidationError
 from bimtek.exercises.access import can_rate, check_writable, staff_of
 from bimtek.exercises.models import Evaluation, Exercise, Objective, Rating, StaffRole, Team
-from bimtek.extensions import commit_or_refuse, db
+from bimtek.extensions import db
 
 # Worst first: a tie between ratings is summarised by the worse one.
 RATINGS_WORST_FIRST = (Rating.U, Rating.M, Rating.S, Rating.P)
@@ -78,7 +79,7 @@ def save_ratings(exercise: Exercise, evaluator: User, entries: Iterable[RatingIn
             evaluation.rating, evaluation.notes = rating, notes
     audit.record("exercise.rated", exercise, actor=evaluator, cells=len(checked))
     # The same evaluator may save the grid in another tab at the same moment.
-    commit_or_refuse(_("These ratings were saved elsewhere at the same moment. Nothing was "
+    flush_or_refuse(_("These ratings were saved elsewhere at the same moment. Nothing was "
                        "saved; please try again."))
 
 

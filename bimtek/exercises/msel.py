@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from bimtek import audit
 from bimtek.auth.models import User
+from bimtek.concurrency import flush_or_refuse
 from bimtek.errors import ValidationError
 from bimtek.exercises.access import check_writable
 from bimtek.exercises.models import (
@@ -29,7 +30,7 @@ from bimtek.exercises.models import (
     Team,
 )
 from bimtek.exercises.setup import clean_text, find_objective
-from bimtek.extensions import commit_or_refuse, db
+from bimtek.extensions import db
 from bimtek.speakers.models import fold_name
 from bimtek.spreadsheet_writing import write_table
 from bimtek.spreadsheets import (
@@ -45,6 +46,7 @@ from bimtek.spreadsheets import (
     read_rows,
     row_error,
 )
+from bimtek.unit_of_work import flush_changes
 
 MAX_OFFSET_MINUTES = 7 * 24 * 60
 # Far beyond any MSEL, and well inside the database's 32-bit column.
@@ -166,7 +168,7 @@ def _unreleased(inject: Inject) -> None:
 
 def _commit_msel() -> None:
     # Another facilitator may take the same number at the same moment.
-    commit_or_refuse(_("Someone changed the MSEL at the same moment. Nothing was saved; "
+    flush_or_refuse(_("Someone changed the MSEL at the same moment. Nothing was saved; "
                        "please try again."), field="number")
 
 
@@ -201,7 +203,7 @@ def delete_inject(inject: Inject, *, actor: User | None = None) -> None:
     _unreleased(inject)
     audit.record("exercise.inject_deleted", exercise, actor=actor, number=inject.number)
     exercise.injects.remove(inject)
-    db.session.commit()
+    flush_changes()
 
 
 def replace_msel(exercise: Exercise, injects: Sequence[InjectInput], *,

@@ -41,6 +41,7 @@ from bimtek.pdf import render_pdf
 from bimtek.spreadsheet_writing import write_table
 from bimtek.spreadsheets import XLSX
 from bimtek.timeutil import wall_clock
+from bimtek.unit_of_work import flush_changes
 
 # --- the report ------------------------------------------------------------------------
 
@@ -148,7 +149,7 @@ def save_analysis(objective: Objective, *, strengths: str, improvements: str,
                                           Objective.improvements, "improvements")
     audit.record("exercise.analysis_written", objective.exercise, actor=actor,
                  objective=objective.title)
-    db.session.commit()
+    flush_changes()
     return objective
 
 
@@ -194,7 +195,7 @@ def save_action(exercise: Exercise, action: ImprovementAction | None, data: Acti
     db.session.flush()
     audit.record("exercise.action_saved", action, actor=actor,
                  course_id=exercise.course_id, responsible=action.responsible)
-    db.session.commit()
+    flush_changes()
     return action
 
 
@@ -203,4 +204,4 @@ def delete_action(exercise: Exercise, action: ImprovementAction, *,
     audit.record("exercise.action_deleted", action, actor=actor,
                  course_id=exercise.course_id, responsible=action.responsible)
     db.session.delete(action)
-    db.session.commit()
+    flush_changes()

@@ -27,6 +27,7 @@ from bimtek.exercises.models import (
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
 from bimtek.timeutil import utcnow
+from bimtek.unit_of_work import flush_changes
 
 # --- status and the exercise clock -----------------------------------------------------
 
@@ -45,12 +46,11 @@ def _transition(exercise: Exercise, allowed: Sequence[ExerciseStatus],
     # running time once.
     if compare_and_set(Exercise, Exercise.id == exercise.id, Exercise.status.in_(allowed),
                        status=status, **values) != 1:
-        db.session.rollback()
         db.session.refresh(exercise)
         raise ValidationError(_("This cannot be done while the exercise is %(status)s.",
                                 status=str(exercise.status.label).lower()))
     audit.record(f"exercise.{status.value}", exercise, actor=actor)
-    db.session.commit()
+    flush_changes()
     db.session.refresh(exercise)
     return exercise
 
@@ -102,12 +102,11 @@ def release(inject: Inject, *, actor: User | None = None, now: datetime | None =
     if exercise.status != ExerciseStatus.RUNNING:
         raise ValidationError(_("Start or resume the exercise to release injects."))
     if not _claim_release([inject.id], actor, now or utcnow()):
-        db.session.rollback()
         raise ValidationError(_("Inject %(number)d has already been released.",
                                 number=inject.number))
     audit.record("exercise.inject_released", inject, actor=actor,
                  course_id=exercise.course_id, number=inject.number)
-    db.session.commit()
+    flush_changes()
     db.session.refresh(inject)
     return inject
 
@@ -124,7 +123,7 @@ def release_due(exercise: Exercise, now: datetime | None = None) -> list[Inject]
     if not due:
         return []
     _claim_release([inject.id for inject in due], None, now)
-    db.session.commit()
+    flush_changes()
     for inject in due:
         db.session.refresh(inject)
     return [inject for inject in due if inject.released_at == now]
@@ -212,10 +211,9 @@ def submit_response(inject: Inject, member: TeamMember, text: str, *,
         db.session.flush()
     except IntegrityError:
         # A teammate's response was saved between our check and our insert.
-        db.session.rollback()
         raise _already_answered(inject) from None
     audit.record("exercise.response", response, actor=None,
                  course_id=team.exercise.course_id, inject=inject.number, team=team.name,
                  late=late)
-    db.session.commit()
+    flush_changes()
     return response

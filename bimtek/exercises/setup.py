@@ -16,6 +16,7 @@ from bimtek.errors import ValidationError, check_length
 from bimtek.exercises.access import assign_staff, check_writable
 from bimtek.exercises.models import Exercise, ExerciseStatus, Objective
 from bimtek.extensions import db
+from bimtek.unit_of_work import flush_changes
 
 
 def exercises_of(course: Course) -> list[Exercise]:
@@ -74,7 +75,7 @@ def create_exercise(course: Course, *, title: str, scenario: str = "",
     db.session.add(exercise)
     db.session.flush()
     audit.record("exercise.created", exercise, actor=actor, title=exercise.title)
-    db.session.commit()
+    flush_changes()
     return exercise
 
 
@@ -91,7 +92,7 @@ def update_exercise(exercise: Exercise, *, title: str, scenario: str,
         setattr(exercise, name, value)
     audit.record("exercise.updated", exercise, actor=actor, title=exercise.title,
                  staff=", ".join(f"{s.role.value}:{s.user_id}" for s in exercise.staff))
-    db.session.commit()
+    flush_changes()
     return exercise
 
 
@@ -101,7 +102,7 @@ def delete_exercise(exercise: Exercise, *, actor: User | None = None) -> None:
         raise ValidationError(_("Only an exercise that has not started can be deleted."))
     audit.record("exercise.deleted", exercise, actor=actor, title=exercise.title)
     db.session.delete(exercise)
-    db.session.commit()
+    flush_changes()
 
 
 # --- objectives ------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def add_objective(exercise: Exercise, data: ObjectiveInput, *, actor: User | Non
     exercise.objectives.append(objective)
     db.session.flush()
     audit.record("exercise.objective_added", exercise, actor=actor, objective=objective.title)
-    db.session.commit()
+    flush_changes()
     return objective
 
 
@@ -146,7 +147,7 @@ def update_objective(objective: Objective, data: ObjectiveInput, *,
         setattr(objective, name, value)
     audit.record("exercise.objective_changed", objective.exercise, actor=actor,
                  objective=objective.title)
-    db.session.commit()
+    flush_changes()
     return objective
 
 
@@ -157,4 +158,4 @@ def remove_objective(objective: Objective, *, actor: User | None = None) -> None
     audit.record("exercise.objective_removed", exercise, actor=actor,
                  objective=objective.title)
     exercise.objectives.remove(objective)
-    db.session.commit()
+    flush_changes()

@@ -19,6 +19,7 @@ from bimtek.exercises.access import check_writable
 from bimtek.exercises.models import Exercise, ExerciseStatus, Team, TeamMember, TeamRole
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, RegistrationStatus
+from bimtek.unit_of_work import flush_changes
 
 MAX_TEAMS = 20
 
@@ -156,7 +157,7 @@ def confirm_teams(exercise: Exercise, groups: Sequence[Sequence[int]], *,
         teams.append(team)
     audit.record("exercise.teams_confirmed", exercise, actor=actor, teams=len(groups),
                  members=len(ids))
-    db.session.commit()
+    flush_changes()
     return teams
 
 
@@ -221,7 +222,7 @@ def move_member(exercise: Exercise, registration_id: int, team_id: int, *,
         member.team, member.role = team, TeamRole.ANGGOTA
     audit.record("exercise.member_moved", exercise, actor=actor,
                  registration=member.registration.number, team=team.name)
-    db.session.commit()
+    flush_changes()
     return member
 
 
@@ -246,5 +247,5 @@ def set_member_role(exercise: Exercise, registration_id: int, role: TeamRole | s
     member.role = role
     audit.record("exercise.member_role", exercise, actor=actor,
                  registration=member.registration.number, role=role.value)
-    db.session.commit()
+    flush_changes()
     return member

@@ -17,6 +17,7 @@ from bimtek.extensions import db
 from bimtek.institutions.models import Institution, InstitutionAlias, InstitutionKind
 from bimtek.institutions.reference import REFERENCE_INSTITUTIONS
 from bimtek.regions.models import Region
+from bimtek.unit_of_work import flush_changes
 
 
 def list_institutions(region_ids: list[int] | None = None) -> list[Institution]:
@@ -86,7 +87,7 @@ def check_institution(institution: Institution | None, *, name: str, short_name:
 
 def save_institution(institution: Institution | None, *, name: str, short_name: str,
                      kind: InstitutionKind | str | None = None, region_id: int | None = None,
-                     by=None, commit: bool = True) -> Institution:
+                     by=None) -> Institution:
     """Create (institution=None) or update an institution: the admin's form, the course and
     speaker forms' "add in place", imports; checked by check_institution. Kind and region
     go together: without a kind both stay (a new one is of kind "other"). `by`, the
@@ -100,10 +101,7 @@ def save_institution(institution: Institution | None, *, name: str, short_name: 
     institution.name, institution.short_name = name, short_name
     if kind is not None:
         institution.kind, institution.region_id = InstitutionKind(kind), region_id
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    flush_changes()
     return institution
 
 
@@ -232,7 +230,7 @@ def merge_institutions(duplicate: Institution, into: Institution, *, actor=None)
     db.session.flush()
     for written in names:
         add_alias(into, written)
-    db.session.commit()
+    flush_changes()
 
 
 def seed_reference_institutions() -> int:
@@ -244,5 +242,5 @@ def seed_reference_institutions() -> int:
         if short not in existing
     ]
     db.session.add_all(added)
-    db.session.commit()
+    flush_changes()
     return len(added)

@@ -32,6 +32,7 @@ from bimtek.mail.transport import (
     parse_smtp_url,
 )
 from bimtek.timeutil import utcnow
+from bimtek.unit_of_work import keep_nothing, keep_progress, queue_after_commit
 
 
 def invalid_address(address: str) -> str | None:
@@ -75,9 +76,8 @@ def start_job(kind: MessageKind, messages: Iterable[OutgoingMessage], *,
     for outgoing in messages:
         outgoing.job_id = job.id
     job.done = sum(1 for outgoing in messages if outgoing.status != MessageStatus.QUEUED)
-    db.session.commit()
     if background:
-        run_job(job.id)
+        queue_after_commit(run_job, job.id)
     else:
         deliver(job.id)
     return job
@@ -90,8 +90,7 @@ def retry_job(job: MailJob) -> None:
     if job.status != JobStatus.FAILED:
         raise ValidationError(_("Only a stopped job can be retried."), field="job")
     job.status, job.error = JobStatus.QUEUED, ""
-    db.session.commit()
-    run_job(job.id)
+    queue_after_commit(run_job, job.id)
 
 
 def _email(outgoing: OutgoingMessage) -> EmailMessage:
@@ -135,7 +134,7 @@ def deliver(job_id: int) -> MailJob:
     reason, and leaves the rest waiting for a retry."""
     job = db.session.get(MailJob, job_id)
     job.status, job.error = JobStatus.RUNNING, ""
-    db.session.commit()
+    keep_progress()
     waiting = list(db.session.scalars(select(OutgoingMessage).where(
         OutgoingMessage.job_id == job.id, OutgoingMessage.status == MessageStatus.QUEUED)
         .order_by(OutgoingMessage.id)))
@@ -144,14 +143,14 @@ def deliver(job_id: int) -> MailJob:
             for outgoing in waiting:
                 _deliver_one(transport, outgoing)
                 job.done += 1
-                db.session.commit()
+                keep_progress()
     except ServerUnavailable as error:
-        db.session.rollback()
+        keep_nothing()
         job.status, job.error = JobStatus.FAILED, str(error)
     else:
         job.status = JobStatus.DONE
     job.finished_at = utcnow()
-    db.session.commit()
+    keep_progress()
     return job
 
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from bimtek.auth.models import Role
 from bimtek.courses.access import course_roles_required, of_course_or_404
-from bimtek.errors import ValidationError
 from bimtek.mail import bp, services
 from bimtek.mail.models import JobStatus, MailJob, MessageStatus
+from bimtek.unit_of_work import refusal_shown
 
 
 @bp.route("/courses/<course_code>/mail")
@@ -43,8 +43,6 @@ def job(course, job_id: int):
 @course_roles_required(Role.ORGANISER)
 def retry(course, job_id: int):
     job = of_course_or_404(MailJob, job_id, course)
-    try:
+    with refusal_shown(category="warning"):
         services.retry_job(job)
-    except ValidationError as error:
-        flash(error.message, "warning")
     return redirect(url_for("mail.job", course_code=course.code, job_id=job.id))

@@ -148,15 +148,11 @@ def load_regions(folder: Path = DATA_DIR, within: Collection[str] = ()) -> LoadR
     load leaves the previous data as it was. Spelling variants people added stay."""
     levels = read_region_data(folder, within)
     report = LoadReport()
-    try:
-        parent_ids: dict[str, int] = {}
-        for level, rows in zip(LEVELS, levels, strict=True):
-            parent_ids = _load_level(level, rows, parent_ids, report)
-        report.aliases = _add_aliases()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    parent_ids: dict[str, int] = {}
+    for level, rows in zip(LEVELS, levels, strict=True):
+        parent_ids = _load_level(level, rows, parent_ids, report)
+    report.aliases = _add_aliases()
+    db.session.flush()
     return report
 
 

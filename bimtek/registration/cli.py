@@ -14,6 +14,7 @@ from bimtek.mail.models import JobStatus, MessageStatus, OutgoingMessage
 from bimtek.registration import bp, messages, participant_export, spreadsheet
 from bimtek.registration.models import RegistrationStatus
 from bimtek.spreadsheets import FORMATS
+from bimtek.unit_of_work import keep_nothing
 
 
 def _course(code: str) -> Course:
@@ -70,7 +71,6 @@ def import_participants(code: str, file: Path, dry_run: bool, waitlist: bool,
         click.echo("Add --create-institutions to create them, or add them (or their "
                    "spellings) in the web preview first.", err=True)
     if preview.errors:
-        db.session.rollback()
         click.get_current_context().exit(1)
     for _row, message in preview.warnings:
         click.echo(message)
@@ -78,7 +78,7 @@ def import_participants(code: str, file: Path, dry_run: bool, waitlist: bool,
                f"register, {len(preview.to_waitlist)} to waitlist, "
                f"{len(preview.warnings)} warnings.")
     if dry_run:
-        db.session.rollback()
+        keep_nothing()
         click.echo("Dry run: nothing was written.")
         return
     try:

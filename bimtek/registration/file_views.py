@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
 from bimtek.courses.access import course_roles_required, of_course_or_404
-from bimtek.errors import ValidationError
-from bimtek.extensions import db
 from bimtek.import_flow import confirmed_upload
 from bimtek.institutions import services as institution_services
 from bimtek.institutions.models import InstitutionKind
@@ -21,6 +19,7 @@ from bimtek.registration import bp, participant_export, spreadsheet, tasks
 from bimtek.registration.forms import ConfirmParticipantsForm, ImportParticipantsForm
 from bimtek.registration.models import BadgeJob
 from bimtek.spreadsheets import UploadStash
+from bimtek.unit_of_work import keep_nothing, refusal_shown
 
 
 def _stash(course) -> UploadStash:
@@ -59,7 +58,7 @@ def _import_preview(course, upload: str, *, waitlist: bool, headers: dict[str, s
             institutions=institution_services.list_institutions(),
             kinds=InstitutionKind, regions=course_services.course_kabupaten(course))
     finally:
-        db.session.rollback()
+        keep_nothing()
 
 
 def _answered_headers(form: ConfirmParticipantsForm) -> dict[str, str]:
@@ -103,13 +102,11 @@ def review_import(course):
     form = ConfirmParticipantsForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with refusal_shown():
         headers, institutions = _answered_headers(form), _answered_institutions(form)
         return _import_preview(course, form.upload.data, waitlist=bool(form.waitlist.data),
                                headers=headers, institutions=institutions)
-    except ValidationError as error:
-        flash(error.message, "danger")
-        return redirect(url_for("registration.import_participants", course_code=course.code))
+    return redirect(url_for("registration.import_participants", course_code=course.code))
 
 
 @bp.route("/courses/<course_code>/participants/import/confirm", methods=["POST"])
@@ -154,12 +151,11 @@ def start_badges(course):
     """Print all badges, one institution's (institution_id) or chosen participants' (id…)
     in the background, and follow the job's progress."""
     ids = request.form.getlist("id", type=int)
-    try:
+    with refusal_shown(category="warning") as outcome:
         job = tasks.start_badge_job(
             course, institution_id=request.form.get("institution_id", type=int),
             registration_ids=ids or None, by=current_user)
-    except ValidationError as error:
-        flash(error.message, "warning")
+    if not outcome.ok:
         return redirect(url_for("registration.participants", course_code=course.code))
     return redirect(url_for("registration.badge_job", course_code=course.code, job_id=job.id))
 

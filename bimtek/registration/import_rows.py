@@ -141,7 +141,7 @@ class FileInstitutions:
                 else:
                     institution = institution_services.save_institution(
                         None, name=choice.name, short_name=choice.short_name,
-                        kind=choice.kind, region_id=choice.region_id, commit=False)
+                        kind=choice.kind, region_id=choice.region_id)
             except ValidationError as error:
                 self.problems.append(_("Institution %(value)s: %(message)s",
                                        value=f"'{written[key]}'", message=error.message))

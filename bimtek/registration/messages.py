@@ -22,6 +22,7 @@ from bimtek.mail import services as mail
 from bimtek.mail.models import MailJob, MessageKind, OutgoingMessage
 from bimtek.registration.models import Registration
 from bimtek.registration.services import ACTIVE
+from bimtek.unit_of_work import flush_changes
 from bimtek.urls import public_url
 
 MESSAGE_LOCALE = "id"
@@ -113,7 +114,7 @@ def rotate_personal_link(registration: Registration, *, actor=None) -> str:
     """A leaked link: a new one, and the old one stops working at once."""
     registration.personal_token = secrets.token_urlsafe(16)
     audit.record("registration.personal_link_rotated", registration, actor=actor)
-    db.session.commit()
+    flush_changes()
     return registration.personal_token
 
 

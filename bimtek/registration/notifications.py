@@ -43,7 +43,6 @@ def send_agenda_digests(now: datetime | None = None) -> list[MailJob]:
             announce_agenda(course, now=now)
             if changes:
                 jobs.append(_send_digest(course, changes))
-    db.session.commit()
     return jobs
 
 

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
+from bimtek.courses import services as course_services
 from bimtek.courses.models import Course
 from bimtek.errors import ErrorCollector, ValidationError
 from bimtek.extensions import db
@@ -23,7 +24,7 @@ from bimtek.registration.services import (
     CheckedParticipant,
     ParticipantInput,
     check_participant,
-    register,
+    register_many,
 )
 from bimtek.timeutil import utcnow
 from bimtek.urls import public_url
@@ -74,7 +75,6 @@ def request_registration(course: Course, data: ParticipantInput, *,
     purge_expired()
     existing = _active_with_nik(course, checked.fields["nik"])
     if existing is not None:
-        db.session.commit()
         _send_link_on_record(existing)
         return
     hours = current_app.config["REGISTRATION_CONFIRM_HOURS"]
@@ -108,22 +108,15 @@ def confirm(pending: PendingRegistration, *, actor=None) -> Registration | None:
     takes its seat (or its place on the waitlist) and its personal link is e-mailed. None
     when the NIK was registered meanwhile; that registration's link goes to its own
     address on record."""
-    course, pending_id = pending.course, pending.id
-    data, user_id = ParticipantInput(**pending.details), pending.user_id
-    db.session.delete(pending)  # committed with the registration
-    try:
-        registration = register(course, data, actor=actor, user_id=user_id)
-    except ValidationError as error:
-        db.session.rollback()
-        if error.field != "nik":
-            raise
-        db.session.execute(delete(PendingRegistration).where(
-            PendingRegistration.id == pending_id))
-        db.session.commit()
-        existing = _active_with_nik(course, check_participant(course, data).fields["nik"])
-        if existing is not None:
-            _send_link_on_record(existing)
+    course, data, user_id = pending.course, ParticipantInput(**pending.details), pending.user_id
+    db.session.delete(pending)  # kept with the registration, or alone
+    course_services.lock_course(course)  # no registration of this NIK can come between
+    checked = check_participant(course, data)
+    existing = _active_with_nik(course, checked.fields["nik"])
+    if existing is not None:
+        _send_link_on_record(existing)
         return None
+    (registration,) = register_many(course, [checked], actor=actor, user_ids=[user_id])
     mail.start_job(MessageKind.PERSONAL_LINK, [messages.personal_link_message(registration)],
                    course_id=course.id, by=actor)
     return registration

@@ -10,12 +10,12 @@ from sqlalchemy import func, or_, select
 
 from bimtek import audit
 from bimtek.auth.models import Role
-from bimtek.concurrency import increment
+from bimtek.concurrency import flush_or_refuse, increment
 from bimtek.courses import services as course_services
 from bimtek.courses.agenda import AGENDA_READERS_BEYOND_STAFF
 from bimtek.courses.models import Course
 from bimtek.errors import ErrorCollector, ValidationError
-from bimtek.extensions import commit_or_refuse, db
+from bimtek.extensions import db
 from bimtek.institutions.models import Institution
 from bimtek.regions.models import Desa, Kecamatan
 from bimtek.regions.services import PlaceIndex
@@ -33,6 +33,7 @@ from bimtek.registration.identity import (
 from bimtek.registration.models import Registration, RegistrationStatus, UnitQuota
 from bimtek.speakers.models import fold_name
 from bimtek.spreadsheet_writing import check_no_hidden_formula
+from bimtek.unit_of_work import flush_changes
 
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
 
@@ -216,7 +217,6 @@ def register_many(course: Course, participants: list[CheckedParticipant], *, act
     existing = active_numbers(course, [p.fields["nik"] for p in participants])
     for participant in participants:
         if participant.fields["nik"] in existing:
-            db.session.rollback()
             raise ValidationError(
                 _("NIK %(nik)s is already registered in this course as participant "
                   "%(number)d.", nik=participant.fields["nik"],
@@ -233,7 +233,6 @@ def register_many(course: Course, participants: list[CheckedParticipant], *, act
         elif waitlist_when_full:
             status = RegistrationStatus.WAITLISTED
         else:
-            db.session.rollback()
             raise ValidationError(refusal, field="status")
         registration = Registration(course_id=course.id, number=number, status=status,
                                     user_id=user_id, **participant.fields)
@@ -277,7 +276,7 @@ def update_registration(registration: Registration, data: ParticipantInput, *, a
 
 
 def _commit_registration() -> None:
-    commit_or_refuse(_("Someone with the same NIK registered at the same moment; check the "
+    flush_or_refuse(_("Someone with the same NIK registered at the same moment; check the "
                        "list and try again."), field="nik")
 
 
@@ -303,7 +302,7 @@ def cancel(registration: Registration, *, actor=None, reason: str = "") -> Regis
             promoted.status = RegistrationStatus.REGISTERED
             audit.record("registration.promoted", promoted, actor=actor,
                          seat_of=registration.number)
-    db.session.commit()
+    flush_changes()
     return promoted
 
 
@@ -314,7 +313,7 @@ def reissue_badge(registration: Registration, *, actor=None) -> str:
     registration.badge_code = new_badge_code()
     registration.legacy_badge_code = None
     audit.record("registration.badge_reissued", registration, actor=actor, old=old[:4] + "…")
-    db.session.commit()
+    flush_changes()
     return registration.badge_code
 
 
@@ -333,7 +332,7 @@ def set_unit_quota(course: Course, unit: str, seats: int | None, *, actor=None) 
         quota.seats = seats
     audit.record("course.unit_quota", course, actor=actor, course_id=course.id, unit=unit,
                  seats=seats)
-    db.session.commit()
+    flush_changes()
 
 
 def kecamatan_index(course: Course) -> PlaceIndex:
@@ -477,7 +476,7 @@ def set_registration_open(course: Course, is_open: bool, *, actor=None) -> None:
     course.registration_open = is_open
     audit.record("course.registration_open" if is_open else "course.registration_closed",
                  course, actor=actor, course_id=course.id)
-    db.session.commit()
+    flush_changes()
 
 
 def find_by_personal_token(token: str) -> Registration | None:

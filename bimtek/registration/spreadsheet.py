@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 
 from bimtek.courses.models import Course
 from bimtek.errors import ValidationError
-from bimtek.extensions import db
 from bimtek.institutions import services as institution_services
 from bimtek.institutions.models import InstitutionKind
 from bimtek.registration import services
@@ -275,12 +274,8 @@ def apply_participants(course: Course, preview: ParticipantPreview, *, actor=Non
                               field="file")
     # The next file of this course is read the same way without asking again.
     course.participant_columns = dict(preview.headers)
-    try:
-        return services.register_many(course, [row.participant for row in preview.rows],
-                                      actor=actor, waitlist_when_full=preview.waitlist)
-    except Exception:
-        db.session.rollback()
-        raise
+    return services.register_many(course, [row.participant for row in preview.rows],
+                                  actor=actor, waitlist_when_full=preview.waitlist)
 
 
 def confirm_upload(stash: UploadStash, name: str, *, waitlist: bool, actor=None,
@@ -293,7 +288,6 @@ def confirm_upload(stash: UploadStash, name: str, *, waitlist: bool, actor=None,
     preview = preview_participants(stash.course, name, stash.load(name), waitlist=waitlist,
                                    headers=headers, institutions=institutions)
     if not preview.ok:
-        db.session.rollback()
         raise ValidationError(_("The file has errors; correct them and import it again."))
     registrations = apply_participants(stash.course, preview, actor=actor)
     stash.drop(name)

@@ -17,6 +17,7 @@ from bimtek.extensions import db, huey, task_context
 from bimtek.jobs import BatchStatus, write_atomically
 from bimtek.registration import badges, notifications, self_service
 from bimtek.registration.models import BadgeJob
+from bimtek.unit_of_work import flush_changes, keep_nothing, keep_progress, queue_after_commit
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -30,7 +31,6 @@ def forget_expired_self_registrations() -> None:
     """Unconfirmed self-registrations hold personal data: gone once they expire."""
     with task_context():
         self_service.purge_expired()
-        db.session.commit()
 
 
 # --- badges printed in the background ------------------------------------------------------
@@ -50,7 +50,7 @@ def badge_file(job: BadgeJob) -> Path | None:
 def start_badge_job(course: Course, *, institution_id: int | None = None,
                     registration_ids: Iterable[int] | None = None, by=None) -> BadgeJob:
     """Queue the printing of the selected badges (see `badges.badge_selection`). Nobody to
-    print is refused at once. The job is committed before it is queued, so that the task
+    print is refused at once. The job is queued once it is committed, so that the task
     always finds it."""
     chosen = None if registration_ids is None else sorted(set(registration_ids))
     selection = badges.badge_selection(course, institution_id=institution_id,
@@ -62,8 +62,8 @@ def start_badge_job(course: Course, *, institution_id: int | None = None,
                    registration_ids=chosen, total=len(selection),
                    requested_by_id=getattr(by, "id", None))
     db.session.add(job)
-    db.session.commit()
-    run_badge_job(job.id)
+    flush_changes()
+    queue_after_commit(run_badge_job, job.id)
     return job
 
 
@@ -75,11 +75,11 @@ def run_badge_job(job_id: int) -> None:
     with task_context():
         job = db.session.get(BadgeJob, job_id)
         job.start()
-        db.session.commit()
+        keep_progress()
 
         def progress(done: int) -> None:
             job.done = done
-            db.session.commit()
+            keep_progress()
 
         try:
             selection = badges.badge_selection(
@@ -91,13 +91,13 @@ def run_badge_job(job_id: int) -> None:
             write_atomically(badge_folder(job.course) / name, document)
         except Exception as error:  # the page shows it; the log keeps the traceback
             current_app.logger.exception("badge job %s failed", job_id)
-            db.session.rollback()
+            keep_nothing()
             job.fail(error)
         else:
             job.pdf_file = name
             job.finish()
             _remove_older_files(job)
-        db.session.commit()
+        keep_progress()
 
 
 def _remove_older_files(job: BadgeJob) -> None:

@@ -22,9 +22,7 @@ from bimtek.auth.models import Role
 from bimtek.courses import services as course_services
 from bimtek.courses.access import course_roles_required, of_course_or_404
 from bimtek.courses.models import CourseStatus
-from bimtek.errors import ValidationError
-from bimtek.extensions import db, limiter
-from bimtek.forms import show_error
+from bimtek.extensions import limiter
 from bimtek.institutions import services as institution_services
 from bimtek.registration import badges as badges_module
 from bimtek.registration import (
@@ -43,6 +41,7 @@ from bimtek.registration.forms import (
     UnitQuotaForm,
 )
 from bimtek.registration.models import PendingRegistration, Registration, RegistrationStatus
+from bimtek.unit_of_work import refusal_shown
 
 
 def _choices(form, course, *, public: bool = False) -> None:
@@ -75,12 +74,9 @@ def _participant_input(form: ParticipantForm, registration: Registration | None 
 
 
 def _register_from(form: ParticipantForm, course, **kwargs) -> Registration | None:
-    try:
+    with refusal_shown(form):
         return services.register(course, _participant_input(form), **kwargs)
-    except ValidationError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
+    return None
 
 
 def _outcome_message(registration: Registration) -> str:
@@ -148,13 +144,10 @@ def edit_participant(course, registration_id: int):
         form.nip.data = registration.nip or ""
         form.nrp.data = registration.nrp or ""
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             warnings = services.update_registration(
                 registration, _participant_input(form, registration), actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             flash(_("Details of %(name)s saved.", name=registration.full_name), "success")
             for warning in warnings:
                 flash(warning, "warning")
@@ -169,12 +162,10 @@ def edit_participant(course, registration_id: int):
 @course_roles_required(Role.ORGANISER)
 def cancel(course, registration_id: int):
     registration = _course_registration(course, registration_id)
-    try:
+    with refusal_shown() as outcome:
         promoted = services.cancel(registration, actor=current_user,
                                    reason=request.form.get("reason", ""))
-    except ValidationError as error:
-        flash(error.message, "danger")
-    else:
+    if outcome.ok:
         flash(_("Registration of %(name)s cancelled.", name=registration.full_name), "success")
         if promoted is not None:
             flash(_("%(name)s moves up from the waitlist.", name=promoted.full_name), "info")
@@ -196,11 +187,9 @@ def reissue_badge(course, registration_id: int):
 @course_roles_required(Role.ORGANISER)
 def send_link(course, registration_id: int):
     registration = _course_registration(course, registration_id)
-    try:
+    with refusal_shown(category="warning") as outcome:
         messages.send_personal_link(registration, by=current_user)
-    except ValidationError as error:
-        flash(error.message, "warning")
-    else:
+    if outcome.ok:
         flash(_("The personal link is on its way to %(email)s.", email=registration.email),
               "success")
     return _to_participant(registration)
@@ -222,11 +211,10 @@ def send_links(course):
     form = SendLinksForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with refusal_shown(category="warning") as outcome:
         job = messages.send_personal_links(course, only_new=form.only_new.data,
                                            by=current_user)
-    except ValidationError as error:
-        flash(error.message, "warning")
+    if not outcome.ok:
         return redirect(url_for("registration.participants", course_code=course.code))
     return redirect(url_for("mail.job", course_code=course.code, job_id=job.id))
 
@@ -246,11 +234,10 @@ def whatsapp(course):
 def slips(course):
     """Personal-link slips for those without e-mail (?all=1: everyone)."""
     people = badges_module.slip_selection(course, everyone=bool(request.args.get("all")))
-    try:
+    with refusal_shown(category="warning") as outcome:
         pdf = badges_module.slips_pdf(course, people,
                                       [messages.personal_link(r) for r in people])
-    except ValidationError as error:
-        flash(error.message, "warning")
+    if not outcome.ok:
         return redirect(url_for("registration.participants", course_code=course.code))
     return send_file(BytesIO(pdf), mimetype="application/pdf",
                      download_name=f"tautan-{course.code}.pdf")
@@ -272,11 +259,9 @@ def settings(course):
 def set_quota(course):
     form = UnitQuotaForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown() as outcome:
             services.set_unit_quota(course, form.unit.data, form.seats.data, actor=current_user)
-        except ValidationError as error:
-            flash(error.message, "danger")
-        else:
+        if outcome.ok:
             flash(_("Quota for %(unit)s saved.", unit=form.unit.data), "success")
     return redirect(url_for("registration.participants", course_code=course.code))
 
@@ -306,7 +291,7 @@ def self_register(course_code: str):
         # The service checks the details even when the form's own check failed, so that
         # every bad field gets its message in one answer.
         valid = form.validate()
-        try:
+        with refusal_shown(form):
             if not valid:
                 self_service.check_request(course, _participant_input(form))
             else:
@@ -315,9 +300,6 @@ def self_register(course_code: str):
                     user_id=current_user.id if current_user.is_authenticated else None)
                 return redirect(url_for("registration.registration_sent",
                                         course_code=course.code))
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
     return render_template("registration/form.html", course=course, form=form, public=True)
 
 
@@ -361,11 +343,9 @@ def confirm_registration(token: str):
 @course_roles_required(Role.ORGANISER)
 def approve(course, pending_id: int):
     pending = of_course_or_404(PendingRegistration, pending_id, course)
-    try:
+    with refusal_shown() as outcome:
         registration = self_service.confirm(pending, actor=current_user)
-    except ValidationError as error:
-        flash(error.message, "danger")
-    else:
+    if outcome.ok:
         if registration is None:
             flash(_("This NIK is already registered in the course; its personal link was "
                     "sent to the e-mail on record."), "warning")
@@ -388,12 +368,9 @@ def lost_link():
     """"Lupa tautan?": the same answer whether or not anything matched."""
     form = LostLinkForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             self_service.send_lost_link(form.nik.data, form.contact.data)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             return redirect(url_for("registration.lost_link_sent"))
     return render_template("registration/lost_link.html", form=form)
 

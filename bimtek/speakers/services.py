@@ -11,6 +11,7 @@ from bimtek.extensions import db
 from bimtek.institutions.models import Institution
 from bimtek.speakers.models import Speaker, speaker_match_key
 from bimtek.spreadsheet_writing import check_no_hidden_formula
+from bimtek.unit_of_work import flush_changes
 
 SPEAKER_FIELDS = ("front_titles", "name", "back_titles", "rank", "position", "institution_id",
                   "phone", "email", "bio")
@@ -33,7 +34,7 @@ def save_speaker(speaker: Speaker | None, *, by=None, **fields) -> Speaker:
         db.session.add(speaker)
     for name, value in fields.items():
         setattr(speaker, name, "" if value is None and name != "institution_id" else value)
-    db.session.commit()
+    flush_changes()
     return speaker
 
 
@@ -55,5 +56,5 @@ def find_speaker_by_token(token: str) -> Speaker | None:
 def rotate_agenda_link(speaker: Speaker) -> str:
     """A new private link for the speaker; the old one stops working at once."""
     speaker.agenda_token = secrets.token_urlsafe(16)
-    db.session.commit()
+    flush_changes()
     return speaker.agenda_token

@@ -18,9 +18,7 @@ from bimtek.courses.agenda import (
     readable_sessions,
     sessions_of_speaker,
 )
-from bimtek.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.forms import show_error
 from bimtek.institutions import services as institution_services
 from bimtek.institutions.forms import InstitutionForm, MergeInstitutionForm
 from bimtek.institutions.models import Institution
@@ -28,6 +26,7 @@ from bimtek.regions import services as region_services
 from bimtek.speakers import bp, services
 from bimtek.speakers.forms import SpeakerForm
 from bimtek.speakers.models import Speaker
+from bimtek.unit_of_work import refusal_shown
 from bimtek.urls import public_url
 
 
@@ -53,15 +52,12 @@ def _save_institution(form: InstitutionForm, institution: Institution | None
     runs even when the form's failed)."""
     fields = {"name": form.name.data or "", "short_name": form.short_name.data or "",
               "kind": form.kind.data, "region_id": form.region_id.data}
-    try:
+    with refusal_shown(form):
         if not form.validate():
             institution_services.check_institution(institution, **fields)
             return None
         return institution_services.save_institution(institution, by=current_user, **fields)
-    except ValidationError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
+    return None
 
 
 def _institution_page(institution: Institution | None):
@@ -100,11 +96,9 @@ def merge_institution(institution_id: int):
     if not form.validate_on_submit():
         abort(400)
     into = db.get_or_404(Institution, form.into_id.data)
-    try:
+    with refusal_shown() as outcome:
         institution_services.merge_institutions(duplicate, into, actor=current_user)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if not outcome.ok:
         return redirect(url_for("speakers.edit_institution", institution_id=institution_id))
     flash(_("Merged into %(name)s.", name=into.short_name), "success")
     return redirect(url_for("speakers.edit_institution", institution_id=into.id))
@@ -153,14 +147,11 @@ def speakers():
 def _speaker_page(speaker: Speaker | None):
     form = _speaker_form(speaker)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             saved = services.save_speaker(speaker, by=current_user, **{
                 field.name: field.data for field in form
                 if field.name in services.SPEAKER_FIELDS})
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             flash(_("Speaker %(name)s saved.", name=saved.full_name), "success")
             return redirect(url_for("speakers.speaker", speaker_id=saved.id))
     return render_template("speakers/form.html", form=form, speaker=speaker)

@@ -157,6 +157,7 @@ def test_a_scan_during_the_batch_leaves_nothing_of_it(app, app_context, roll, mo
     monkeypatch.setattr(attendance_services, "_set_status", scan_meanwhile)
     with pytest.raises(ValidationError):
         mark_many(session, [first, second], "sakit", reason="Demam")
+    db.session.rollback()  # as the page does with a refusal
     assert statuses(session.id) == {second: (AttendanceStatus.HADIR, "")}
     assert marked_events() == 0
 

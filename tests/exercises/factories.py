@@ -152,6 +152,7 @@ def simulation_course(code: str = "KSP-KUTIM-2024", participants: int = 12,
     mark_many(session, on_time, AttendanceStatus.HADIR)
     if late:
         mark_many(session, [r.id for r in present[-late:]], AttendanceStatus.TERLAMBAT)
+    db.session.commit()  # as the requests that set it up would have
     return course, session, present, absent
 
 
@@ -181,6 +182,7 @@ def exercise_setting(code: str = "KSP-KUTIM-2024", participants: int = 12,
         objective_id=objectives[objective - 1].id), actor=organiser)
         for number, scenario_time, offset, delivery, sender, targets, message, objective
         in INJECTS]
+    db.session.commit()
     return ExerciseSetting(course=course, session=session, exercise=exercise,
                            organiser=organiser, facilitator=facilitator, evaluator=evaluator,
                            participants=people, absent=absent, objectives=objectives,

@@ -59,6 +59,7 @@ def test_an_evaluator_rates_changes_and_clears_cells(setting):
 ])
 def test_a_bad_cell_refuses_the_whole_grid(setting, cell, message):
     evaluation.save_ratings(setting.exercise, setting.evaluator, grid(setting, {(1, 1): "P"}))
+    db.session.commit()  # one page's save; the next one is refused
     with pytest.raises(ValidationError) as refused:
         evaluation.save_ratings(setting.exercise, setting.evaluator,
                                 grid(setting, {(1, 1): "U", (1, 2): cell}))

@@ -158,6 +158,7 @@ def mutations(s):
 
 def test_an_ended_exercise_refuses_every_change(setting):
     ended(setting)
+    db.session.commit()
     snapshot = msel_rows(setting)
     for name, change in mutations(setting):
         with pytest.raises(ValidationError, match="has ended") as refused:

@@ -338,6 +338,13 @@ def test_the_command_creates_unknown_institutions_when_asked(app, kukar, tmp_pat
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert institution_services.institution_directory().get("satpol pp kukar") is None
+    # A file still refused once its institutions are created keeps none of them.
+    broken = tmp_path / "rusak.csv"
+    broken.write_bytes(csv_file([*KUKAR_FILE, ["Budi", "123", "L", "Satpol PP Kukar"]]))
+    result = runner.invoke(args=[*args[:2], str(broken), "--create-institutions"])
+    assert result.exit_code == 1 and "New institution: Satpol PP Kukar" in result.output
+    with app.app_context():
+        assert institution_services.institution_directory().get("satpol pp kukar") is None
     result = runner.invoke(args=[*args, "--create-institutions"])
     assert result.exit_code == 0, result.output
     assert "New institution: Satpol PP Kukar (Satuan Polisi Pamong Praja Kutai " \

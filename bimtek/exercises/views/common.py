@@ -11,12 +11,12 @@ from wtforms import SelectChoice
 from bimtek.auth.access import roles_required
 from bimtek.auth.models import Role
 from bimtek.courses.access import course_permission
-from bimtek.errors import ValidationError
 from bimtek.exercises import access, bp, msel, running, setup
 from bimtek.exercises.models import Exercise
 from bimtek.extensions import db
 from bimtek.i18n import clock, zone_label
 from bimtek.timeutil import wall_clock
+from bimtek.unit_of_work import refusal_shown
 
 # Organisers and facilitators of the course list its exercises and create them.
 # Organisers and facilitators of the course list its exercises and create them.
@@ -71,14 +71,11 @@ def back(exercise: Exercise, endpoint: str = "exercises.detail", **values):
 
 def flash_outcome(action, success: str) -> bool:
     """Run a service call; flash its success or its refusal (rolled back)."""
-    try:
+    with refusal_shown() as outcome:
         action()
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return False
-    flash(success, "success")
-    return True
+    if outcome.ok:
+        flash(success, "success")
+    return outcome.ok
 
 
 PERMISSIONS = {"view": access.can_view, "manage": access.can_manage,

@@ -5,12 +5,11 @@ from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.errors import ValidationError
 from bimtek.exercises import access, bp
 from bimtek.exercises import evaluation as exercise_evaluation
 from bimtek.exercises.models import Exercise, Rating
 from bimtek.exercises.views.common import back, exercise_permission
-from bimtek.extensions import db
+from bimtek.unit_of_work import refusal_shown
 
 
 def _ratings_posted(exercise: Exercise) -> list[exercise_evaluation.RatingInput]:
@@ -29,12 +28,10 @@ def evaluation(exercise):
     posted, error = None, None
     if request.method == "POST":
         posted = _ratings_posted(exercise)
-        try:
+        with refusal_shown(category=None) as outcome:
             exercise_evaluation.save_ratings(exercise, current_user, posted)
-        except ValidationError as refused:
-            db.session.rollback()
-            error = refused.message
-        else:
+        error = outcome.refusal and outcome.refusal.message
+        if outcome.ok:
             flash(_("Your ratings are saved."), "success")
             return back(exercise, "exercises.ratings")
     saved = exercise_evaluation.ratings_by(exercise, current_user)

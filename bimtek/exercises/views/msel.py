@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from bimtek.errors import ValidationError
 from bimtek.exercises import access, bp, msel
 from bimtek.exercises.forms import ConfirmMselForm, ImportMselForm, InjectForm
 from bimtek.exercises.models import Exercise
@@ -21,10 +20,9 @@ from bimtek.exercises.views.common import (
     inject_or_404,
     objective_choices,
 )
-from bimtek.extensions import db
-from bimtek.forms import show_error
 from bimtek.import_flow import confirmed_upload, previewed_upload
 from bimtek.spreadsheets import UploadStash
+from bimtek.unit_of_work import refusal_shown
 
 
 @bp.route("/courses/<course_code>/exercises/<int:exercise_id>/msel")
@@ -65,15 +63,12 @@ def inject_form(exercise, inject_id: int | None = None):
     inject = inject_or_404(exercise, inject_id) if inject_id is not None else None
     form = _inject_form(exercise, inject)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             if inject is None:
                 msel.add_inject(exercise, _inject_input(form), actor=current_user)
             else:
                 msel.update_inject(inject, _inject_input(form), actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             flash(_("Inject saved."), "success")
             return back(exercise, "exercises.msel_list")
     return render_template("exercises/inject_form.html", exercise=exercise,

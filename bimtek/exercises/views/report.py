@@ -9,7 +9,6 @@ from flask import abort, flash, redirect, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.errors import ValidationError
 from bimtek.exercises import access, bp, report
 from bimtek.exercises.forms import ActionForm, AnalysisForm
 from bimtek.exercises.models import Exercise
@@ -19,8 +18,7 @@ from bimtek.exercises.views.common import (
     objective_choices,
     objective_or_404,
 )
-from bimtek.extensions import db
-from bimtek.forms import show_error
+from bimtek.unit_of_work import refusal_shown
 
 
 @bp.route("/courses/<course_code>/exercises/<int:exercise_id>/report")
@@ -83,15 +81,12 @@ def report_action(exercise, action_id: int | None = None):
     action = _action(exercise, action_id) if action_id is not None else None
     form = _action_form(exercise, action)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             report.save_action(exercise, action, report.ActionInput(
                 action=form.action.data, responsible=form.responsible.data,
                 due_on=form.due_on.data, objective_id=form.objective_id.data),
                 actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             flash(_("Improvement plan saved."), "success")
             return redirect(exercise_url("exercises.report_page", exercise) + "#plan")
     return render_template("exercises/report_action_form.html", exercise=exercise,

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.errors import ValidationError
 from bimtek.exercises import access, bp, msel, running, teams
 from bimtek.exercises.forms import ResponseForm
 from bimtek.exercises.models import Exercise
@@ -17,7 +16,7 @@ from bimtek.exercises.views.common import (
     inject_or_404,
     team_member_required,
 )
-from bimtek.extensions import db
+from bimtek.unit_of_work import refusal_shown
 
 
 @bp.route("/courses/<course_code>/exercises/<int:exercise_id>/status/"
@@ -26,12 +25,9 @@ from bimtek.extensions import db
 def change_status(exercise, action: str):
     change = {"start": running.start, "pause": running.pause,
               "resume": running.resume, "end": running.end}[action]
-    try:
+    with refusal_shown() as outcome:
         change(exercise, actor=current_user)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
+    if outcome.ok:
         flash(_("The exercise is now %(status)s.", status=exercise.status.label), "success")
     return back(exercise, "exercises.console")
 

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from bimtek.errors import ValidationError
 from bimtek.exercises import access, bp, setup
 from bimtek.exercises.forms import ExerciseForm, ObjectiveForm
 from bimtek.exercises.models import Exercise, StaffRole
@@ -18,9 +17,8 @@ from bimtek.exercises.views.common import (
     flash_outcome,
     objective_or_404,
 )
-from bimtek.extensions import db
-from bimtek.forms import show_error
 from bimtek.i18n import clock
+from bimtek.unit_of_work import refusal_shown
 
 
 @bp.route("/courses/<course_code>/exercises")
@@ -51,14 +49,11 @@ def _save_exercise(course, form: ExerciseForm, exercise: Exercise | None) -> Exe
               "session_id": form.session_id.data,
               "facilitator_ids": form.facilitator_ids.data or [],
               "evaluator_ids": form.evaluator_ids.data or []}
-    try:
+    with refusal_shown(form):
         if exercise is None:
             return setup.create_exercise(course, actor=current_user, **fields)
         return setup.update_exercise(exercise, actor=current_user, **fields)
-    except ValidationError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
+    return None
 
 
 @bp.route("/courses/<course_code>/exercises/new", methods=["GET", "POST"])
@@ -117,12 +112,9 @@ def _objective_input(form: ObjectiveForm) -> setup.ObjectiveInput:
 def add_objective(exercise):
     form = ObjectiveForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             setup.add_objective(exercise, _objective_input(form), actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             flash(_("Objective added."), "success")
             return back(exercise)
     return _detail_page(exercise, form), 400
@@ -135,12 +127,9 @@ def edit_objective(exercise, objective_id: int):
     objective = objective_or_404(exercise, objective_id)
     form = ObjectiveForm(obj=objective)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             setup.update_objective(objective, _objective_input(form), actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if outcome.ok:
             flash(_("Objective saved."), "success")
             return back(exercise)
     return render_template("exercises/objective_form.html", exercise=exercise,

@@ -5,7 +5,6 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.errors import ValidationError
 from bimtek.exercises import access, bp
 from bimtek.exercises import teams as exercise_teams
 from bimtek.exercises.forms import (
@@ -16,7 +15,7 @@ from bimtek.exercises.forms import (
 )
 from bimtek.exercises.models import TeamRole
 from bimtek.exercises.views.common import back, exercise_permission, flash_outcome
-from bimtek.forms import show_error
+from bimtek.unit_of_work import refusal_shown
 
 
 def _plan(groups) -> str:
@@ -36,11 +35,9 @@ def teams(exercise):
     propose = ProposeTeamsForm(formdata=request.args)
     proposal, confirm = None, None
     if "count" in request.args and propose.validate():
-        try:
+        with refusal_shown(propose) as outcome:
             proposal = exercise_teams.propose_teams(exercise, propose.count.data)
-        except ValidationError as error:
-            show_error(propose, error)
-        else:
+        if outcome.ok:
             confirm = ConfirmTeamsForm(plan=_plan(proposal))
     return render_template("exercises/teams.html", exercise=exercise, course=exercise.course,
                            members=exercise_teams.team_members(exercise),
