@@ -22,6 +22,7 @@ from bimtek.registration.models import Registration
 from bimtek.registration.spreadsheet import IGNORE, apply_participants, preview_participants
 from tests.factories import make_course, seed_regions
 from tests.registration.factories import nik
+from tests.support.apps import OwnContextRunner
 from tests.support.spreadsheets import csv_file
 from tests.support.web import csrf_token, login
 
@@ -227,7 +228,7 @@ UNKNOWN = (["Nama", "NIK", "L/P", "Instansi", "Keterangan", "No. Identitas Lain"
 def test_the_command_lists_unrecognised_headers_and_refuses_until_told(app, kutim, tmp_path):
     path = tmp_path / "peserta.csv"
     path.write_bytes(csv_file(list(UNKNOWN)))
-    runner = app.test_cli_runner()
+    runner = OwnContextRunner(app)
 
     def run(*extra):
         return runner.invoke(args=["import-participants", "KSP-KUTIM-2024", str(path), *extra])
@@ -329,7 +330,7 @@ def test_unknown_institutions_are_listed_once_with_suggestions(kukar):
 def test_the_command_creates_unknown_institutions_when_asked(app, kukar, tmp_path):
     path = tmp_path / "peserta.csv"
     path.write_bytes(csv_file(list(KUKAR_FILE)))
-    runner = app.test_cli_runner()
+    runner = OwnContextRunner(app)
     args = ["import-participants", "KSP-KUKAR-2025", str(path)]
     result = runner.invoke(args=args)
     assert result.exit_code == 1 and "'Satpol PP Kukar' (rows 3)" in result.stderr

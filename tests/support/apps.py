@@ -10,7 +10,7 @@ from contextlib import closing
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from werkzeug import security
 
@@ -225,6 +225,19 @@ def empty_database(app) -> None:
                     connection.execute(delete)
         limiter.reset()
     demo_holders.discard(app)
+
+
+class OwnContextRunner(FlaskCliRunner):
+    """Runs each command in an app context of its own, as the shell does, even inside a
+    test that holds one (the `english` fixture's): the command's unit of work is kept
+    when it succeeds and dropped when it fails, apart from the test's."""
+
+    def invoke(self, *args, **kwargs):
+        with self.app.app_context():
+            result = super().invoke(*args, **kwargs)
+            if result.exit_code != 0:
+                db.session.rollback()
+        return result
 
 
 class QueryCounter:
