@@ -17,7 +17,7 @@ from tests.support.web import login, post
 
 # Written by the app itself, never typed: error reports, mail it sends, region spellings
 # from the vendored data.
-WRITTEN_BY_THE_APP = {"certificate_batch.error", "mail_job.error", "mail_message.body",
+WRITTEN_BY_THE_APP = {"certificate_batch.error", "badge_job.error", "mail_job.error", "mail_message.body",
                       "mail_message.error", "kecamatan.variants", "desa.variants",
                       # read from a signatory's PKCS#12 file, never typed
                       "signatory.certificate_pem", "signatory.chain_pem"}

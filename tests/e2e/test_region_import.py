@@ -89,7 +89,10 @@ def test_a_course_for_kutai_kartanegara_imports_a_list_as_people_write_it(app, d
     expect(table).to_contain_text("Siti Aminah, S.E.")
 
     # The titles are printed on the badges.
-    badges = page.request.get("/courses/KSP-KUKAR-2025/participants/badges.pdf")
+    page.get_by_test_id("print-badges").click()
+    download = page.get_by_test_id("badges-download")
+    expect(download).to_be_visible()
+    badges = page.request.get(download.get_attribute("href"))
     assert badges.ok
     text = " ".join(" ".join(p.extract_text().split())
                     for p in PdfReader(io.BytesIO(badges.body())).pages)

@@ -99,7 +99,7 @@ class DatabaseFactory:
                 result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
                 assert result.exit_code == 0 and "Demo data ready" in result.output, \
                     result.output
-            db.session.remove()
+            db.session.commit()  # the command ran in this context, which ends its unit here
             db.engine.dispose()
         record.write(url)
         record.flush()
