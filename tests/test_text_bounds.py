@@ -17,8 +17,9 @@ from tests.support.web import login, post
 
 # Written by the app itself, never typed: error reports, mail it sends, region spellings
 # from the vendored data.
-WRITTEN_BY_THE_APP = {"certificate_batch.error", "badge_job.error", "mail_job.error", "mail_message.body",
-                      "mail_message.error", "kecamatan.variants", "desa.variants",
+WRITTEN_BY_THE_APP = {"certificate_batch.error", "badge_job.error", "mail_job.error",
+                      "mail_message.body", "mail_message.error", "kecamatan.variants",
+                      "desa.variants",
                       # read from a signatory's PKCS#12 file, never typed
                       "signatory.certificate_pem", "signatory.chain_pem"}
 TEXT_INPUTS = ("StringField", "TextAreaField", "PasswordField", "EmailField", "SearchField",
